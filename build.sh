@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# koe's one entry point for people and CI.
+#
+#   ./build.sh demo   install what is missing, build, run the main job
+#   ./build.sh test   install what is missing, build twice (normal and
+#                     ASan+UBSan) and run every test in both builds
+#   ./build.sh build  install what is missing and build (build/koe)
+#
+# Needs Debian 12 (bookworm); run as root or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the build, the tests and the demo need.
+PACKAGES=(build-essential cmake pkg-config
+          libsodium-dev libsqlite3-dev libjansson-dev libgsl-dev libhpdf-dev
+          libmicrohttpd-dev poppler-utils fonts-ipaexfont-gothic)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_missing() {
+	local missing=()
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing Debian packages: ${missing[*]}"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+jobs_n() { nproc 2>/dev/null || echo 2; }
+
+build() { # build DIR [cmake args...]
+	local dir=$1; shift
+	say "building in $dir"
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake --build "$dir" -j "$(jobs_n)"
+}
+
+run_tests() { # run_tests DIR
+	say "running tests in $1"
+	ctest --test-dir "$1" --output-on-failure -j "$(jobs_n)" --timeout 1200
+}
+
+cmd=${1:-}
+case "$cmd" in
+demo)
+	install_missing
+	build build
+	say "checking the example questionnaires"
+	./build/koe check surveys/*.txt
+	;;
+test)
+	install_missing
+	build build
+	build build-asan -DKOE_SANITIZE=ON
+	status=0
+	run_tests build || status=1
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_tests build-asan || status=1
+	exit $status
+	;;
+build)
+	install_missing
+	build build
+	;;
+*)
+	echo "usage: ./build.sh demo|test|build" >&2
+	exit 2
+	;;
+esac

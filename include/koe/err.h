@@ -1,0 +1,27 @@
+/* koe — error values shared by every module.
+ *
+ * Bad input is reported as one of these values (with a human message kept
+ * elsewhere, e.g. in a koe_diags list); a broken invariant is an assert. */
+#ifndef KOE_ERR_H
+#define KOE_ERR_H
+
+enum koe_err {
+	KOE_OK = 0,
+	KOE_ENOMEM,     /* an allocation failed */
+	KOE_EINVAL,     /* input is malformed (the caller's data, not ours) */
+	KOE_ETOOBIG,    /* input exceeds a hard limit */
+	KOE_EIO,        /* reading or writing a file failed; errno is set */
+	KOE_EPERM,      /* a file has unsafe permissions (e.g. a world-readable key) */
+	KOE_ENOTFOUND,  /* the named thing does not exist */
+	KOE_EEXIST,     /* the thing already exists and must not be replaced */
+	KOE_EVERIFY,    /* a proof, token or MAC did not verify */
+	KOE_ECRYPTO,    /* a group operation produced an invalid result (identity) */
+	KOE_EENCODING,  /* text is not valid in its expected encoding */
+	KOE_EDB,        /* the database reported an error */
+	KOE_ESTATE,     /* the operation is not allowed in the current state */
+};
+
+/* Returns a static, English, one-line description of err. Never NULL. */
+const char *koe_strerror(enum koe_err err);
+
+#endif

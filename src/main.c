@@ -1,0 +1,102 @@
+/* koe — command-line entry point: dispatches to one cmd_*.c per command. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command *const commands[] = {
+	&cmd_check,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: koe <command> [arguments]\n"
+	        "\n"
+	        "koe runs anonymous employee surveys: HR writes a questionnaire, each\n"
+	        "employee answers through a one-time link, and nobody can link an\n"
+	        "answer to the person who gave it.\n"
+	        "\n"
+	        "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out,
+	        "\n"
+	        "Run 'koe help <command>' for the details of one command.\n"
+	        "Options: -h, --help  show this help; --version  show the version.\n");
+}
+
+static const struct cli_command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static int
+unknown_command(const char *name)
+{
+	const char *names[NCOMMANDS + 1];
+	const char *guess;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i]->name;
+	guess = cli_suggest(name, names, NCOMMANDS);
+	fprintf(stderr, "koe: '%s' is not a koe command.", name);
+	if (guess)
+		fprintf(stderr, " Did you mean 'koe %s'?", guess);
+	fprintf(stderr, "\nRun 'koe --help' for the list of commands.\n");
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_command *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("koe %s\n", KOE_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return 0;
+		}
+		cmd = find_command(argv[2]);
+		if (cmd == NULL)
+			return unknown_command(argv[2]);
+		fputs(cmd->help, stdout);
+		return 0;
+	}
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "koe: unknown option '%s'\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	cmd = find_command(argv[1]);
+	if (cmd == NULL)
+		return unknown_command(argv[1]);
+	/* A command's own --help is answered here so every command behaves alike. */
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(cmd->help, stdout);
+			return 0;
+		}
+	}
+	return cmd->run(argc - 1, argv + 1);
+}
