@@ -1,0 +1,156 @@
+/* koe — questionnaire files: the Qualtrics Advanced Format subset plus koe's
+ * tags (DESIGN.md §5), parsed into a validated survey.
+ *
+ * qn_parse() is a pure function from bytes to a struct: no I/O, no global
+ * state. It reports every problem of a file in one pass into a koe_diags list
+ * and never returns a half-loaded survey. */
+#ifndef KOE_QN_H
+#define KOE_QN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "koe/arena.h"
+#include "koe/diag.h"
+#include "koe/err.h"
+
+/* Hard limits: a questionnaire is a small hand-written file. */
+#define QN_MAX_FILE_BYTES  (1024 * 1024)
+#define QN_MAX_QUESTIONS   500
+#define QN_MAX_CHOICES     200   /* choices, Matrix rows or Matrix columns */
+#define QN_MAX_TEXT_BYTES  8000  /* one question, choice or title text */
+#define QN_MAX_ID_LEN      64
+#define QN_MAX_SEGMENTS    4
+#define QN_MAX_LIKERT      11    /* points on a Likert scale */
+#define QN_MIN_GROUP_FLOOR 3     /* k may never be lower */
+#define QN_MIN_GROUP_DEFAULT 5
+
+enum qn_type {
+	QN_MC_SINGLE,  /* one choice */
+	QN_MC_MULTI,   /* any number of choices */
+	QN_MATRIX,     /* Likert battery: rows are items, answers are points */
+	QN_TE_LINE,    /* one line of free text */
+	QN_TE_ESSAY,   /* free text */
+	QN_DB,         /* descriptive text, no answer */
+	QN_NPS,        /* 0–10 likelihood to recommend */
+};
+
+enum qn_layout { QN_VERTICAL, QN_HORIZONTAL, QN_DROPDOWN };
+
+enum qn_role { QN_ROLE_NONE, QN_ROLE_SUPPORT, QN_ROLE_REJOIN, QN_ROLE_MORALE };
+
+/* A choice of an MC question, a row of a Matrix, or a column of a Matrix. */
+struct qn_choice {
+	int recode;          /* the value answers carry; 1-based position by default */
+	const char *text;    /* allow-listed HTML (see qn_html_sanitize) */
+	const char *text_en; /* English text, or NULL */
+	bool reverse;        /* Matrix rows only: reverse-coded item */
+	int line;
+};
+
+struct qn_question {
+	enum qn_type type;
+	enum qn_layout layout;
+	const char *id;      /* [[ID:x]], or "Q<position>" as Qualtrics numbers them */
+	const char *text;    /* allow-listed HTML */
+	const char *text_en; /* or NULL */
+	bool required;
+	bool reverse;        /* whole question reverse-coded (MC single in a scale) */
+	int scale;           /* index into survey->scales, or -1 */
+	size_t block;        /* index into survey->blocks */
+	size_t page;         /* 0-based page number across the survey */
+	struct qn_choice *choices; /* MC choices or Matrix rows */
+	size_t nchoices;
+	struct qn_choice *answers; /* Matrix columns (scale points), sorted by recode */
+	size_t nanswers;
+	int line;            /* line of the [[Question]] tag */
+};
+
+struct qn_scale {
+	const char *name;
+	enum qn_role role;
+	size_t nitems;  /* answer items scored on this scale */
+	int npoints;    /* every item of a scale has the same number of points */
+};
+
+struct qn_block {
+	const char *name;    /* may be "" for the implicit first block */
+	const char *name_en; /* or NULL */
+};
+
+/* How an answer item is validated and scored. */
+enum qn_item_kind {
+	QN_ITEM_LIKERT,  /* integer 1..npoints (Matrix row, or MC single in a scale) */
+	QN_ITEM_CHOICE,  /* integer, one of the question's recodes */
+	QN_ITEM_MULTI,   /* array of distinct recodes */
+	QN_ITEM_NPS,     /* integer 0..10 */
+	QN_ITEM_TEXT,    /* string, at most QN_MAX_ANSWER_CHARS characters */
+};
+#define QN_MAX_ANSWER_CHARS 4000
+
+/* One key of the "answers" object a browser submits (DESIGN.md §3). */
+struct qn_item {
+	const char *key;        /* "support.1", "enps", "Q7" */
+	enum qn_item_kind kind;
+	size_t question;        /* index into survey->questions */
+	size_t row;             /* Matrix row index, else 0 */
+	int scale;              /* index into survey->scales, or -1 */
+	bool reverse;           /* reverse-coded: score npoints + 1 - x */
+	bool required;
+	int npoints;            /* Likert: points; NPS: 11; else 0 */
+};
+
+struct qn_survey {
+	struct arena arena;     /* owns every string and array below */
+	const char *id;         /* [a-z0-9-], from [[Survey]] or the file name */
+	const char *title;
+	const char *title_en;   /* or NULL */
+	const char *language;   /* "ja" or "en" */
+	int min_group;          /* k */
+	const char **segments;  /* roster column names, most important first */
+	size_t nsegments;
+	const char *closes;     /* "YYYY-MM-DD" or NULL */
+	struct qn_question *questions;
+	size_t nquestions;
+	struct qn_block *blocks;
+	size_t nblocks;
+	size_t npages;
+	struct qn_scale *scales;
+	size_t nscales;
+	struct qn_item *items;  /* answer items in questionnaire order */
+	size_t nitems;
+};
+
+/* Parses a questionnaire. name is the file name, used only to derive the
+ * default survey id (its base name without ".txt"); it may be NULL.
+ *
+ * On success returns KOE_OK and sets *out; the caller frees it with
+ * qn_survey_free(). On bad input returns KOE_EINVAL (or KOE_ETOOBIG) with at
+ * least one entry appended to diags, and *out is NULL. KOE_ENOMEM when memory
+ * ran out; *out is NULL then too. */
+enum koe_err qn_parse(const char *bytes, size_t len, const char *name,
+                      struct qn_survey **out, struct koe_diags *diags);
+
+/* Frees a survey. Accepts NULL. */
+void qn_survey_free(struct qn_survey *s);
+
+/* Finds an answer item by key; returns NULL when there is none. Borrowed from
+ * the survey. */
+const struct qn_item *qn_item_find(const struct qn_survey *s, const char *key);
+
+const char *qn_type_name(enum qn_type t);
+const char *qn_role_name(enum qn_role r);
+
+/* Reduces question text to an allow-list of HTML: <br>, <b>, </b>, <i>, </i>
+ * are kept (canonical lower-case spelling, b/i balanced); the entities &amp;
+ * &lt; &gt; &quot; &#39; &nbsp; and numeric ones are kept; everything else is
+ * escaped so it shows as text. The result is safe to place in an HTML element.
+ * Returns NULL when memory runs out. Borrowed until arena_free(). */
+char *qn_html_sanitize(struct arena *a, const char *text, size_t len);
+
+/* Writes text with every tag removed and entities decoded, for PDF output.
+ * <br> becomes a space. Returns NULL when memory runs out. Borrowed until
+ * arena_free(). */
+char *qn_html_to_plain(struct arena *a, const char *html);
+
+#endif
