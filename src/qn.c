@@ -991,9 +991,9 @@ do_tag(struct ctx *c, struct tag *t)
 	} else if (ieq(nm, nl, "Answer")) {
 		tag_choice(c, t, true);
 	} else if (ieq(nm, nl, "En")) {
+		/* The target stays, so a second [[En]] is reported as such. */
 		c->en = keep;
 		tag_en(c, t);
-		c->en = EN_NONE;
 	} else {
 		char word[64], hint[128];
 		snprintf(word, sizeof(word), "%.*s", (int)(nl < 63 ? nl : 63), nm);
@@ -1088,15 +1088,20 @@ scan_lines(struct ctx *c, const char *buf, size_t len)
 			continue;
 		int col = koe_utf8_col(ls, (size_t)(s - ls));
 		if (sl >= 2 && s[0] == '[' && s[1] == '[') {
-			if (sl < 4 || s[sl - 1] != ']' || s[sl - 2] != ']') {
-				ERR(c, line, col, "a tag is written [[Name]] or [[Name:value]] on its own line",
-				    "unterminated tag");
-				c->seen_any_line = true;
-				continue;
-			}
 			struct tag t = {0};
 			const char *in = s + 2;
-			size_t inl = sl - 4;
+			size_t inl = sl - 2;
+			if (sl >= 4 && s[sl - 1] == ']' && s[sl - 2] == ']') {
+				inl = sl - 4;
+			} else {
+				/* Report, then read it as if closed so one typo does
+				 * not cascade into errors on the lines after it. */
+				ERR(c, line, col,
+				    "a tag is written [[Name]] or [[Name:value]] on its own line",
+				    "unterminated tag");
+				while (inl && in[inl - 1] == ']')
+					inl--;
+			}
 			const char *colon = memchr(in, ':', inl);
 			t.linestart = ls;
 			t.line = line;
@@ -1107,7 +1112,6 @@ scan_lines(struct ctx *c, const char *buf, size_t len)
 			t.name_col = koe_utf8_col(ls, (size_t)(t.name - ls));
 			if (colon) {
 				t.arg = colon + 1;
-				t.arglen = inl - t.namelen - (size_t)(t.name - in) - 1;
 				t.arglen = (size_t)((in + inl) - t.arg);
 				trim(&t.arg, &t.arglen);
 				t.arg_col = koe_utf8_col(ls, (size_t)(t.arg - ls));
@@ -1131,7 +1135,7 @@ scan_lines(struct ctx *c, const char *buf, size_t len)
 /* Converts parse-side choices into final ones, checking recodes. likert means
  * the recodes must be exactly 1..n (they are scale points). */
 static struct qn_choice *
-finish_choices(struct ctx *c, const struct pquestion *q, const struct pvec *v,
+finish_choices(struct ctx *c, const char *qid, const struct pvec *v,
                bool likert, const char *what)
 {
 	size_t n = v->n > QN_MAX_CHOICES ? QN_MAX_CHOICES : v->n;
@@ -1170,7 +1174,7 @@ finish_choices(struct ctx *c, const struct pquestion *q, const struct pvec *v,
 				ERR(c, p->line, p->recode_col ? p->recode_col : p->col,
 				    "give every choice of a question its own value",
 				    "recode value %d is used twice in question '%s' (first on line %d)",
-				    out[i].recode, q->id ? q->id : "?", out[j].line);
+				    out[i].recode, qid, out[j].line);
 				break;
 			}
 	}
@@ -1302,9 +1306,9 @@ validate(struct ctx *c, const char *filename)
 
 		likert = q->type == QN_MATRIX || (q->type == QN_MC_SINGLE && p->scale);
 		if (q->type == QN_MATRIX) {
-			q->choices = finish_choices(c, p, &p->choices, false, "row");
+			q->choices = finish_choices(c, q->id, &p->choices, false, "row");
 			q->nchoices = q->choices ? p->choices.n : 0;
-			q->answers = finish_choices(c, p, &p->answers, true, "answer");
+			q->answers = finish_choices(c, q->id, &p->answers, true, "answer");
 			q->nanswers = q->answers ? p->answers.n : 0;
 			if (q->nchoices == 0)
 				ERR(c, p->line, 1, "list the statements after [[Choices]]",
@@ -1322,7 +1326,7 @@ validate(struct ctx *c, const char *filename)
 				for (size_t r = 0; r < q->nchoices; r++)
 					q->choices[r].reverse = !q->choices[r].reverse;
 		} else if (wants_choices) {
-			q->choices = finish_choices(c, p, &p->choices, likert, "choice");
+			q->choices = finish_choices(c, q->id, &p->choices, likert, "choice");
 			q->nchoices = q->choices ? p->choices.n : 0;
 			if (q->nchoices == 0)
 				ERR(c, p->line, 1, "list the choices after [[Choices]]",
@@ -1543,13 +1547,31 @@ check_utf8(struct ctx *c, const unsigned char *p, size_t len)
 			ok = false;
 		if (!ok) {
 			ERR(c, line, koe_utf8_col((const char *)p + ls, i - ls),
-			    "save the file as UTF-8 (in Excel or Notepad: 'UTF-8')",
+			    "save the file with the UTF-8 encoding",
 			    "invalid UTF-8 byte 0x%02X", b);
 			return false;
 		}
 		i += n;
 	}
 	return true;
+}
+
+/* Orders the diagnostics this parse added by position, as a reader of the
+ * file expects; errors found by the second pass would otherwise come last. A
+ * stable insertion sort: the lists are short and capped. */
+static void
+sort_diags(struct koe_diags *d, size_t from)
+{
+	for (size_t i = from + 1; i < d->n; i++) {
+		struct koe_diag e = d->v[i];
+		size_t j = i;
+		while (j > from && (d->v[j - 1].line > e.line ||
+		                    (d->v[j - 1].line == e.line && d->v[j - 1].col > e.col))) {
+			d->v[j] = d->v[j - 1];
+			j--;
+		}
+		d->v[j] = e;
+	}
 }
 
 enum koe_err
@@ -1587,6 +1609,7 @@ qn_parse(const char *bytes, size_t len, const char *name, struct qn_survey **out
 		if (!c.oom)
 			validate(&c, name);
 	}
+	sort_diags(diags, before < diags->n ? before : diags->n);
 	if (c.oom || diags->oom)
 		err = KOE_ENOMEM;
 	else if (diags->n + diags->dropped > before)
