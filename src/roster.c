@@ -1138,12 +1138,16 @@ roster_parse_limits(const char *bytes, size_t len,
 	}
 	memset(p.r, 0, sizeof(*p.r));
 	p.r->arena = roster_malloc(sizeof(*p.r->arena));
-	p.seg_col = roster_malloc((nsegments + 1) * sizeof(*p.seg_col));
-	if (p.r->arena == NULL || p.seg_col == NULL) {
+	if (p.r->arena == NULL) {
 		oom(&p);
 		goto done;
 	}
 	memset(p.r->arena, 0, sizeof(*p.r->arena));
+	p.seg_col = roster_malloc((nsegments + 1) * sizeof(*p.seg_col));
+	if (p.seg_col == NULL) {
+		oom(&p);
+		goto done;
+	}
 	for (size_t s = 0; s < nsegments; s++)
 		p.seg_col[s] = NO_COL;
 

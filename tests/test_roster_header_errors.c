@@ -1,0 +1,90 @@
+/* Header problems: no employee_id column, a segment column the survey needs
+ * is missing (the hint lists the columns found and a likely misspelling), and
+ * a column koe reads appears twice. */
+#include "roster_testlib.h"
+
+static void
+header_without_employee_id(void)
+{
+	struct roster *r = NULL;
+	struct koe_diags d = {0};
+
+	CHECK_INT(parse_fixture("errors_no_employee_id.csv", ROSTER_SEGS, 2, &r, &d),
+	          KOE_EINVAL);
+	CHECK(r == NULL);
+	CHECK_INT(d.n, 1);
+	CHECK_DIAG(&d, 0, 1, 1, "the header has no 'employee_id' column",
+	           "columns found: id, email, name, department, tenure");
+	koe_diags_free(&d);
+}
+
+static void
+header_missing_columns_with_typos(void)
+{
+	static const char found[] = "columns found: employee_no, email, Departmnt, team";
+	struct roster *r = NULL;
+	struct koe_diags d = {0};
+
+	CHECK_INT(parse_fixture("errors_header_typos.csv", ROSTER_SEGS, 2, &r, &d),
+	          KOE_EINVAL);
+	CHECK(r == NULL);
+	CHECK_INT(d.n, 3);
+	CHECK_DIAG(&d, 0, 1, 1, "the header has no 'employee_id' column",
+	           "is 'employee_no' a misspelling? columns found: employee_no, "
+	           "email, Departmnt, team");
+	CHECK_DIAG(&d, 1, 1, 1,
+	           "the header has no 'department' column, which the survey uses "
+	           "as a segment",
+	           "is 'Departmnt' a misspelling? columns found: employee_no, "
+	           "email, Departmnt, team");
+	CHECK_DIAG(&d, 2, 1, 1,
+	           "the header has no 'tenure' column, which the survey uses as a "
+	           "segment", found);
+	koe_diags_free(&d);
+}
+
+/* EMAIL repeats Email and Department repeats department (case does not make
+ * them different); the repeated unknown column memo is harmless. */
+static void
+header_duplicate_columns(void)
+{
+	static const char *const segs[] = {"department"};
+	struct roster *r = NULL;
+	struct koe_diags d = {0};
+
+	CHECK_INT(parse_fixture("errors_duplicate_columns.csv", segs, 1, &r, &d),
+	          KOE_EINVAL);
+	CHECK(r == NULL);
+	CHECK_INT(d.n, 2);
+	CHECK_DIAG(&d, 0, 1, 35, "duplicate column name 'EMAIL' (same as column 2)",
+	           NULL);
+	CHECK_DIAG(&d, 1, 1, 51,
+	           "duplicate column name 'Department' (same as column 4)", NULL);
+	koe_diags_free(&d);
+}
+
+/* The header is the first non-blank line, wherever it is. */
+static void
+header_line_after_blank_lines(void)
+{
+	static const char csv[] = "\n\nid,department\nE1,A\n";
+	struct roster *r = NULL;
+	struct koe_diags d = {0};
+
+	CHECK_INT(roster_parse(csv, sizeof(csv) - 1, ROSTER_SEGS, 1, &r, &d),
+	          KOE_EINVAL);
+	CHECK_INT(d.n, 1);
+	CHECK_DIAG(&d, 0, 3, 1, "the header has no 'employee_id' column",
+	           "columns found: id, department");
+	koe_diags_free(&d);
+}
+
+int
+main(void)
+{
+	RUN(header_without_employee_id);
+	RUN(header_missing_columns_with_typos);
+	RUN(header_duplicate_columns);
+	RUN(header_line_after_blank_lines);
+	return harness_done();
+}
