@@ -27,6 +27,11 @@ tok_element_check(const uint8_t e[TOK_ELEMENT_BYTES])
 	 * make the server's answer independent of its key. */
 	if (sodium_is_zero(e, TOK_ELEMENT_BYTES))
 		return KOE_EINVAL;
+	/* libsodium 1.0.18 ignores bit 255 when decoding (later releases
+	 * reject it), so an element would have two encodings. RFC 9496 §4.3.1
+	 * makes the encoding canonical only with that bit clear. */
+	if ((e[31] & 0x80) != 0)
+		return KOE_EINVAL;
 	if (crypto_core_ristretto255_is_valid_point(e) != 1)
 		return KOE_EINVAL;
 	return KOE_OK;

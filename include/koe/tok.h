@@ -54,7 +54,9 @@ enum tok_mode {
 enum koe_err tok_init(void);
 
 /* Checks that e is a canonical ristretto255 encoding of an element other than
- * the identity: DeserializeElement of RFC 9497 §4.1. KOE_OK or KOE_EINVAL. */
+ * the identity: DeserializeElement of RFC 9497 §4.1. Stricter than libsodium
+ * 1.0.18's is_valid_point, which accepts the identity and ignores bit 255.
+ * KOE_OK or KOE_EINVAL. */
 enum koe_err tok_element_check(const uint8_t e[TOK_ELEMENT_BYTES]);
 
 /* Checks that s is a canonical scalar (less than the group order; zero is
