@@ -4,7 +4,7 @@
  * text (borrowing the caller's bytes when they already are UTF-8, converting
  * from CP932 otherwise). The CSV stage then scans that text once, record by
  * record; each record's fields are kept as offsets into the text and only the
- * values koe uses are copied, unquoted, into an arena owned by the roster. */
+ * values koe uses are copied, unquoted, into the roster's arena. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "koe/arena.h"
 #include "koe/roster.h"
 
 /* Fault injection for tests, in the manner of SQLite: when positive, the
@@ -36,58 +37,14 @@ roster_realloc(void *p, size_t n)
 	return realloc(p, n);
 }
 
-/* ---- arena: every string of a roster, freed at once ---- */
-
-#define ARENA_CHUNK ((size_t)256 * 1024)
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used;
-	size_t cap;
-	char data[];
-};
-
-/* Owns every string of a roster and the block its rows' segment pointers
- * live in, so that roster_free() is a handful of calls. */
-struct roster_arena {
-	struct arena_chunk *head;
-	const char **segvals;
-};
-
+/* Strings of a roster come from its arena (include/koe/arena.h); this
+ * wrapper lets the fault injection above reach those allocations too. */
 static char *
-arena_alloc(struct roster_arena *a, size_t n)
+roster_strbuf(struct roster *r, size_t n)
 {
-	struct arena_chunk *c = a->head;
-	char *p;
-
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		c = roster_malloc(sizeof(*c) + cap);
-		if (c == NULL)
-			return NULL;
-		c->next = a->head;
-		c->used = 0;
-		c->cap = cap;
-		a->head = c;
-	}
-	p = c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-static void
-arena_free(struct roster_arena *a)
-{
-	struct arena_chunk *c, *next;
-
-	if (a == NULL)
-		return;
-	for (c = a->head; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	free(a->segvals);
-	free(a);
+	if (roster_fault_countdown > 0 && --roster_fault_countdown == 0)
+		return NULL;
+	return arena_alloc(&r->arena, n);
 }
 
 /* ---- text helpers ---- */
@@ -364,7 +321,7 @@ field_len(const struct field *fl)
 static char *
 field_copy(struct parse *p, const struct field *fl)
 {
-	char *v = arena_alloc(p->r->arena, field_len(fl) + 1);
+	char *v = roster_strbuf(p->r, field_len(fl) + 1);
 	size_t o = 0;
 
 	if (v == NULL) {
@@ -566,7 +523,8 @@ columns_found(const struct parse *p, char *hint, size_t size)
 static void
 missing_column(struct parse *p, int line, const char *want, const char *why)
 {
-	char hint[512], found[448];
+	/* found leaves room for the misspelling note, so hint never truncates. */
+	char hint[512], found[400];
 	char shown[SHOW_MAX + 4], sugg[SHOW_MAX + 4];
 	const char *s;
 
@@ -1000,9 +958,17 @@ example_header(const struct parse *p, char *hint, size_t size)
 	                            "the first row names the columns, e.g. "
 	                            "employee_id,email,name");
 
-	for (size_t s = 0; s < p->nseg && o < size; s++) {
+	for (size_t s = 0; s < p->nseg; s++) {
 		char shown[SHOW_MAX + 4];
-		o += (size_t)snprintf(hint + o, size - o, ",%s", show(shown, p->seg_names[s]));
+
+		/* Stop whole names short of the end rather than let snprintf
+		 * cut a character in half. */
+		show(shown, p->seg_names[s]);
+		if (o + strlen(shown) + 5 >= size) {
+			snprintf(hint + o, size - o, ",...");
+			return;
+		}
+		o += (size_t)snprintf(hint + o, size - o, ",%s", shown);
 	}
 }
 
@@ -1018,10 +984,10 @@ finish(struct parse *p)
 	r->nsegments = p->nseg;
 	r->has_email = p->email_col != NO_COL;
 	r->has_name = p->name_col != NO_COL;
-	r->arena->segvals = p->segvals;
+	r->segment_values = p->segvals;
 	p->segvals = NULL;
 	for (size_t k = 0; k < r->nrows; k++)
-		r->rows[k].segments = p->nseg ? r->arena->segvals + k * p->nseg : NULL;
+		r->rows[k].segments = p->nseg ? r->segment_values + k * p->nseg : NULL;
 	if (p->nseg == 0)
 		return 1;
 	names = roster_malloc(p->nseg * sizeof(*names));
@@ -1030,7 +996,7 @@ finish(struct parse *p)
 	r->segment_names = names;
 	for (size_t s = 0; s < p->nseg; s++) {
 		size_t len = strlen(p->seg_names[s]);
-		char *copy = arena_alloc(r->arena, len + 1);
+		char *copy = roster_strbuf(r, len + 1);
 
 		if (copy == NULL)
 			return 0;
@@ -1137,12 +1103,6 @@ roster_parse_limits(const char *bytes, size_t len,
 		goto done;
 	}
 	memset(p.r, 0, sizeof(*p.r));
-	p.r->arena = roster_malloc(sizeof(*p.r->arena));
-	if (p.r->arena == NULL) {
-		oom(&p);
-		goto done;
-	}
-	memset(p.r->arena, 0, sizeof(*p.r->arena));
 	p.seg_col = roster_malloc((nsegments + 1) * sizeof(*p.seg_col));
 	if (p.seg_col == NULL) {
 		oom(&p);
@@ -1189,7 +1149,8 @@ roster_free(struct roster *r)
 		return;
 	free(r->rows);
 	free((void *)r->segment_names);
-	arena_free(r->arena);
+	free((void *)r->segment_values);
+	arena_free(&r->arena);
 	free(r);
 }
 

@@ -79,6 +79,31 @@ header_line_after_blank_lines(void)
 	koe_diags_free(&d);
 }
 
+/* A wide header is listed only as far as fits one readable hint. */
+static void
+header_wide_list_shortened(void)
+{
+	char csv[4096];
+	size_t o = 0;
+	struct roster *r = NULL;
+	struct koe_diags d = {0};
+
+	for (int j = 1; j <= 60; j++)
+		o += (size_t)sprintf(csv + o, "%s部署の長い列名%02d", j > 1 ? "," : "", j);
+	o += (size_t)sprintf(csv + o, "\n");
+	CHECK_INT(roster_parse(csv, o, NULL, 0, &r, &d), KOE_EINVAL);
+	CHECK_INT(d.n, 2); /* and: no rows */
+	if (d.n == 2 && d.v[0].hint != NULL) {
+		const char *h = d.v[0].hint;
+		size_t len = strlen(h);
+
+		CHECK(strncmp(h, "columns found: 部署の長い列名01, 部署の長い列名02, ", 54) == 0);
+		CHECK(len < 400);
+		CHECK(len > 5 && strcmp(h + len - 5, ", ...") == 0);
+	}
+	koe_diags_free(&d);
+}
+
 int
 main(void)
 {
@@ -86,5 +111,6 @@ main(void)
 	RUN(header_missing_columns_with_typos);
 	RUN(header_duplicate_columns);
 	RUN(header_line_after_blank_lines);
+	RUN(header_wide_list_shortened);
 	return harness_done();
 }

@@ -43,6 +43,11 @@ utf8_lf_loads_every_value(void)
 	CHECK_STR(r->rows[3].segments[0], "人事部");
 	CHECK_STR(r->rows[3].segments[1], "10y+");
 	CHECK_INT(r->rows[3].line, 5);
+
+	/* The same values, row-major, as seg_build() takes them. */
+	CHECK(r->segment_values == r->rows[0].segments);
+	CHECK_STR(r->segment_values[3 * 2 + 0], "人事部");
+	CHECK_STR(r->segment_values[3 * 2 + 1], "10y+");
 done:
 	roster_free(r);
 	koe_diags_free(&d);

@@ -34,6 +34,7 @@
 
 #include <stddef.h>
 
+#include "koe/arena.h"
 #include "koe/diag.h"
 #include "koe/err.h"
 
@@ -56,20 +57,24 @@ struct roster_row {
 	const char *email;           /* never NULL; "" when absent or empty */
 	const char *name;            /* never NULL; "" when absent or empty */
 	const char *const *segments; /* [nsegments], in the order asked for;
-	                                never NULL nor empty, never "*" */
+	                                never empty, never "*"; NULL when
+	                                nsegments is 0 */
 	int line;                    /* physical line the record starts on */
 };
 
-struct roster_arena; /* private: owns every string of a roster */
-
 struct roster {
 	size_t nrows;
-	struct roster_row *rows;          /* [nrows], in file order */
+	struct roster_row *rows;           /* [nrows], in file order */
 	size_t nsegments;
-	const char *const *segment_names; /* [nsegments], copies of the names asked for */
-	int has_email;                    /* the header has an email column */
-	int has_name;                     /* the header has a name column */
-	struct roster_arena *arena;
+	const char *const *segment_names;  /* [nsegments], copies of the names
+	                                      asked for; NULL when none */
+	const char *const *segment_values; /* [nrows * nsegments], row-major: the
+	                                      block rows[i].segments point into,
+	                                      laid out as seg_build() takes it;
+	                                      NULL when nsegments is 0 */
+	int has_email;                     /* the header has an email column */
+	int has_name;                      /* the header has a name column */
+	struct arena arena;                /* owns every string above */
 };
 
 /* Parses a roster with the default limits (ROSTER_MAX_*).
