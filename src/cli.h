@@ -1,22 +1,69 @@
-/* koe — the command table shared by main.c and the cmd_*.c files. */
+/* koe — the command table and helpers shared by main.c and the cmd_*.c
+ * files. Commands report with the "koe CMD: message" convention and return
+ * their exit status: 0 success, 1 failure (bad input, refused operation),
+ * 2 usage error. */
 #ifndef KOE_CLI_H
 #define KOE_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "koe/db.h"
 #include "koe/diag.h"
 
 struct cli_command {
 	const char *name;
 	const char *summary; /* one line for 'koe --help' */
 	const char *help;    /* full text for 'koe help NAME' */
-	/* argv[0] is the command name. Returns the exit status: 0 success,
-	 * 1 the input had errors, 2 usage error. */
+	/* argv[0] is the command name. */
 	int (*run)(int argc, char **argv);
 };
 
 extern const struct cli_command cmd_check;
+extern const struct cli_command cmd_open;
+extern const struct cli_command cmd_status;
+extern const struct cli_command cmd_remind;
+extern const struct cli_command cmd_reissue;
+extern const struct cli_command cmd_close;
+extern const struct cli_command cmd_surveys;
 
 #define cli_suggest koe_suggest
+
+/* Prints "koe CMD: message" to stderr. */
+void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The database path: the option if given, else $KOE_DB, else "koe.db". */
+const char *cli_db_path(const char *opt);
+
+/* The master key path: the option if given, else $KOE_KEY, else "koe.key"
+ * in the database's directory. Writes into buf. */
+const char *cli_key_path(const char *opt, const char *db, char *buf, size_t cap);
+
+/* Opens the database, printing a clear message on failure. Without create,
+ * a missing file is reported as such (nothing is created). */
+struct db *cli_open_db(const char *cmd, const char *path, bool create);
+
+/* Resolves which survey a command works on: the one named, or the only one
+ * in the database. Returns a string the caller frees, or NULL after
+ * printing why. */
+char *cli_pick_survey(const char *cmd, struct db *db, const char *name);
+
+/* Reads the report passphrase: from file when given (its first line), else
+ * from the terminal without echo, twice when confirm is set. Returns 0 and
+ * the passphrase in buf (NUL-terminated, *len bytes; the caller wipes it), or
+ * 1 after printing why. */
+int cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf,
+                        size_t cap, size_t *len);
+
+/* Asks a yes/no question on the terminal; false when there is none. */
+bool cli_confirm(const char *question);
+
+/* Shows "label: done/total" on stderr when it is a terminal, at most every
+ * percent; call with done == total to finish the line. */
+void cli_progress(const char *label, size_t done, size_t total);
+
+/* Writes a CSV field (quoted when needed, RFC 4180) to f. */
+void cli_csv_field(FILE *f, const char *s);
 
 #endif

@@ -6,6 +6,12 @@
 
 static const struct cli_command *const commands[] = {
 	&cmd_check,
+	&cmd_open,
+	&cmd_status,
+	&cmd_remind,
+	&cmd_reissue,
+	&cmd_close,
+	&cmd_surveys,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,184 @@
+/* koe — storage: one SQLite file (WAL, synchronous=FULL, foreign keys on).
+ *
+ * The only code that calls SQLite. Every statement is one of a fixed,
+ * numbered set prepared once per connection. The rules of DESIGN.md §4 are
+ * properties of this schema:
+ *
+ *   - no link: responses and spent tokens live in separate WITHOUT ROWID
+ *     tables keyed by random ids or hashes, with no timestamps, so neither
+ *     physical nor logical order says anything about arrival order, and no
+ *     column leads from a response to an invitation;
+ *   - invites are stored only as keyed hashes (see invite.h);
+ *   - responses are sealed blobs (see seal.h);
+ *   - a response and its spent token are written in one transaction, and the
+ *     spent token's primary key makes a second spend impossible;
+ *   - closing deletes the invitations (employee ids, e-mail addresses, names)
+ *     keeping per-segment counts, with secure_delete on and the file vacuumed
+ *     so the deleted rows do not linger in free pages or the WAL. */
+#ifndef KOE_DB_H
+#define KOE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "koe/err.h"
+#include "koe/seal.h"
+
+#define DB_SCHEMA_VERSION 1
+#define DB_HASH_BYTES 32
+#define DB_RESPONSE_ID_BYTES 16
+
+struct db;
+
+enum db_flags {
+	DB_CREATE = 1,   /* create the file and schema when missing */
+	DB_READONLY = 2,
+};
+
+enum db_state { DB_OPEN = 0, DB_CLOSED = 1 };
+
+enum db_inv_status { DB_INV_NEW = 0, DB_INV_ISSUED = 1, DB_INV_REVOKED = 2 };
+
+/* Opens (and with DB_CREATE creates or migrates) a database. On failure
+ * writes a message a person can act on into msg and returns KOE_EDB,
+ * KOE_ENOTFOUND (no such file without DB_CREATE) or KOE_ESTATE (made by a
+ * newer koe). Close with db_close(), which accepts NULL. */
+enum koe_err db_open(const char *path, int flags, struct db **out, char *msg, size_t msglen);
+void db_close(struct db *db);
+
+/* The last SQLite error message of this connection, for logs and tools. */
+const char *db_errmsg(struct db *db);
+
+/* Write transactions (BEGIN IMMEDIATE). db_rollback() accepts a connection
+ * with no transaction open. */
+enum koe_err db_begin(struct db *db);
+enum koe_err db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+struct db_survey {
+	char *id;
+	char *title;
+	char *base_url;
+	uint8_t *source;          /* the questionnaire file as loaded */
+	size_t source_len;
+	int state;                /* enum db_state */
+	uint8_t public_key[32];   /* the survey's POPRF pkS */
+	char key_id[65];
+	uint8_t report_pk[SEAL_PK_BYTES];
+	struct seal_kdf kdf;
+	int64_t invited;
+	int64_t reissued;
+	int64_t opened_final;     /* -1 while open */
+	int64_t receipts_count;   /* -1 while open */
+	char *receipts_digest;    /* NULL while open */
+};
+
+/* Frees the strings of a survey record filled by db_survey_get(). */
+void db_survey_clear(struct db_survey *s);
+
+/* Inserts a survey; KOE_EEXIST when the id is taken. s is borrowed. */
+enum koe_err db_survey_insert(struct db *db, const struct db_survey *s);
+
+/* Reads a survey; KOE_ENOTFOUND when there is none. The caller clears *out
+ * with db_survey_clear(). */
+enum koe_err db_survey_get(struct db *db, const char *id, struct db_survey *out);
+
+/* Lists survey ids in id order. The caller frees each string and the array. */
+enum koe_err db_survey_ids(struct db *db, char ***ids, size_t *n);
+
+struct db_segment {
+	char *code;
+	char *label;
+	int64_t invited;
+	int64_t opened;     /* links that fetched a token (final count after close) */
+	int64_t responded;
+};
+
+/* Segments of a survey in code order, with live counts. The caller frees
+ * with db_segments_free(). */
+enum koe_err db_segments_get(struct db *db, const char *survey, struct db_segment **out,
+                             size_t *n);
+void db_segments_free(struct db_segment *v, size_t n);
+
+enum koe_err db_segment_insert(struct db *db, const char *survey, const char *code,
+                               const char *label, int64_t invited);
+
+struct db_invitation {
+	uint8_t hash[DB_HASH_BYTES];
+	char *employee_id; /* NULL-free while open */
+	char *email;
+	char *name;
+	char *segment;
+	int status;        /* enum db_inv_status */
+	bool has_blinded;
+	uint8_t blinded[32];
+};
+void db_invitation_clear(struct db_invitation *inv);
+
+enum koe_err db_invitation_insert(struct db *db, const char *survey,
+                                  const uint8_t hash[DB_HASH_BYTES], const char *employee_id,
+                                  const char *email, const char *name, const char *segment);
+
+/* The employee's current (not revoked) invitation; KOE_ENOTFOUND if none. */
+enum koe_err db_invitation_by_employee(struct db *db, const char *survey,
+                                       const char *employee_id, struct db_invitation *out);
+
+/* An invitation by its hash, any status; KOE_ENOTFOUND if none. */
+enum koe_err db_invitation_by_hash(struct db *db, const char *survey,
+                                   const uint8_t hash[DB_HASH_BYTES],
+                                   struct db_invitation *out);
+
+enum koe_err db_invitation_revoke(struct db *db, const char *survey,
+                                  const uint8_t hash[DB_HASH_BYTES]);
+
+/* Records that an invitation fetched a token for blinded. Returns KOE_OK
+ * when this is the first issuance or a retry with the same blinded element,
+ * KOE_EEXIST when the invitation already fetched a token for a different
+ * one, KOE_ENOTFOUND for an unknown or revoked invitation. */
+enum koe_err db_invitation_issue(struct db *db, const char *survey,
+                                 const uint8_t hash[DB_HASH_BYTES], const uint8_t blinded[32]);
+
+/* Calls fn for every invitation that never fetched a token, in employee id
+ * order. fn returns non-zero to stop. inv is borrowed for the call. */
+enum koe_err db_invitations_unopened(struct db *db, const char *survey,
+                                     int (*fn)(void *ctx, const struct db_invitation *inv),
+                                     void *ctx);
+
+enum koe_err db_survey_add_reissued(struct db *db, const char *survey);
+
+/* Stores a response and spends its token in the caller's transaction.
+ * KOE_EEXIST when the token was spent already (nothing is written). */
+enum koe_err db_response_insert(struct db *db, const char *survey,
+                                const uint8_t receipt[DB_HASH_BYTES],
+                                const uint8_t id[DB_RESPONSE_ID_BYTES], const char *segment,
+                                const uint8_t epk[SEAL_PK_BYTES], const uint8_t *box,
+                                size_t boxlen);
+
+/* Calls fn for every response of a survey (in random-id order). The
+ * pointers are borrowed for the call. fn returns non-zero to stop; that
+ * value is then returned as KOE_EINVAL. */
+enum koe_err db_responses_foreach(struct db *db, const char *survey,
+                                  int (*fn)(void *ctx, const char *segment,
+                                            const uint8_t *epk, const uint8_t *box,
+                                            size_t boxlen),
+                                  void *ctx);
+
+enum koe_err db_response_count(struct db *db, const char *survey, int64_t *n);
+
+/* Calls fn with every spent token's receipt (raw hash bytes), sorted. */
+enum koe_err db_receipts_foreach(struct db *db, const char *survey,
+                                 int (*fn)(void *ctx, const uint8_t receipt[DB_HASH_BYTES]),
+                                 void *ctx);
+
+/* Closes a survey inside the caller's transaction: stores per-segment and
+ * total opened counts, the receipt count and digest, deletes every
+ * invitation, and marks the survey closed. */
+enum koe_err db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
+                             const char *receipts_digest);
+
+/* After a close has committed: moves the WAL into the main file, truncates
+ * it, and rebuilds the file so deleted rows leave no trace. */
+enum koe_err db_compact(struct db *db);
+
+#endif

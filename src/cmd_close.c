@@ -1,0 +1,145 @@
+/* koe close [SURVEY] — stop answers, publish receipts, forget who was
+ * invited. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+
+static const char *const C = "close";
+
+struct digest {
+	crypto_hash_sha256_state st;
+	int64_t n;
+};
+
+/* The receipt digest: SHA-256 over every receipt in lowercase hex followed
+ * by a newline, receipts sorted. Anyone holding the published list can
+ * recompute it with `sha256sum`. */
+static int
+add_receipt(void *ctx, const uint8_t r[DB_HASH_BYTES])
+{
+	struct digest *d = ctx;
+	char hex[DB_HASH_BYTES * 2 + 2];
+	sodium_bin2hex(hex, sizeof(hex), r, DB_HASH_BYTES);
+	hex[DB_HASH_BYTES * 2] = '\n';
+	crypto_hash_sha256_update(&d->st, (const uint8_t *)hex, DB_HASH_BYTES * 2 + 1);
+	d->n++;
+	return 0;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"yes", no_argument, NULL, 'y'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db_opt = NULL;
+	struct db *db = NULL;
+	struct db_survey rec = {0};
+	struct digest dg;
+	uint8_t sum[crypto_hash_sha256_BYTES];
+	char hex[crypto_hash_sha256_BYTES * 2 + 1];
+	char *id = NULL;
+	int status = 1, c, yes = 0, in_tx = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 'y': yes = 1; break;
+		default:
+			fprintf(stderr, "usage: koe close [SURVEY] [--yes] [--db FILE]\n");
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "usage: koe close [SURVEY] [--yes] [--db FILE]\n");
+		return 2;
+	}
+	if (sodium_init() < 0)
+		return 1;
+	db = cli_open_db(C, cli_db_path(db_opt), false);
+	if (db == NULL)
+		goto done;
+	id = cli_pick_survey(C, db, optind < argc ? argv[optind] : NULL);
+	if (id == NULL)
+		goto done;
+	if (db_survey_get(db, id, &rec) != KOE_OK) {
+		cli_err(C, "cannot read the database: %s", db_errmsg(db));
+		goto done;
+	}
+	if (rec.state != DB_OPEN) {
+		cli_err(C, "survey '%s' is already closed (receipt digest %s)", id,
+		        rec.receipts_digest ? rec.receipts_digest : "-");
+		goto done;
+	}
+	if (!yes) {
+		char q[512];
+		if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK) != 0) {
+			cli_err(C, "closing cannot be undone; add --yes to confirm");
+			goto done;
+		}
+		snprintf(q, sizeof(q),
+		         "Close '%s'? Answers stop, and the list of who was invited is deleted "
+		         "for good.",
+		         id);
+		if (!cli_confirm(q)) {
+			cli_err(C, "not closed");
+			goto done;
+		}
+	}
+	if (db_begin(db) != KOE_OK)
+		goto dberr;
+	in_tx = 1;
+	crypto_hash_sha256_init(&dg.st);
+	dg.n = 0;
+	if (db_receipts_foreach(db, id, add_receipt, &dg) != KOE_OK)
+		goto dberr;
+	crypto_hash_sha256_final(&dg.st, sum);
+	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+	if (db_survey_close(db, id, dg.n, hex) != KOE_OK || db_commit(db) != KOE_OK)
+		goto dberr;
+	in_tx = 0;
+	if (db_compact(db) != KOE_OK)
+		fprintf(stderr, "koe close: warning: could not compact the database (%s); run "
+		                "'koe close' tools again later or VACUUM it\n",
+		        db_errmsg(db));
+	printf("Survey '%s' is closed.\n", id);
+	printf("Responses: %" PRId64 ". Receipt digest (SHA-256 of the sorted receipt list):\n  %s\n",
+	       dg.n, hex);
+	printf("The invitation list (employee ids, e-mail addresses, names) has been deleted;\n"
+	       "only counts per group remain. Next: koe report %s --out reports/%s.pdf\n",
+	       id, id);
+	status = 0;
+	goto done;
+dberr:
+	cli_err(C, "cannot close: %s; nothing was changed", db_errmsg(db));
+done:
+	if (in_tx)
+		db_rollback(db);
+	db_survey_clear(&rec);
+	free(id);
+	db_close(db);
+	return status;
+}
+
+const struct cli_command cmd_close = {
+	.name = "close",
+	.summary = "stop answers, publish receipts, delete the invitation list",
+	.help =
+	"usage: koe close [SURVEY] [--yes] [--db FILE]\n"
+	"\n"
+	"Stops accepting answers, fixes the list of receipts (employees can check\n"
+	"that theirs is in it) and its digest, and deletes every invitation with its\n"
+	"employee id, e-mail address and name, keeping only counts per group. This\n"
+	"cannot be undone; it asks for confirmation unless --yes is given.\n",
+	.run = run,
+};

@@ -1,0 +1,261 @@
+/* Helpers shared by the commands; see cli.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "koe/seal.h"
+#include "koe/util.h"
+
+void
+cli_err(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "koe %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *
+cli_db_path(const char *opt)
+{
+	const char *env = getenv("KOE_DB");
+	if (opt)
+		return opt;
+	return env && *env ? env : "koe.db";
+}
+
+const char *
+cli_key_path(const char *opt, const char *db, char *buf, size_t cap)
+{
+	const char *env = getenv("KOE_KEY");
+	const char *slash;
+	if (opt)
+		return opt;
+	if (env && *env)
+		return env;
+	slash = strrchr(db, '/');
+	if (slash == NULL)
+		snprintf(buf, cap, "koe.key");
+	else
+		snprintf(buf, cap, "%.*s/koe.key", (int)(slash - db), db);
+	return buf;
+}
+
+struct db *
+cli_open_db(const char *cmd, const char *path, bool create)
+{
+	struct db *db = NULL;
+	char msg[256];
+	enum koe_err err;
+
+	if (!create && access(path, F_OK) != 0) {
+		cli_err(cmd, "no database at '%s' (open a survey first with 'koe open', or give --db FILE)",
+		        path);
+		return NULL;
+	}
+	err = db_open(path, create ? DB_CREATE : 0, &db, msg, sizeof(msg));
+	if (err != KOE_OK) {
+		cli_err(cmd, "cannot use the database '%s': %s", path, msg);
+		return NULL;
+	}
+	return db;
+}
+
+char *
+cli_pick_survey(const char *cmd, struct db *db, const char *name)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	char *pick = NULL;
+
+	if (db_survey_ids(db, &ids, &n) != KOE_OK) {
+		cli_err(cmd, "cannot read the database: %s", db_errmsg(db));
+		return NULL;
+	}
+	if (name) {
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(ids[i], name) == 0)
+				pick = strdup(name);
+		if (pick == NULL) {
+			const char *g = koe_suggest(name, (const char *const *)ids, n);
+			if (g)
+				cli_err(cmd, "no survey '%s' (did you mean '%s'?)", name, g);
+			else
+				cli_err(cmd, "no survey '%s' (see 'koe surveys')", name);
+		}
+	} else if (n == 1) {
+		pick = strdup(ids[0]);
+	} else if (n == 0) {
+		cli_err(cmd, "the database has no surveys yet (start one with 'koe open')");
+	} else {
+		cli_err(cmd, "the database has %zu surveys; name one (see 'koe surveys')", n);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return pick;
+}
+
+/* Reads one line from fd without echo. Returns its length or -1. */
+static long
+read_line_noecho(int fd, const char *prompt, char *buf, size_t cap)
+{
+	struct termios old, quiet;
+	size_t n = 0;
+	int restore = 0;
+
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		return -1;
+	if (tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ECHONL;
+		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	for (;;) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r <= 0 || c == '\n' || c == '\r')
+			break;
+		if (n + 1 < cap)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	return (long)n;
+}
+
+int
+cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf, size_t cap,
+                    size_t *len)
+{
+	char again[SEAL_PASS_MAX + 2];
+	long n;
+	int fd;
+
+	if (file) {
+		char *content = NULL;
+		size_t clen = 0;
+		if (util_read_file(file, 64 * 1024, &content, &clen) != KOE_OK) {
+			cli_err(cmd, "cannot read the passphrase file '%s': %s", file,
+			        errno ? strerror(errno) : "too large");
+			return 1;
+		}
+		size_t l = strcspn(content, "\r\n");
+		if (l + 1 > cap) {
+			sodium_memzero(content, clen);
+			free(content);
+			cli_err(cmd, "the passphrase is longer than %d characters", SEAL_PASS_MAX);
+			return 1;
+		}
+		memcpy(buf, content, l);
+		buf[l] = '\0';
+		sodium_memzero(content, clen);
+		free(content);
+		*len = l;
+	} else {
+		fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+		if (fd < 0) {
+			cli_err(cmd, "no terminal to ask for the report passphrase; give --passphrase-file FILE");
+			return 1;
+		}
+		n = read_line_noecho(fd, "Report passphrase: ", buf, cap);
+		if (n >= 0 && confirm) {
+			long m = read_line_noecho(fd, "Repeat the passphrase: ", again, sizeof(again));
+			if (m != n || strcmp(again, buf) != 0) {
+				sodium_memzero(again, sizeof(again));
+				sodium_memzero(buf, cap);
+				close(fd);
+				cli_err(cmd, "the two passphrases differ; nothing was changed");
+				return 1;
+			}
+			sodium_memzero(again, sizeof(again));
+		}
+		close(fd);
+		if (n < 0) {
+			cli_err(cmd, "cannot read the passphrase from the terminal");
+			return 1;
+		}
+		*len = (size_t)n;
+	}
+	if (*len < SEAL_PASS_MIN) {
+		sodium_memzero(buf, cap);
+		cli_err(cmd, "the report passphrase needs at least %d characters (a few words work well)",
+		        SEAL_PASS_MIN);
+		return 1;
+	}
+	return 0;
+}
+
+bool
+cli_confirm(const char *question)
+{
+	char buf[16];
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+	ssize_t r;
+	size_t n = 0;
+
+	if (fd < 0)
+		return false;
+	if (write(fd, question, strlen(question)) < 0 || write(fd, " [y/N] ", 7) < 0) {
+		close(fd);
+		return false;
+	}
+	for (;;) {
+		char c;
+		r = read(fd, &c, 1);
+		if (r <= 0 || c == '\n')
+			break;
+		if (n + 1 < sizeof(buf))
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	close(fd);
+	return buf[0] == 'y' || buf[0] == 'Y';
+}
+
+void
+cli_progress(const char *label, size_t done, size_t total)
+{
+	static int last = -1;
+	int pct;
+
+	if (!isatty(STDERR_FILENO) || total < 2000)
+		return;
+	pct = (int)(done * 100 / total);
+	if (pct == last && done != total)
+		return;
+	last = pct;
+	fprintf(stderr, "\r%s: %zu/%zu (%d%%)", label, done, total, pct);
+	if (done == total) {
+		fputc('\n', stderr);
+		last = -1;
+	}
+}
+
+void
+cli_csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}

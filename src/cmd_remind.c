@@ -1,0 +1,204 @@
+/* koe remind [SURVEY] — who has not opened their link yet, for a reminder
+ * mail merge. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "koe/invite.h"
+#include "koe/roster.h"
+#include "koe/tok.h"
+#include "koe/util.h"
+
+static const char *const C = "remind";
+
+struct remind {
+	FILE *out;
+	size_t n;
+};
+
+static int
+emit(void *ctx, const struct db_invitation *inv)
+{
+	struct remind *r = ctx;
+	cli_csv_field(r->out, inv->employee_id);
+	fputc(',', r->out);
+	cli_csv_field(r->out, inv->email);
+	fputc(',', r->out);
+	cli_csv_field(r->out, inv->name);
+	fputs("\r\n", r->out);
+	r->n++;
+	return 0;
+}
+
+/* With the links file from 'koe open', each unopened invitation's row is
+ * written with its link: the codes are hashed and looked up, so only links
+ * that really belong to this survey and were never used come out. */
+static int
+remind_with_links(struct db *db, const char *survey, const char *links_path,
+                  const char *key_path, struct remind *r)
+{
+	static const char *const cols[] = {"link"};
+	char *buf = NULL;
+	size_t len = 0;
+	struct roster *ro = NULL;
+	struct koe_diags d = {0};
+	uint8_t seed[TOK_SEED_BYTES], key[INVITE_KEY_BYTES];
+	char msg[TOK_MSG_MAX];
+	size_t unknown = 0;
+	int status = 1;
+
+	if (util_read_file(links_path, ROSTER_MAX_BYTES, &buf, &len) != KOE_OK) {
+		cli_err(C, "cannot read '%s': %s", links_path, strerror(errno));
+		return 1;
+	}
+	if (roster_parse(buf, len, cols, 1, &ro, &d) != KOE_OK) {
+		koe_diags_print(&d, links_path, stderr);
+		cli_err(C, "'%s' is not a links file written by 'koe open'", links_path);
+		goto done;
+	}
+	if (tok_seed_load(key_path, seed, msg, sizeof(msg)) != KOE_OK) {
+		cli_err(C, "%s", msg);
+		goto done;
+	}
+	invite_key_derive(seed, key);
+	sodium_memzero(seed, sizeof(seed));
+	for (size_t i = 0; i < ro->nrows; i++) {
+		const char *link = ro->rows[i].segments[0];
+		const char *code = strstr(link, "/s/");
+		uint8_t hash[INVITE_HASH_BYTES];
+		struct db_invitation inv;
+		if (code == NULL || invite_hash(key, survey, code + 3, hash) != KOE_OK ||
+		    db_invitation_by_hash(db, survey, hash, &inv) != KOE_OK) {
+			unknown++;
+			continue;
+		}
+		if (inv.status == DB_INV_NEW) {
+			cli_csv_field(r->out, ro->rows[i].employee_id);
+			fputc(',', r->out);
+			cli_csv_field(r->out, ro->rows[i].email);
+			fputc(',', r->out);
+			cli_csv_field(r->out, ro->rows[i].name);
+			fputc(',', r->out);
+			cli_csv_field(r->out, link);
+			fputs("\r\n", r->out);
+			r->n++;
+		}
+		db_invitation_clear(&inv);
+	}
+	if (unknown)
+		fprintf(stderr, "koe remind: note: %zu links in %s are not (or no longer) "
+		                "invitations of '%s' and were left out\n",
+		        unknown, links_path, survey);
+	status = 0;
+done:
+	sodium_memzero(key, sizeof(key));
+	roster_free(ro);
+	koe_diags_free(&d);
+	free(buf);
+	return status;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"key", required_argument, NULL, 'k'},
+		{"links", required_argument, NULL, 'l'},
+		{"out", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db_opt = NULL, *key_opt = NULL, *links = NULL, *out_path = NULL;
+	char keybuf[4096];
+	struct db *db = NULL;
+	struct db_survey rec = {0};
+	struct remind r = {.out = stdout};
+	char *id = NULL;
+	int status = 1, c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 'k': key_opt = optarg; break;
+		case 'l': links = optarg; break;
+		case 'o': out_path = optarg; break;
+		default:
+			fprintf(stderr, "usage: koe remind [SURVEY] [--links links.csv] [--out FILE]\n");
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "usage: koe remind [SURVEY] [--links links.csv] [--out FILE]\n");
+		return 2;
+	}
+	db = cli_open_db(C, cli_db_path(db_opt), false);
+	if (db == NULL)
+		goto done;
+	id = cli_pick_survey(C, db, optind < argc ? argv[optind] : NULL);
+	if (id == NULL)
+		goto done;
+	if (db_survey_get(db, id, &rec) != KOE_OK) {
+		cli_err(C, "cannot read the database: %s", db_errmsg(db));
+		goto done;
+	}
+	if (rec.state != DB_OPEN) {
+		cli_err(C, "survey '%s' is closed; the list of invitations no longer exists", id);
+		goto done;
+	}
+	if (out_path) {
+		r.out = fopen(out_path, "wx");
+		if (r.out == NULL) {
+			cli_err(C, "cannot create '%s': %s", out_path, strerror(errno));
+			goto done;
+		}
+	}
+	fputs("\xEF\xBB\xBF", r.out);
+	if (links) {
+		fputs("employee_id,email,name,link\r\n", r.out);
+		if (remind_with_links(db, id, links,
+		                      cli_key_path(key_opt, cli_db_path(db_opt), keybuf, sizeof(keybuf)),
+		                      &r) != 0)
+			goto done;
+	} else {
+		fputs("employee_id,email,name\r\n", r.out);
+		if (db_invitations_unopened(db, id, emit, &r) != KOE_OK) {
+			cli_err(C, "cannot read the database: %s", db_errmsg(db));
+			goto done;
+		}
+	}
+	if (fflush(r.out) != 0) {
+		cli_err(C, "cannot write the list: %s", strerror(errno));
+		goto done;
+	}
+	fprintf(stderr, "%zu employees have not opened their link yet.%s\n", r.n,
+	        links ? "" : " (Give --links links.csv to include their links.)");
+	status = 0;
+done:
+	if (r.out && r.out != stdout && fclose(r.out) != 0 && status == 0) {
+		cli_err(C, "cannot write '%s': %s", out_path, strerror(errno));
+		status = 1;
+	}
+	db_survey_clear(&rec);
+	free(id);
+	db_close(db);
+	return status;
+}
+
+const struct cli_command cmd_remind = {
+	.name = "remind",
+	.summary = "list employees who have not opened their link",
+	.help =
+	"usage: koe remind [SURVEY] [--links links.csv] [--out FILE] [--db FILE] [--key FILE]\n"
+	"\n"
+	"Writes a CSV (UTF-8 with BOM) of the employees who have not opened their\n"
+	"link yet, for a reminder mail merge. With --links (the file 'koe open'\n"
+	"wrote), each row carries the employee's link. Whether someone has answered\n"
+	"is never known; only whether their link fetched its token.\n",
+	.run = run,
+};

@@ -1,0 +1,141 @@
+/* koe status [SURVEY] — invited, opened and responded counts for HR. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "koe/qn.h"
+
+static const char *const C = "status";
+
+static double
+pct(int64_t a, int64_t b)
+{
+	return b > 0 ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+/* Which segments' response counts may be shown: at least k responses, and
+ * when exactly one is hidden, the next smallest is hidden too so the hidden
+ * one cannot be recovered by subtracting the shown ones from the total. */
+static void
+mark_shown(const struct db_segment *v, size_t n, int64_t k, int *shown)
+{
+	size_t hidden = 0, pick = n;
+	for (size_t i = 0; i < n; i++) {
+		shown[i] = v[i].responded >= k;
+		hidden += !shown[i];
+	}
+	if (hidden != 1)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (shown[i] && (pick == n || v[i].responded < v[pick].responded))
+			pick = i;
+	if (pick < n)
+		shown[pick] = 0;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db_opt = NULL;
+	struct db *db = NULL;
+	char *id = NULL;
+	struct db_survey rec = {0};
+	struct db_segment *segs = NULL;
+	size_t nsegs = 0;
+	struct qn_survey *q = NULL;
+	struct koe_diags d = {0};
+	int64_t responded = 0, opened = 0, k = 5;
+	int *shown = NULL;
+	int status = 1, c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db_opt = optarg;
+		else {
+			fprintf(stderr, "usage: koe status [SURVEY] [--db FILE]\n");
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "usage: koe status [SURVEY] [--db FILE]\n");
+		return 2;
+	}
+	db = cli_open_db(C, cli_db_path(db_opt), false);
+	if (db == NULL)
+		goto done;
+	id = cli_pick_survey(C, db, optind < argc ? argv[optind] : NULL);
+	if (id == NULL)
+		goto done;
+	if (db_survey_get(db, id, &rec) != KOE_OK ||
+	    db_segments_get(db, id, &segs, &nsegs) != KOE_OK) {
+		cli_err(C, "cannot read the database: %s", db_errmsg(db));
+		goto done;
+	}
+	if (qn_parse((const char *)rec.source, rec.source_len, NULL, &q, &d) == KOE_OK)
+		k = q->min_group;
+	for (size_t i = 0; i < nsegs; i++) {
+		responded += segs[i].responded;
+		opened += segs[i].opened;
+	}
+	printf("Survey %s: %s\n", rec.id, rec.title);
+	if (rec.state == DB_OPEN)
+		printf("State: open%s%s\n", q && q->closes ? ", closes " : "",
+		       q && q->closes ? q->closes : "");
+	else
+		printf("State: closed (%" PRId64 " receipts, digest %s)\n", rec.receipts_count,
+		       rec.receipts_digest ? rec.receipts_digest : "-");
+	printf("Invited %" PRId64 ", opened %" PRId64 " (%.1f%%), responded %" PRId64
+	       " (%.1f%%), reissued links %" PRId64 "\n",
+	       rec.invited, opened, pct(opened, rec.invited), responded,
+	       pct(responded, rec.invited), rec.reissued);
+	shown = calloc(nsegs ? nsegs : 1, sizeof(*shown));
+	if (shown == NULL)
+		goto done;
+	mark_shown(segs, nsegs, k, shown);
+	if (nsegs > 1) {
+		printf("\n  %-5s %8s %8s %10s  %s\n", "group", "invited", "opened", "responded",
+		       "label");
+		for (size_t i = 0; i < nsegs; i++) {
+			char resp[32];
+			if (shown[i])
+				snprintf(resp, sizeof(resp), "%" PRId64, segs[i].responded);
+			else
+				snprintf(resp, sizeof(resp), "hidden");
+			printf("  %-5s %8" PRId64 " %8" PRId64 " %10s  %s\n", segs[i].code,
+			       segs[i].invited, segs[i].opened, resp, segs[i].label);
+		}
+		printf("  (response counts below %" PRId64 " are hidden, with one more where needed "
+		       "so they cannot be worked out from the total)\n",
+		       k);
+	}
+	status = 0;
+done:
+	free(shown);
+	qn_survey_free(q);
+	koe_diags_free(&d);
+	db_segments_free(segs, nsegs);
+	db_survey_clear(&rec);
+	free(id);
+	db_close(db);
+	return status;
+}
+
+const struct cli_command cmd_status = {
+	.name = "status",
+	.summary = "show invited, opened and responded counts",
+	.help =
+	"usage: koe status [SURVEY] [--db FILE]\n"
+	"\n"
+	"Shows how many employees were invited, opened their link (fetched a token)\n"
+	"and responded, in total and by group. Response counts of groups smaller than\n"
+	"MinGroup are hidden. SURVEY may be left out when the database holds one.\n",
+	.run = run,
+};
