@@ -88,6 +88,7 @@ enum stmt {
 	S_RESPONSES,
 	S_RESPONSE_COUNT,
 	S_RECEIPTS,
+	S_CLOSE_ZERO,
 	S_CLOSE_SEGMENTS,
 	S_CLOSE_SURVEY,
 	S_CLOSE_DELETE,
@@ -109,12 +110,16 @@ static const char *const sql[S_COUNT] = {
 	[S_SURVEY_IDS] = "SELECT id FROM surveys ORDER BY id",
 	[S_SEGMENT_INSERT] =
 		"INSERT INTO segments (survey, code, label, invited) VALUES (?1, ?2, ?3, ?4)",
+	/* One grouped pass over each table, not one scan per segment: a
+	 * survey of 100,000 invitations has hundreds of segments. */
 	[S_SEGMENTS_GET] =
-		"SELECT g.code, g.label, g.invited,"
-		" coalesce(g.opened_final, (SELECT count(*) FROM invitations i"
-		"   WHERE i.survey = g.survey AND i.segment = g.code AND i.status = 1)),"
-		" (SELECT count(*) FROM responses r WHERE r.survey = g.survey AND r.segment = g.code)"
-		" FROM segments g WHERE g.survey = ?1 ORDER BY g.code",
+		"SELECT g.code, g.label, g.invited, coalesce(g.opened_final, o.n, 0), coalesce(r.n, 0)"
+		" FROM segments g"
+		" LEFT JOIN (SELECT segment, count(*) AS n FROM invitations"
+		"   WHERE survey = ?1 AND status = 1 GROUP BY segment) o ON o.segment = g.code"
+		" LEFT JOIN (SELECT segment, count(*) AS n FROM responses"
+		"   WHERE survey = ?1 GROUP BY segment) r ON r.segment = g.code"
+		" WHERE g.survey = ?1 ORDER BY g.code",
 	[S_INV_INSERT] =
 		"INSERT INTO invitations (survey, invite_hash, employee_id, email, name, segment)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -139,10 +144,12 @@ static const char *const sql[S_COUNT] = {
 	[S_RESPONSES] = "SELECT segment, epk, box FROM responses WHERE survey = ?1",
 	[S_RESPONSE_COUNT] = "SELECT count(*) FROM responses WHERE survey = ?1",
 	[S_RECEIPTS] = "SELECT receipt FROM spent WHERE survey = ?1 ORDER BY receipt",
+	[S_CLOSE_ZERO] = "UPDATE segments SET opened_final = 0 WHERE survey = ?1",
 	[S_CLOSE_SEGMENTS] =
-		"UPDATE segments SET opened_final = (SELECT count(*) FROM invitations i"
-		" WHERE i.survey = segments.survey AND i.segment = segments.code AND i.status = 1)"
-		" WHERE survey = ?1",
+		"UPDATE segments SET opened_final = o.n"
+		" FROM (SELECT segment, count(*) AS n FROM invitations"
+		"   WHERE survey = ?1 AND status = 1 GROUP BY segment) AS o"
+		" WHERE segments.survey = ?1 AND segments.code = o.segment",
 	[S_CLOSE_SURVEY] =
 		"UPDATE surveys SET state = 1,"
 		" opened_final = (SELECT coalesce(sum(opened_final), 0) FROM segments WHERE survey = ?1),"
@@ -820,6 +827,11 @@ db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
 	sqlite3_stmt *st;
 	enum koe_err err;
 
+	if ((st = stmt(db, S_CLOSE_ZERO)) == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	if ((err = step_done(st)) != KOE_OK)
+		return err;
 	if ((st = stmt(db, S_CLOSE_SEGMENTS)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);

@@ -234,9 +234,13 @@ seg_build(const char *const *values, size_t nrows, size_t ndims, size_t k,
 	sorted = NULL;
 	for (size_t r = 0; r < nrows; r++)
 		t->row_group[r] = remap[t->row_group[r]];
+	/* Zero-padded to a common width so codes sort as they are numbered. */
+	int width = 2;
+	for (size_t n = t->ngroups; n >= 100 && width < 20; n /= 10)
+		width++;
 	for (size_t g = 0; g < t->ngroups; g++) {
-		char code[32];
-		snprintf(code, sizeof(code), "g%02zu", g + 1);
+		char code[64];
+		snprintf(code, sizeof(code), "g%0*zu", width, g + 1);
 		t->groups[g].code = strdup(code);
 		if (t->groups[g].code == NULL)
 			goto fail;
