@@ -1,0 +1,243 @@
+/* Drivers of support: Pearson correlations with Fisher z intervals, and an
+ * OLS fit on standardized variables.
+ *
+ * The OLS works on the correlation matrix: with every variable standardized
+ * the normal equations are Rxx·β = rxy and R² = rxy·β, so one pass over the
+ * complete cases builds a (p+1)² matrix and GSL solves a p×p system. That is
+ * O(n·p²) time and O(p²) memory, where a design-matrix SVD would copy n×p. */
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "stats_internal.h"
+
+/* Below this reciprocal condition number the drivers are so collinear that
+ * their separate coefficients mean nothing, even if the matrix inverts. */
+#define OLS_MIN_RCOND 1e-10
+
+enum koe_err
+stats_corr(const double *x, const double *y, size_t n, struct stats_corr *out)
+{
+	double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+	double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+	size_t m = 0;
+
+	stats_init();
+	*out = (struct stats_corr){.r = NAN, .lo = NAN, .hi = NAN, .p = NAN,
+	                           .status = STATS_NO_DATA};
+	if (n > STATS_MAX_RESPONDENTS)
+		return KOE_ETOOBIG;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(x[i]) || isnan(y[i]))
+			continue;
+		if (!isfinite(x[i]) || !isfinite(y[i]))
+			return KOE_EINVAL;
+		sx += x[i];
+		sy += y[i];
+		xmin = fmin(xmin, x[i]);
+		xmax = fmax(xmax, x[i]);
+		ymin = fmin(ymin, y[i]);
+		ymax = fmax(ymax, y[i]);
+		m++;
+	}
+	out->n = m;
+	if (m == 0)
+		return KOE_OK;
+	out->status = STATS_TOO_FEW;
+	if (m < 4)
+		return KOE_OK;
+	if (xmin == xmax || ymin == ymax) {
+		out->status = STATS_NO_VARIANCE;
+		return KOE_OK;
+	}
+	double mx = sx / (double)m, my = sy / (double)m;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(x[i]) || isnan(y[i]))
+			continue;
+		double dx = x[i] - mx, dy = y[i] - my;
+		sxx += dx * dx;
+		syy += dy * dy;
+		sxy += dx * dy;
+	}
+	double r = fmax(-1.0, fmin(1.0, sxy / sqrt(sxx * syy)));
+	out->r = r;
+	if (fabs(r) == 1) {
+		/* A perfect line: the interval collapses and the test is
+		 * certain; the general formulas would divide by zero. */
+		out->lo = out->hi = r;
+		out->p = 0;
+		out->status = STATS_OK;
+		return KOE_OK;
+	}
+
+	double z = atanh(r), half = stats_z975() / sqrt((double)(m - 3));
+	double df = (double)(m - 2);
+	double t = r * sqrt(df / (1 - r * r));
+	double p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
+	if (!isfinite(half) || !isfinite(p))
+		return KOE_EINVAL;
+	out->lo = tanh(z - half);
+	out->hi = tanh(z + half);
+	out->p = fmin(p, 1.0);
+	out->status = STATS_OK;
+	return KOE_OK;
+}
+
+/* Variable 0 is y, variable i + 1 is x[i]. */
+static double
+var_at(const double *y, const double *const *x, size_t v, size_t r)
+{
+	return v == 0 ? y[r] : x[v - 1][r];
+}
+
+static bool
+complete(const double *y, const double *const *x, size_t npred, size_t r)
+{
+	for (size_t v = 0; v <= npred; v++)
+		if (isnan(var_at(y, x, v, r)))
+			return false;
+	return true;
+}
+
+enum koe_err
+stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
+          double *beta, struct stats_ols *out)
+{
+	enum koe_err err = KOE_OK;
+	size_t nv = npred + 1, ncc = 0;
+	double *mean = NULL, *lo = NULL, *hi = NULL, *cross = NULL, *dev = NULL;
+	gsl_matrix *rxx = NULL;
+	gsl_vector *rxy = NULL, *b = NULL, *work = NULL;
+
+	stats_init();
+	*out = (struct stats_ols){.npred = npred, .r2 = NAN,
+	                          .needed = STATS_OLS_PER_DRIVER * npred,
+	                          .status = STATS_NO_DATA};
+	for (size_t i = 0; i < npred; i++)
+		beta[i] = NAN;
+	if (n > STATS_MAX_RESPONDENTS || npred > STATS_MAX_SCALES) {
+		err = KOE_ETOOBIG;
+		goto out;
+	}
+	if (npred == 0)
+		goto out;
+
+	mean = calloc(nv, sizeof(*mean));
+	lo = malloc(nv * sizeof(*lo));
+	hi = malloc(nv * sizeof(*hi));
+	cross = calloc(nv * nv, sizeof(*cross));
+	dev = malloc(nv * sizeof(*dev));
+	if (mean == NULL || lo == NULL || hi == NULL || cross == NULL ||
+	    dev == NULL) {
+		err = KOE_ENOMEM;
+		goto out;
+	}
+	for (size_t v = 0; v < nv; v++) {
+		lo[v] = INFINITY;
+		hi[v] = -INFINITY;
+	}
+
+	for (size_t r = 0; r < n; r++) {
+		if (!complete(y, x, npred, r))
+			continue;
+		for (size_t v = 0; v < nv; v++) {
+			double val = var_at(y, x, v, r);
+			if (!isfinite(val)) {
+				err = KOE_EINVAL;
+				goto out;
+			}
+			mean[v] += val;
+			lo[v] = fmin(lo[v], val);
+			hi[v] = fmax(hi[v], val);
+		}
+		ncc++;
+	}
+	out->n = ncc;
+	out->status = STATS_TOO_FEW;
+	if (ncc < out->needed || ncc < 2)
+		goto out;
+	for (size_t v = 0; v < nv; v++) {
+		if (lo[v] == hi[v]) {
+			out->status = STATS_NO_VARIANCE;
+			goto out;
+		}
+		mean[v] /= (double)ncc;
+	}
+
+	/* Upper triangle of the centred cross products. */
+	for (size_t r = 0; r < n; r++) {
+		if (!complete(y, x, npred, r))
+			continue;
+		for (size_t v = 0; v < nv; v++)
+			dev[v] = var_at(y, x, v, r) - mean[v];
+		for (size_t a = 0; a < nv; a++)
+			for (size_t c = a; c < nv; c++)
+				cross[a * nv + c] += dev[a] * dev[c];
+	}
+
+	rxx = gsl_matrix_alloc(npred, npred);
+	rxy = gsl_vector_alloc(npred);
+	b = gsl_vector_alloc(npred);
+	work = gsl_vector_alloc(3 * npred);
+	if (rxx == NULL || rxy == NULL || b == NULL || work == NULL) {
+		err = KOE_ENOMEM;
+		goto out;
+	}
+	for (size_t a = 0; a < npred; a++) {
+		double sa = sqrt(cross[(a + 1) * nv + a + 1]);
+		gsl_vector_set(rxy, a, cross[a + 1] / (sa * sqrt(cross[0])));
+		for (size_t c = 0; c < npred; c++) {
+			size_t i = a < c ? a : c, j = a < c ? c : a;
+			double sc = sqrt(cross[(c + 1) * nv + c + 1]);
+			gsl_matrix_set(rxx, a, c,
+			               a == c ? 1.0
+			                      : cross[(i + 1) * nv + j + 1] / (sa * sc));
+		}
+	}
+
+	int st = gsl_linalg_cholesky_decomp1(rxx);
+	if (st == GSL_EDOM) {
+		out->status = STATS_SINGULAR;
+		goto out;
+	}
+	double rcond;
+	if (st != GSL_SUCCESS ||
+	    gsl_linalg_cholesky_rcond(rxx, &rcond, work) != GSL_SUCCESS) {
+		err = KOE_EINVAL;
+		goto out;
+	}
+	if (!(rcond >= OLS_MIN_RCOND)) {
+		out->status = STATS_SINGULAR;
+		goto out;
+	}
+	if (gsl_linalg_cholesky_solve(rxx, rxy, b) != GSL_SUCCESS) {
+		err = KOE_EINVAL;
+		goto out;
+	}
+	double r2 = 0;
+	for (size_t a = 0; a < npred; a++) {
+		beta[a] = gsl_vector_get(b, a);
+		r2 += beta[a] * gsl_vector_get(rxy, a);
+	}
+	out->r2 = r2;
+	out->status = STATS_OK;
+out:
+	gsl_vector_free(work);
+	gsl_vector_free(b);
+	gsl_vector_free(rxy);
+	gsl_matrix_free(rxx);
+	free(dev);
+	free(cross);
+	free(hi);
+	free(lo);
+	free(mean);
+	if (err != KOE_OK || out->status != STATS_OK)
+		for (size_t i = 0; i < npred; i++)
+			beta[i] = NAN;
+	return err;
+}
