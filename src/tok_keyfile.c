@@ -33,6 +33,15 @@ say(char *msg, size_t msg_len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Sets msg to the empty string, so that callers never see a stale message
+ * after success. */
+static void
+clear_msg(char *msg, size_t msg_len)
+{
+	if (msg != NULL && msg_len > 0)
+		msg[0] = '\0';
+}
+
 /* Opens, checks and reads a key file of exactly KEY_FILE_BYTES bytes. what
  * names the content for messages. out is wiped on failure. */
 static enum koe_err
@@ -44,6 +53,7 @@ read_key_file(const char *path, uint8_t out[KEY_FILE_BYTES], const char *what,
 	int fd, saved;
 	enum koe_err ret = KOE_OK;
 
+	clear_msg(msg, msg_len);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		saved = errno;
@@ -211,6 +221,7 @@ tok_seed_load_or_create(const char *path, uint8_t seed[TOK_SEED_BYTES],
 		goto out;
 	}
 	sync_parent(path);
+	clear_msg(msg, msg_len);
 	if (created != NULL)
 		*created = 1;
 out:

@@ -68,11 +68,14 @@ enum koe_err
 tok_info_build(const char *survey_id, const char *segment_code, uint8_t *out,
                size_t cap, size_t *out_len)
 {
-	size_t a = strnlen(survey_id, TOK_SURVEY_ID_MAX + 1);
-	size_t b = strnlen(segment_code, TOK_SEGMENT_MAX + 1);
-	size_t total = 2 + INFO_TAG_LEN + 2 + a + 2 + b;
+	size_t a, b, total;
 	uint8_t *p = out;
 
+	if (survey_id == NULL || segment_code == NULL)
+		return KOE_EINVAL;
+	a = strnlen(survey_id, TOK_SURVEY_ID_MAX + 1);
+	b = strnlen(segment_code, TOK_SEGMENT_MAX + 1);
+	total = 2 + INFO_TAG_LEN + 2 + a + 2 + b;
 	if (a == 0 || a > TOK_SURVEY_ID_MAX || b > TOK_SEGMENT_MAX)
 		return KOE_EINVAL;
 	if (total > cap)

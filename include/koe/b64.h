@@ -26,15 +26,17 @@ enum koe_err b64url_encode(char *out, size_t cap, const uint8_t *in, size_t n);
 
 /* Decodes the in_len characters at in (no NUL needed; a NUL inside is an
  * invalid character) into exactly out_len bytes at out. KOE_EINVAL if the
- * text is malformed or does not decode to exactly out_len bytes; out is then
- * wiped. This is the form to use for every fixed-size network field. */
+ * text is malformed or does not decode to exactly out_len bytes; no decoded
+ * byte is then left in out. This is the form to use for every fixed-size network field. */
 enum koe_err b64url_decode(uint8_t *out, size_t out_len,
-                           const char *in, size_t in_len);
+                           const char *in, size_t in_len)
+	__attribute__((warn_unused_result));
 
 /* Decodes into at most cap bytes at out and sets *out_len. KOE_EINVAL if the
  * text is malformed (out wiped), KOE_ETOOBIG if it decodes to more than cap
  * bytes (out untouched). */
 enum koe_err b64url_decode_var(uint8_t *out, size_t cap, size_t *out_len,
-                               const char *in, size_t in_len);
+                               const char *in, size_t in_len)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -20,8 +20,10 @@
  * identity or a zero scalar, which only happens with negligible probability
  * or on adversarial key material. Secrets are wiped on every return path;
  * output buffers that would have held secrets are wiped on failure. No
- * function keeps a pointer it was given. Every function is thread-safe; a
- * tok_segment_key may be shared by threads once initialized. */
+ * function keeps a pointer it was given, except that tok_blind's result
+ * borrows its input. Every function is thread-safe; a tok_segment_key may be
+ * shared by threads once initialized. Results that decide whether something
+ * is accepted are TOK_MUST_CHECK. */
 #ifndef KOE_TOK_H
 #define KOE_TOK_H
 
@@ -29,6 +31,8 @@
 #include <stdint.h>
 
 #include "koe/err.h"
+
+#define TOK_MUST_CHECK __attribute__((warn_unused_result))
 
 #define TOK_SCALAR_BYTES  32 /* Ns: little-endian, reduced mod the group order */
 #define TOK_ELEMENT_BYTES 32 /* Ne: canonical ristretto255 encoding */
@@ -57,12 +61,14 @@ enum koe_err tok_init(void);
  * the identity: DeserializeElement of RFC 9497 §4.1. Stricter than libsodium
  * 1.0.18's is_valid_point, which accepts the identity and ignores bit 255.
  * KOE_OK or KOE_EINVAL. */
-enum koe_err tok_element_check(const uint8_t e[TOK_ELEMENT_BYTES]);
+enum koe_err tok_element_check(const uint8_t e[TOK_ELEMENT_BYTES])
+	TOK_MUST_CHECK;
 
 /* Checks that s is a canonical scalar (less than the group order; zero is
  * canonical): DeserializeScalar. Runs in constant time. KOE_OK or
  * KOE_EINVAL. */
-enum koe_err tok_scalar_check(const uint8_t s[TOK_SCALAR_BYTES]);
+enum koe_err tok_scalar_check(const uint8_t s[TOK_SCALAR_BYTES])
+	TOK_MUST_CHECK;
 
 /* expand_message_xmd of RFC 9380 §5.3.1 with SHA-512: writes out_len (1 to
  * 65535, at most 255·64) pseudorandom bytes derived from msg and dst (1 to 255
@@ -136,7 +142,8 @@ enum koe_err tok_finalize(enum tok_mode mode, const uint8_t *key,
                           const uint8_t *info, size_t info_len,
                           const struct tok_blinded *b, size_t n,
                           const uint8_t *evaluated, const uint8_t *proof,
-                          uint8_t *outputs);
+                          uint8_t *outputs)
+	TOK_MUST_CHECK;
 
 /* Evaluate(skS, input[, info]) of RFC 9497 §3.3: the server computes the PRF
  * output directly. KOE_ECRYPTO if input hashes to the identity or the tweaked
@@ -179,9 +186,9 @@ void tok_key_id(const uint8_t pk[TOK_ELEMENT_BYTES], char out[TOK_HEX_LEN + 1]);
 /* Builds info = lp("koe/1") || lp(survey_id) || lp(segment_code), lp(x) being
  * a 2-byte big-endian length and x, into out (cap bytes; TOK_INFO_MAX always
  * suffices) and sets *out_len. survey_id must hold 1..TOK_SURVEY_ID_MAX
- * bytes and segment_code at most TOK_SEGMENT_MAX (KOE_EINVAL); both are
- * NUL-terminated UTF-8 that the caller has validated. KOE_ETOOBIG if cap is
- * too small. */
+ * bytes and segment_code at most TOK_SEGMENT_MAX (KOE_EINVAL, also for NULL);
+ * both are NUL-terminated UTF-8 that the caller has validated. KOE_ETOOBIG if
+ * cap is too small. */
 enum koe_err tok_info_build(const char *survey_id, const char *segment_code,
                             uint8_t *out, size_t cap, size_t *out_len);
 
@@ -226,7 +233,8 @@ enum koe_err tok_segment_issue(const struct tok_segment_key *sk,
  * token is valid for this survey and segment, KOE_EVERIFY otherwise. */
 enum koe_err tok_segment_redeem_verify(const struct tok_segment_key *sk,
                                        const uint8_t input[TOK_INPUT_BYTES],
-                                       const uint8_t output[TOK_OUTPUT_BYTES]);
+                                       const uint8_t output[TOK_OUTPUT_BYTES])
+	TOK_MUST_CHECK;
 
 /* Issuance, one shot: tok_segment_key_init + tok_segment_issue, for callers
  * that issue rarely. Same results and errors. */
@@ -240,7 +248,8 @@ enum koe_err tok_issue(const struct tok_survey_key *key,
 enum koe_err tok_redeem_verify(const struct tok_survey_key *key,
                                const uint8_t *info, size_t info_len,
                                const uint8_t input[TOK_INPUT_BYTES],
-                               const uint8_t output[TOK_OUTPUT_BYTES]);
+                               const uint8_t output[TOK_OUTPUT_BYTES])
+	TOK_MUST_CHECK;
 
 /* Writes the receipt, lowercase hex(crypto_generichash(32, input)), and a
  * terminating NUL to out. It is also the double-spend key. */
@@ -270,7 +279,8 @@ enum koe_err tok_client_finalize(const struct tok_client_token *tk,
                                  const uint8_t *info, size_t info_len,
                                  const uint8_t evaluated[TOK_ELEMENT_BYTES],
                                  const uint8_t proof[TOK_PROOF_BYTES],
-                                 uint8_t output[TOK_OUTPUT_BYTES]);
+                                 uint8_t output[TOK_OUTPUT_BYTES])
+	TOK_MUST_CHECK;
 
 /* ------------------------------------------------------------------ */
 /* 3. Key files                                                       */
@@ -281,14 +291,16 @@ enum koe_err tok_client_finalize(const struct tok_client_token *tk,
  * file that is not exactly 32 bytes long (KOE_EINVAL). Missing files are
  * KOE_ENOTFOUND, other system errors KOE_EIO with errno set. When msg is not
  * NULL, a one-line English explanation naming the path is written to it
- * (msg_len bytes, NUL-terminated, truncated if needed) on every error. */
+ * (msg_len bytes, NUL-terminated, truncated if needed) on every error; on
+ * success it is set to the empty string. */
 
 #define TOK_MSG_MAX 256 /* a msg buffer of this size is never truncated for
                            paths up to 100 bytes */
 
 /* Reads the 32-byte master seed from path into seed (wiped on failure). */
 enum koe_err tok_seed_load(const char *path, uint8_t seed[TOK_SEED_BYTES],
-                           char *msg, size_t msg_len);
+                           char *msg, size_t msg_len)
+	TOK_MUST_CHECK;
 
 /* Like tok_seed_load, but when path does not exist, creates it atomically
  * with mode 0600 holding 32 fresh random bytes (written to a temporary file in
@@ -297,13 +309,15 @@ enum koe_err tok_seed_load(const char *path, uint8_t seed[TOK_SEED_BYTES],
  * NULL) is set to 1 when this call created the file, else 0. */
 enum koe_err tok_seed_load_or_create(const char *path,
                                      uint8_t seed[TOK_SEED_BYTES], int *created,
-                                     char *msg, size_t msg_len);
+                                     char *msg, size_t msg_len)
+	TOK_MUST_CHECK;
 
 /* Reads a serialized secret scalar (skS, 32 bytes little-endian) from a key
  * file, for tools that pin a given key instead of deriving one from the master
  * seed. Besides the file rules above, the scalar must be canonical and nonzero
  * (KOE_EINVAL). sk is wiped on failure. */
 enum koe_err tok_secret_key_load(const char *path, uint8_t sk[TOK_SCALAR_BYTES],
-                                 char *msg, size_t msg_len);
+                                 char *msg, size_t msg_len)
+	TOK_MUST_CHECK;
 
 #endif
