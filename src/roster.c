@@ -361,6 +361,8 @@ at_field_end(const struct parse *p)
 	       p->s[p->i] == '\r';
 }
 
+static const char HINT_SAVE_AS[] =
+	"in Excel, use File > Save As and choose \"CSV UTF-8 (Comma delimited) (*.csv)\"";
 static const char HINT_DOUBLE_QUOTE[] =
 	"a quote inside a quoted value must be doubled (\"\")";
 
@@ -530,7 +532,11 @@ missing_column(struct parse *p, int line, const char *want, const char *why)
 
 	columns_found(p, found, sizeof(found));
 	s = koe_suggest(want, (const char *const *)p->colname, p->ncols);
-	if (s != NULL)
+	if (p->ncols == 1 && strpbrk(p->colname[0], "\t;") != NULL)
+		snprintf(hint, sizeof(hint), "the header is one single column, so the "
+		         "file seems to be separated by tabs or semicolons, not "
+		         "commas; %s", HINT_SAVE_AS);
+	else if (s != NULL)
 		snprintf(hint, sizeof(hint), "is '%s' a misspelling? %s", show(sugg, s),
 		         found);
 	else
@@ -805,9 +811,6 @@ read_row(struct parse *p, const struct record *rec)
 }
 
 /* ---- decoding ---- */
-
-static const char HINT_SAVE_AS[] =
-	"in Excel, use File > Save As and choose \"CSV UTF-8 (Comma delimited) (*.csv)\"";
 
 /* Converts CP932 to UTF-8. On success stores a malloc'ed text in *out.
  * When the bytes are not CP932 either, returns 0 with *bad set to the

@@ -104,6 +104,33 @@ header_wide_list_shortened(void)
 	koe_diags_free(&d);
 }
 
+/* A tab- or semicolon-separated file has a single header column; the hint
+ * says what is wrong instead of listing that one odd column. */
+static void
+header_not_comma_separated(void)
+{
+	static const char tsv[] = "employee_id\tdepartment\nE1\t営業部\n";
+	static const char ssv[] = "employee_id;department\nE1;営業部\n";
+	static const char hint[] =
+		"the header is one single column, so the file seems to be separated "
+		"by tabs or semicolons, not commas; in Excel, use File > Save As and "
+		"choose \"CSV UTF-8 (Comma delimited) (*.csv)\"";
+	struct roster *r = NULL;
+	struct koe_diags d = {0};
+
+	CHECK_INT(roster_parse(tsv, sizeof(tsv) - 1, ROSTER_SEGS, 1, &r, &d), KOE_EINVAL);
+	CHECK_INT(d.n, 2);
+	CHECK_DIAG(&d, 0, 1, 1, "the header has no 'employee_id' column", hint);
+	CHECK_DIAG(&d, 1, 1, 1, "the header has no 'department' column, which the "
+	                        "survey uses as a segment", hint);
+	koe_diags_free(&d);
+
+	CHECK_INT(roster_parse(ssv, sizeof(ssv) - 1, NULL, 0, &r, &d), KOE_EINVAL);
+	CHECK_INT(d.n, 1);
+	CHECK_DIAG(&d, 0, 1, 1, "the header has no 'employee_id' column", hint);
+	koe_diags_free(&d);
+}
+
 int
 main(void)
 {
@@ -112,5 +139,6 @@ main(void)
 	RUN(header_duplicate_columns);
 	RUN(header_line_after_blank_lines);
 	RUN(header_wide_list_shortened);
+	RUN(header_not_comma_separated);
 	return harness_done();
 }

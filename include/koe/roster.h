@@ -23,7 +23,13 @@
  * segment column the caller names is required. Other columns are ignored:
  * their values are not checked for length, and their names may repeat.
  * Records that are entirely empty (blank lines, or rows of bare commas that
- * Excel writes for formatted but empty rows) are skipped.
+ * Excel writes for formatted but empty rows) are skipped; the first other
+ * record is the header, and at least one row must follow it. Segment values
+ * may not be empty nor "*", which koe reserves for merged groups (seg.h).
+ * Text after a closing quote (a quote that should have been doubled) is an
+ * error, while a quote inside an unquoted value is taken literally, as Excel
+ * does. A record with the wrong number of fields, or broken quoting, is
+ * reported as such and its values are not checked further.
  *
  * Errors are collected, not stopped at: one call reports every problem of the
  * file into a koe_diags list, each with the physical line the record starts
