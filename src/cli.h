@@ -27,6 +27,7 @@ extern const struct cli_command cmd_remind;
 extern const struct cli_command cmd_reissue;
 extern const struct cli_command cmd_close;
 extern const struct cli_command cmd_surveys;
+extern const struct cli_command cmd_serve;
 
 #define cli_suggest koe_suggest
 

@@ -56,6 +56,13 @@ static const char schema_v1[] =
 	" receipt BLOB NOT NULL,"
 	" PRIMARY KEY (survey, receipt)"
 	") WITHOUT ROWID;"
+	/* After close: only the keyed hashes of the invitations, so a late
+	 * visitor learns "closed" instead of "unknown link". No employee data. */
+	"CREATE TABLE closed_invites ("
+	" survey TEXT NOT NULL REFERENCES surveys(id),"
+	" invite_hash BLOB NOT NULL,"
+	" PRIMARY KEY (survey, invite_hash)"
+	") WITHOUT ROWID;"
 	"CREATE TABLE responses ("
 	" survey TEXT NOT NULL,"
 	" id BLOB NOT NULL,"
@@ -88,6 +95,12 @@ enum stmt {
 	S_RESPONSES,
 	S_RESPONSE_COUNT,
 	S_RECEIPTS,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_SURVEY_STATE,
+	S_CLOSE_KEEP_HASHES,
+	S_CLOSED_INVITE,
 	S_CLOSE_ZERO,
 	S_CLOSE_SEGMENTS,
 	S_CLOSE_SURVEY,
@@ -144,6 +157,15 @@ static const char *const sql[S_COUNT] = {
 	[S_RESPONSES] = "SELECT segment, epk, box FROM responses WHERE survey = ?1",
 	[S_RESPONSE_COUNT] = "SELECT count(*) FROM responses WHERE survey = ?1",
 	[S_RECEIPTS] = "SELECT receipt FROM spent WHERE survey = ?1 ORDER BY receipt",
+	[S_SAVEPOINT] = "SAVEPOINT job",
+	[S_RELEASE] = "RELEASE job",
+	[S_ROLLBACK_TO] = "ROLLBACK TO job",
+	[S_SURVEY_STATE] = "SELECT state FROM surveys WHERE id = ?1",
+	[S_CLOSE_KEEP_HASHES] =
+		"INSERT INTO closed_invites (survey, invite_hash)"
+		" SELECT survey, invite_hash FROM invitations WHERE survey = ?1",
+	[S_CLOSED_INVITE] =
+		"SELECT 1 FROM closed_invites WHERE survey = ?1 AND invite_hash = ?2",
 	[S_CLOSE_ZERO] = "UPDATE segments SET opened_final = 0 WHERE survey = ?1",
 	[S_CLOSE_SEGMENTS] =
 		"UPDATE segments SET opened_final = o.n"
@@ -844,6 +866,11 @@ db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
 	sqlite3_bind_text(st, 3, receipts_digest, -1, SQLITE_STATIC);
 	if ((err = step_done(st)) != KOE_OK)
 		return err;
+	if ((st = stmt(db, S_CLOSE_KEEP_HASHES)) == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	if ((err = step_done(st)) != KOE_OK)
+		return err;
 	if ((st = stmt(db, S_CLOSE_DELETE)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
@@ -861,5 +888,67 @@ db_compact(struct db *db)
 	    exec(db, "VACUUM") != KOE_OK ||
 	    exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != KOE_OK)
 		return KOE_EDB;
+	return KOE_OK;
+}
+
+enum koe_err
+db_savepoint(struct db *db)
+{
+	sqlite3_stmt *st = stmt(db, S_SAVEPOINT);
+	return st ? step_done(st) : KOE_EDB;
+}
+
+enum koe_err
+db_release(struct db *db)
+{
+	sqlite3_stmt *st = stmt(db, S_RELEASE);
+	return st ? step_done(st) : KOE_EDB;
+}
+
+void
+db_rollback_to(struct db *db)
+{
+	sqlite3_stmt *st = stmt(db, S_ROLLBACK_TO);
+	if (st)
+		step_done(st);
+	if ((st = stmt(db, S_RELEASE)) != NULL)
+		step_done(st);
+}
+
+enum koe_err
+db_survey_state(struct db *db, const char *survey, int *state)
+{
+	sqlite3_stmt *st = stmt(db, S_SURVEY_STATE);
+	enum koe_err err;
+	int rc;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*state = sqlite3_column_int(st, 0);
+		err = KOE_OK;
+	} else {
+		err = rc == SQLITE_DONE ? KOE_ENOTFOUND : KOE_EDB;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum koe_err
+db_invite_was_closed(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
+                     bool *closed)
+{
+	sqlite3_stmt *st = stmt(db, S_CLOSED_INVITE);
+	int rc;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return KOE_EDB;
+	*closed = rc == SQLITE_ROW;
 	return KOE_OK;
 }

@@ -11,6 +11,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_remind,
 	&cmd_reissue,
 	&cmd_close,
+	&cmd_serve,
 	&cmd_surveys,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -172,10 +172,26 @@ enum koe_err db_receipts_foreach(struct db *db, const char *survey,
                                  void *ctx);
 
 /* Closes a survey inside the caller's transaction: stores per-segment and
- * total opened counts, the receipt count and digest, deletes every
- * invitation, and marks the survey closed. */
+ * total opened counts, the receipt count and digest, keeps only the keyed
+ * hashes of the invitations (so a late visitor hears "closed"), deletes every
+ * invitation with its employee data, and marks the survey closed. */
 enum koe_err db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
                              const char *receipts_digest);
+
+/* Whether hash was an invitation of survey when it closed (only the hashes
+ * are kept then, nothing about the employee). */
+enum koe_err db_invite_was_closed(struct db *db, const char *survey,
+                                  const uint8_t hash[DB_HASH_BYTES], bool *closed);
+
+/* A savepoint inside the caller's transaction, so one request of a group
+ * commit can fail without undoing the others. db_rollback_to() undoes the
+ * work since db_savepoint() and ends the savepoint. */
+enum koe_err db_savepoint(struct db *db);
+enum koe_err db_release(struct db *db);
+void db_rollback_to(struct db *db);
+
+/* The survey's current state (enum db_state); KOE_ENOTFOUND if none. */
+enum koe_err db_survey_state(struct db *db, const char *survey, int *state);
 
 /* After a close has committed: moves the WAL into the main file, truncates
  * it, and rebuilds the file so deleted rows leave no trace. */

@@ -1,0 +1,181 @@
+/* koe serve — the answering service for employees. */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "koe/http.h"
+#include "koe/util.h"
+
+static const char *const C = "serve";
+
+/* Splits ADDR:PORT, [V6]:PORT or a bare PORT. */
+static int
+parse_listen(const char *arg, char *addr, size_t cap, uint16_t *port)
+{
+	const char *colon;
+	char *end;
+	unsigned long p;
+
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (close == NULL || close[1] != ':' || (size_t)(close - arg - 1) >= cap)
+			return -1;
+		memcpy(addr, arg + 1, (size_t)(close - arg - 1));
+		addr[close - arg - 1] = '\0';
+		colon = close + 1;
+	} else if ((colon = strrchr(arg, ':')) != NULL) {
+		if ((size_t)(colon - arg) >= cap)
+			return -1;
+		memcpy(addr, arg, (size_t)(colon - arg));
+		addr[colon - arg] = '\0';
+	} else {
+		snprintf(addr, cap, "127.0.0.1");
+		colon = arg - 1;
+	}
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || p > 65535)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"db", required_argument, NULL, 'd'},
+		{"key", required_argument, NULL, 'k'},
+		{"threads", required_argument, NULL, 't'},
+		{"max-connections", required_argument, NULL, 'm'},
+		{"per-ip", required_argument, NULL, 'p'},
+		{"timeout", required_argument, NULL, 'o'},
+		{"tls-cert", required_argument, NULL, 'c'},
+		{"tls-key", required_argument, NULL, 'K'},
+		{NULL, 0, NULL, 0},
+	};
+	struct http_config cfg;
+	struct http_server *srv = NULL;
+	const char *db_opt = NULL, *key_opt = NULL, *cert = NULL, *key = NULL;
+	char addr[128], keybuf[4096], msg[512];
+	char *cert_pem = NULL, *key_pem = NULL;
+	size_t len;
+	sigset_t set;
+	int c, sig, status = 1;
+
+	http_config_defaults(&cfg);
+	snprintf(addr, sizeof(addr), "%s", cfg.listen_addr);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		unsigned long v = optarg ? strtoul(optarg, &end, 10) : 0;
+		bool num_ok = optarg && *optarg && *end == '\0' && v < 100000;
+		switch (c) {
+		case 'l':
+			if (parse_listen(optarg, addr, sizeof(addr), &cfg.port) != 0) {
+				cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
+				return 2;
+			}
+			break;
+		case 'd': db_opt = optarg; break;
+		case 'k': key_opt = optarg; break;
+		case 'c': cert = optarg; break;
+		case 'K': key = optarg; break;
+		case 't':
+		case 'm':
+		case 'p':
+		case 'o':
+			if (!num_ok) {
+				cli_err(C, "'%s' is not a number", optarg);
+				return 2;
+			}
+			if (c == 't')
+				cfg.threads = (unsigned)v;
+			else if (c == 'm')
+				cfg.max_connections = (unsigned)v;
+			else if (c == 'p')
+				cfg.max_per_ip = (unsigned)v;
+			else
+				cfg.timeout_s = (unsigned)v;
+			break;
+		default:
+			fprintf(stderr, "usage: koe serve [--listen ADDR:PORT] [--db FILE] [--threads N] "
+			                "[--tls-cert F --tls-key F]\n");
+			return 2;
+		}
+	}
+	if (optind != argc || (cert == NULL) != (key == NULL)) {
+		fprintf(stderr, "usage: koe serve [--listen ADDR:PORT] [--db FILE] [--threads N] "
+		                "[--tls-cert F --tls-key F] (both TLS files, or neither)\n");
+		return 2;
+	}
+	cfg.listen_addr = addr;
+	cfg.db_path = cli_db_path(db_opt);
+	cfg.key_path = cli_key_path(key_opt, cfg.db_path, keybuf, sizeof(keybuf));
+	if (cert) {
+		if (util_read_file(cert, 1 << 20, &cert_pem, &len) != KOE_OK ||
+		    util_read_file(key, 1 << 20, &key_pem, &len) != KOE_OK) {
+			cli_err(C, "cannot read the TLS certificate or key: %s", strerror(errno));
+			goto done;
+		}
+		cfg.tls_cert_pem = cert_pem;
+		cfg.tls_key_pem = key_pem;
+	}
+
+	/* Signals are taken by sigwait() below, never by a request thread:
+	 * block them before any thread starts. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (http_start(&cfg, &srv, msg, sizeof(msg)) != KOE_OK) {
+		cli_err(C, "%s", msg);
+		goto done;
+	}
+	printf("koe serve: listening on %s://%s%s%s:%u\n", cert ? "https" : "http",
+	       strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
+	       (unsigned)http_port(srv));
+	fflush(stdout);
+	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
+		;
+	fprintf(stderr, "koe serve: stopping (finishing requests in flight)\n");
+	http_stop(srv);
+	fprintf(stderr, "koe serve: stopped\n");
+	status = 0;
+done:
+	if (key_pem) {
+		memset(key_pem, 0, strlen(key_pem));
+		free(key_pem);
+	}
+	free(cert_pem);
+	return status;
+}
+
+const struct cli_command cmd_serve = {
+	.name = "serve",
+	.summary = "answer employees over HTTP(S)",
+	.help =
+	"usage: koe serve [--listen ADDR:PORT] [--db FILE] [--key FILE] [--threads N]\n"
+	"                 [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
+	"                 [--per-ip N] [--timeout SECONDS]\n"
+	"\n"
+	"Serves the employees' pages and the token and answer API of every survey in\n"
+	"the database until SIGINT or SIGTERM, then finishes the requests in flight\n"
+	"and exits 0. It logs no addresses, browsers, links, tokens or answers.\n"
+	"\n"
+	"  --listen ADDR:PORT   default 127.0.0.1:8080 (use a reverse proxy or TLS\n"
+	"                       to publish it)\n"
+	"  --threads N          request threads (default: one per CPU)\n"
+	"  --tls-cert, --tls-key  PEM files: serve HTTPS\n"
+	"  --max-connections N  default 1024; --per-ip N  default 64 (0: no limit)\n"
+	"  --timeout SECONDS    idle connections are closed after this (default 15)\n",
+	.run = run,
+};

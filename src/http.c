@@ -1,0 +1,440 @@
+/* The HTTP server: daemon, routing, limits, replies and shutdown. One file
+ * per endpoint group (http_page.c, http_issue.c, http_responses.c,
+ * http_surveys.c); the database worker is http_worker.c. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "http_internal.h"
+#include "koe/util.h"
+
+void
+http_config_defaults(struct http_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->db_path = "koe.db";
+	c->listen_addr = "127.0.0.1";
+	c->port = 8080;
+	c->max_connections = 1024;
+	c->max_per_ip = 64;
+	c->timeout_s = 15;
+}
+
+/* Security headers on every response; see DESIGN.md §3 and the README. */
+static void
+add_headers(struct http_server *s, struct MHD_Response *resp, const char *type, bool api)
+{
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        "default-src 'none'; script-src 'self'; style-src 'self'; "
+	                        "img-src 'self' data:; connect-src 'self'; form-action 'none'; "
+	                        "frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy",
+	                        "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+	MHD_add_response_header(resp, "Cache-Control", api ? "no-store" : "no-cache");
+	if (s && s->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
+enum MHD_Result
+http_reply(struct MHD_Connection *c, unsigned status, const char *type, const void *body,
+           size_t len, bool copy, bool api)
+{
+	struct http_server *s = *(struct http_server **)MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, (void *)body, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	add_headers(s, resp, type, api);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result
+http_reply_json(struct MHD_Connection *c, unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	enum MHD_Result ret;
+	json_decref(body);
+	if (text == NULL)
+		return MHD_NO;
+	ret = http_reply(c, status, "application/json; charset=utf-8", text, strlen(text), true,
+	                 true);
+	free(text);
+	return ret;
+}
+
+enum MHD_Result
+http_reply_error(struct MHD_Connection *c, unsigned status, const char *code,
+                 const char *message)
+{
+	return http_reply_json(c, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+}
+
+/* Rejects bodies nested deeper than the API ever needs before jansson sees
+ * them, so no parser recursion depends on what a client sends. */
+static bool
+depth_ok(const char *p, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = p[i];
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = false;
+			continue;
+		}
+		if (ch == '"')
+			in_str = true;
+		else if (ch == '{' || ch == '[') {
+			if (++depth > HTTP_MAX_JSON_DEPTH)
+				return false;
+		} else if (ch == '}' || ch == ']')
+			depth--;
+	}
+	return true;
+}
+
+json_t *
+http_parse_body(struct MHD_Connection *c, const struct http_req *r, enum MHD_Result *ret)
+{
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	json_error_t jerr;
+	json_t *v;
+
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0 ||
+	    (type[16] != '\0' && type[16] != ';')) {
+		*ret = http_reply_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+		                        "send the body as application/json");
+		return NULL;
+	}
+	if (r->len == 0 || !depth_ok(r->body, r->len)) {
+		*ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, "malformed",
+		                        r->len ? "the JSON body is nested too deeply"
+		                               : "the request has no body");
+		return NULL;
+	}
+	/* Duplicate keys are refused: "the first or the last one?" must not be
+	 * a question. jansson also refuses invalid UTF-8 and NUL in strings
+	 * unless allowed. */
+	v = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (v == NULL || !json_is_object(v)) {
+		json_decref(v);
+		*ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, "malformed",
+		                        "the body is not a JSON object");
+		return NULL;
+	}
+	return v;
+}
+
+static enum MHD_Result
+method_not_allowed(struct MHD_Connection *c, const char *allow)
+{
+	struct http_server *s = *(struct http_server **)MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	static const char body[] =
+		"{\"error\":\"method_not_allowed\",\"message\":\"this method is not allowed here\"}";
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		sizeof(body) - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+	if (resp == NULL)
+		return MHD_NO;
+	add_headers(s, resp, "application/json; charset=utf-8", true);
+	MHD_add_response_header(resp, "Allow", allow);
+	ret = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Routes a complete request. Paths are matched exactly; nothing maps a URL
+ * onto the file system. */
+static enum MHD_Result
+route(struct http_server *s, struct MHD_Connection *c, const char *url, const char *method,
+      struct http_req *r)
+{
+	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	bool post = strcmp(method, "POST") == 0;
+	static const char api_surveys[] = "/api/v1/surveys/";
+
+	if (strncmp(url, "/s/", 3) == 0 && strchr(url + 3, '/') == NULL)
+		return get ? http_page(s, c, r, url + 3) : method_not_allowed(c, "GET, HEAD");
+	if (strncmp(url, "/static/", 8) == 0)
+		return get ? http_static(c, url + 8) : method_not_allowed(c, "GET, HEAD");
+	if (strcmp(url, "/api/v1/issue") == 0)
+		return post ? http_issue(s, c, r) : method_not_allowed(c, "POST");
+	if (strcmp(url, "/api/v1/responses") == 0)
+		return post ? http_responses(s, c, r) : method_not_allowed(c, "POST");
+	if (strncmp(url, api_surveys, sizeof(api_surveys) - 1) == 0) {
+		const char *rest = url + sizeof(api_surveys) - 1;
+		const char *slash = strchr(rest, '/');
+		char id[TOK_SURVEY_ID_MAX + 1];
+		size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
+		if (idlen == 0 || idlen > TOK_SURVEY_ID_MAX)
+			return http_reply_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such survey");
+		memcpy(id, rest, idlen);
+		id[idlen] = '\0';
+		if (slash == NULL)
+			return get ? http_manifest(s, c, id) : method_not_allowed(c, "GET, HEAD");
+		if (strcmp(slash, "/receipts") == 0)
+			return get ? http_receipts(s, c, r, id) : method_not_allowed(c, "GET, HEAD");
+	}
+	if (strncmp(url, "/api/", 5) == 0)
+		return http_reply_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
+	return http_notfound_page(c);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_data_size,
+           void **req_cls)
+{
+	struct http_server *s = cls;
+	struct http_req *r = *req_cls;
+	(void)version;
+
+	if (r == NULL) {
+		const char *cl;
+		r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return MHD_NO;
+		*req_cls = r;
+		atomic_fetch_add(&s->inflight, 1);
+		/* Refuse an announced oversized body before reading it. */
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
+			r->too_big = true;
+			return http_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+			                        "the request body is too large");
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (r->too_big || r->len + n > HTTP_MAX_BODY) {
+			r->too_big = true;
+			return MHD_YES;
+		}
+		char *nb = realloc(r->body, r->len + n + 1);
+		if (nb == NULL)
+			return MHD_NO;
+		memcpy(nb + r->len, upload_data, n);
+		r->body = nb;
+		r->len += n;
+		r->body[r->len] = '\0';
+		return MHD_YES;
+	}
+	if (r->too_big)
+		return http_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		                        "the request body is too large");
+	return route(s, c, url, method, r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct http_req *r = *req_cls;
+	(void)c;
+	(void)toe;
+	if (r == NULL)
+		return;
+	if (r->body) {
+		sodium_memzero(r->body, r->len);
+		free(r->body);
+	}
+	free(r);
+	*req_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* Every connection's socket context points at the server, so reply helpers
+ * can reach its settings without globals. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+              enum MHD_ConnectionNotificationCode toe)
+{
+	(void)c;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		*socket_context = cls;
+}
+
+/* libmicrohttpd's own messages can carry client addresses; they are not
+ * logged (DESIGN.md §3: no IP logging). */
+static void
+drop_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	(void)fmt;
+	(void)ap;
+}
+
+enum koe_err
+http_start(const struct http_config *cfg, struct http_server **out, char *msg, size_t msglen)
+{
+	struct http_server *s;
+	uint8_t seed[TOK_SEED_BYTES];
+	struct sockaddr_storage addr;
+	socklen_t alen;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	enum koe_err err;
+	char m[TOK_MSG_MAX];
+	unsigned threads = cfg->threads;
+
+	*out = NULL;
+	if (sodium_init() < 0 || tok_init() != KOE_OK) {
+		snprintf(msg, msglen, "cannot initialize the crypto library");
+		return KOE_ECRYPTO;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return KOE_ENOMEM;
+	}
+	s->cfg = *cfg;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+
+	/* Privileged work first: the key file and the database. */
+	err = tok_seed_load(cfg->key_path, seed, m, sizeof(m));
+	if (err != KOE_OK) {
+		snprintf(msg, msglen, "%s", m);
+		goto fail;
+	}
+	if (access(cfg->db_path, F_OK) != 0) {
+		snprintf(msg, msglen, "no database at '%s' (open a survey first with 'koe open')",
+		         cfg->db_path);
+		err = KOE_ENOTFOUND;
+		goto fail;
+	}
+	err = db_open(cfg->db_path, 0, &s->db, m, sizeof(m));
+	if (err != KOE_OK) {
+		snprintf(msg, msglen, "cannot use the database '%s': %s", cfg->db_path, m);
+		goto fail;
+	}
+	s->invite_key = sodium_malloc(INVITE_KEY_BYTES);
+	if (s->invite_key == NULL) {
+		err = KOE_ENOMEM;
+		snprintf(msg, msglen, "out of memory");
+		goto fail;
+	}
+	invite_key_derive(seed, s->invite_key);
+	err = http_surveys_load(s, seed, msg, msglen);
+	sodium_memzero(seed, sizeof(seed));
+	if (err != KOE_OK)
+		goto fail;
+	if (http_worker_start(s) != 0) {
+		err = KOE_ENOMEM;
+		snprintf(msg, msglen, "cannot start the database worker");
+		goto fail;
+	}
+
+	memset(&addr, 0, sizeof(addr));
+	if (inet_pton(AF_INET, cfg->listen_addr, &((struct sockaddr_in *)&addr)->sin_addr) == 1) {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(cfg->port);
+		alen = sizeof(*a4);
+	} else if (inet_pton(AF_INET6, cfg->listen_addr,
+	                     &((struct sockaddr_in6 *)&addr)->sin6_addr) == 1) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(cfg->port);
+		alen = sizeof(*a6);
+		flags |= MHD_USE_IPv6;
+	} else {
+		snprintf(msg, msglen, "'%s' is not an IP address to listen on", cfg->listen_addr);
+		err = KOE_EINVAL;
+		goto fail;
+	}
+	(void)alen;
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 && n < 64 ? (unsigned)n : 2;
+	}
+	s->tls = cfg->tls_cert_pem != NULL;
+	if (s->tls)
+		flags |= MHD_USE_TLS;
+	s->d = MHD_start_daemon(
+		flags, cfg->port, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_EXTERNAL_LOGGER, drop_log, NULL,
+		/* Without TLS the list ends here; the TLS options follow. */
+		s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert_pem,
+		MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
+		MHD_OPTION_END);
+	if (s->d == NULL) {
+		snprintf(msg, msglen, "cannot listen on %s port %u (in use, or not allowed?)%s",
+		         cfg->listen_addr, cfg->port,
+		         s->tls ? " or the TLS certificate and key do not fit" : "");
+		err = KOE_EIO;
+		goto fail;
+	}
+	s->port = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT)->port;
+	*out = s;
+	return KOE_OK;
+fail:
+	sodium_memzero(seed, sizeof(seed));
+	http_stop(s);
+	return err;
+}
+
+uint16_t
+http_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void
+http_stop(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->d) {
+		/* Stop accepting, let requests in flight (some suspended and
+		 * waiting for the worker) finish, then stop the threads. */
+		MHD_socket fd = MHD_quiesce_daemon(s->d);
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		for (int i = 0; i < 500 && atomic_load(&s->inflight) > 0; i++)
+			nanosleep(&ts, NULL);
+		MHD_stop_daemon(s->d);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
+	http_worker_stop(s);
+	http_surveys_free(s);
+	if (s->invite_key)
+		sodium_free(s->invite_key);
+	db_close(s->db);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	free(s);
+}

@@ -1,0 +1,158 @@
+/* Validation of submitted answers; see include/koe/val.h. */
+#include <math.h>
+#include <string.h>
+
+#include "koe/val.h"
+
+static void
+add(struct val_errors *e, const char *q, const char *code, const char *msg)
+{
+	if (e->n < VAL_MAX_ERRORS)
+		e->v[e->n++] = (struct val_error){q, code, msg};
+}
+
+size_t
+val_utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* A JSON integer within the range answers use. The contract says integers,
+ * so 3.0 or "3" is a type error, not a value to guess at. */
+static int
+get_int(const json_t *v, int *out)
+{
+	json_int_t x;
+	if (!json_is_integer(v))
+		return -1;
+	x = json_integer_value(v);
+	if (x < -32768 || x > 32767)
+		return -1;
+	*out = (int)x;
+	return 0;
+}
+
+enum koe_err
+val_answers(const struct qn_survey *s, const json_t *answers, struct ans_set *out,
+            struct val_errors *errs)
+{
+	const char *key;
+	json_t *v;
+
+	errs->n = 0;
+	memset(out->v, 0, out->n * sizeof(*out->v));
+	if (!json_is_object(answers)) {
+		add(errs, "", "type", "answers must be an object keyed by question");
+		return KOE_EINVAL;
+	}
+	json_object_foreach((json_t *)answers, key, v) {
+		const struct qn_item *it = qn_item_find(s, key);
+		struct ans_value *a;
+		int x;
+
+		if (it == NULL) {
+			add(errs, key, "unknown", "no such question");
+			continue;
+		}
+		a = &out->v[it - s->items];
+		if (json_is_null(v))
+			continue; /* an explicit null means unanswered */
+		switch (it->kind) {
+		case QN_ITEM_LIKERT:
+		case QN_ITEM_NPS:
+		case QN_ITEM_CHOICE:
+			if (get_int(v, &x) != 0) {
+				add(errs, key, "type", "expected a whole number");
+				continue;
+			}
+			if (!ans_value_ok(s, it, x)) {
+				add(errs, key, "range", it->kind == QN_ITEM_NPS ? "expected 0 to 10"
+				                        : it->kind == QN_ITEM_LIKERT
+				                                ? "not a point of this scale"
+				                                : "not one of the choices");
+				continue;
+			}
+			a->num = x;
+			a->present = true;
+			break;
+		case QN_ITEM_MULTI: {
+			size_t i;
+			json_t *e;
+			int bad = 0;
+			if (!json_is_array(v)) {
+				add(errs, key, "type", "expected a list of choices");
+				continue;
+			}
+			if (json_array_size(v) > ANS_MAX_MULTI) {
+				add(errs, key, "range", "too many choices");
+				continue;
+			}
+			json_array_foreach(v, i, e) {
+				if (get_int(e, &x) != 0 || !ans_value_ok(s, it, x)) {
+					bad = 1;
+					break;
+				}
+				for (size_t j = 0; j < a->nmulti; j++)
+					if (a->multi[j] == x)
+						bad = 2;
+				if (bad)
+					break;
+				a->multi[a->nmulti++] = x;
+			}
+			if (bad) {
+				a->nmulti = 0;
+				add(errs, key, bad == 2 ? "duplicate" : "range",
+				    bad == 2 ? "a choice is listed twice" : "not one of the choices");
+				continue;
+			}
+			/* An empty list is "nothing ticked": unanswered. */
+			a->present = a->nmulti > 0;
+			break;
+		}
+		case QN_ITEM_TEXT: {
+			const char *t;
+			size_t len;
+			if (!json_is_string(v)) {
+				add(errs, key, "type", "expected text");
+				continue;
+			}
+			/* jansson rejects invalid UTF-8 while parsing, so the
+			 * string is valid here; only its length is checked. */
+			t = json_string_value(v);
+			len = json_string_length(v);
+			if (memchr(t, '\0', len) != NULL) {
+				add(errs, key, "type", "text must not contain NUL characters");
+				continue;
+			}
+			if (val_utf8_chars(t, len) > QN_MAX_ANSWER_CHARS) {
+				add(errs, key, "too_long", "text is longer than 4000 characters");
+				continue;
+			}
+			/* Whitespace-only text counts as unanswered. */
+			size_t k = 0;
+			while (k < len && (t[k] == ' ' || t[k] == '\n' || t[k] == '\r' || t[k] == '\t'))
+				k++;
+			if (k == len)
+				continue;
+			a->text = t;
+			a->textlen = len;
+			a->present = true;
+			break;
+		}
+		}
+	}
+	for (size_t i = 0; i < s->nitems; i++)
+		if (s->items[i].required && !out->v[i].present) {
+			/* Only report a missing answer that has no other error. */
+			int reported = 0;
+			for (size_t e = 0; e < errs->n; e++)
+				if (strcmp(errs->v[e].question, s->items[i].key) == 0)
+					reported = 1;
+			if (!reported)
+				add(errs, s->items[i].key, "required", "this question needs an answer");
+		}
+	return errs->n ? KOE_EINVAL : KOE_OK;
+}
