@@ -10,16 +10,20 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the build, the tests and the demo need.
+# Debian packages the build and the demo need; the tests need a few more
+# (a real browser, and tools to check TLS and PDFs).
 PACKAGES=(build-essential cmake pkg-config
           libsodium-dev libsqlite3-dev libjansson-dev libgsl-dev libhpdf-dev
           libmicrohttpd-dev poppler-utils fonts-ipaexfont-gothic)
+TEST_PACKAGES=(chromium curl openssl)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-install_missing() {
+install_missing() { # install_missing [extra packages...]
 	local missing=()
-	for p in "${PACKAGES[@]}"; do
+	command -v node >/dev/null 2>&1 || missing+=(nodejs)
+	command -v npm >/dev/null 2>&1 || missing+=(npm)
+	for p in "${PACKAGES[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing+=("$p")
 	done
@@ -29,6 +33,14 @@ install_missing() {
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The web page's JavaScript packages, pinned by package-lock.json.
+npm_packages() {
+	if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+		say "installing npm packages (npm ci)"
+		npm ci --no-audit --no-fund --loglevel=error
+	fi
 }
 
 jobs_n() { nproc 2>/dev/null || echo 2; }
@@ -49,12 +61,14 @@ cmd=${1:-}
 case "$cmd" in
 demo)
 	install_missing
+	npm_packages
 	build build
 	say "checking the example questionnaires"
 	./build/koe check surveys/*.txt
 	;;
 test)
-	install_missing
+	install_missing "${TEST_PACKAGES[@]}"
+	npm_packages
 	build build
 	build build-asan -DKOE_SANITIZE=ON
 	status=0
@@ -66,6 +80,7 @@ test)
 	;;
 build)
 	install_missing
+	npm_packages
 	build build
 	;;
 *)
