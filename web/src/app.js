@@ -1,0 +1,643 @@
+// The employee's page at /s/<invite> (DESIGN.md §2 step 3, §3).
+//
+// Order of events: a stored receipt means "already answered" and nothing else
+// happens. Otherwise the manifest is fetched and checked (our group is in it,
+// the key matches its fingerprint), a token is obtained and stored unless one
+// is stored already, and only then is the form shown. Answers are kept as a
+// draft on every change and sent with the token in a separate request; the
+// receipt replaces token and draft once the server has accepted them. See
+// store.js for what is kept on the device.
+import { api, NetworkError } from './api.js';
+import { clear, h } from './dom.js';
+import { t } from './i18n.js';
+import { answersToSend, focusTarget, itemKeys, missingRequired, renderQuestion, setError } from './questions.js';
+import { Store } from './store.js';
+import { IssueError, keyIdMatches, obtainToken, receiptOf } from './token.js';
+
+const ERROR_CODES = {
+  required: 'errRequired',
+  type: 'errType',
+  range: 'errRange',
+  unknown: 'errUnknown',
+  too_long: 'errTooLong',
+  duplicate: 'errDuplicate',
+};
+
+class App {
+  constructor() {
+    const body = document.body;
+    this.survey = body.getAttribute('data-survey') || '';
+    this.segment = body.getAttribute('data-segment') || '';
+    const m = /^\/s\/([^/]+)\/?$/.exec(window.location.pathname);
+    this.invite = m ? decodeURIComponent(m[1]) : '';
+    this.root = document.getElementById('app');
+    this.langSlot = document.getElementById('lang-slot');
+    this.titleEl = document.getElementById('title');
+    this.pageLang = document.documentElement.lang === 'en' ? 'en' : 'ja';
+    this.store = new Store(this.invite || '-');
+    this.lang = this.pageLang;
+    this.manifest = null;
+    this.token = null;
+    this.answers = {};
+    this.page = 0;
+    this.serverErrors = new Map(); // question id -> {msg, keys}
+    this.notice = null; // one-off message shown above the form
+    this.restarted = false;
+    this.sending = false;
+    this.rerender = null;
+  }
+
+  t(key, vars) {
+    return t(key, this.lang, vars);
+  }
+
+  // ---- language ---------------------------------------------------------
+
+  // A manifest text in the page's language: {html, lang}, lang set only when
+  // the text is not in the language the page is shown in.
+  tx(obj) {
+    const surveyLang = this.manifest ? this.manifest.language : this.pageLang;
+    if (this.lang !== surveyLang && obj.text_en && this.lang === 'en') return { html: obj.text_en };
+    return { html: obj.text || '', lang: this.lang !== surveyLang ? surveyLang : undefined };
+  }
+
+  // English is offered for a Japanese survey whose every question has it.
+  canSwitch() {
+    const m = this.manifest;
+    return !!m && m.language === 'ja' && m.questions.every((q) => typeof q.text_en === 'string' && q.text_en !== '');
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    document.documentElement.lang = lang;
+    const m = this.manifest;
+    const title = m ? (lang === 'en' && m.title_en) || m.title : this.titleEl.textContent;
+    this.titleEl.textContent = title;
+    document.title = title;
+  }
+
+  renderToggle(show) {
+    clear(this.langSlot);
+    if (!show) return;
+    const other = this.lang === 'ja' ? 'en' : 'ja';
+    this.langSlot.append(
+      h('button', {
+        type: 'button',
+        class: 'lang-toggle',
+        lang: other,
+        text: this.t('toggleTo'),
+        onclick: () => {
+          this.setLang(other);
+          this.store.set('lang', other);
+          if (this.rerender) this.rerender();
+          const b = this.langSlot.querySelector('button');
+          if (b) b.focus();
+        },
+      }),
+    );
+  }
+
+  // ---- screens ----------------------------------------------------------
+
+  show(children, { toggle = false } = {}) {
+    clear(this.root);
+    for (const c of children) if (c) this.root.append(c);
+    this.renderToggle(toggle);
+  }
+
+  focusHeading() {
+    const hd = this.root.querySelector('h2');
+    if (hd) hd.focus({ preventScroll: false });
+  }
+
+  loading(key) {
+    this.rerender = null;
+    this.show([h('p', { class: 'loading', role: 'status', text: this.t(key) })]);
+  }
+
+  // A message screen: heading, text and optional buttons [{label, run}].
+  message(kind, heading, text, actions) {
+    this.rerender = () => this.message(kind, heading, text, actions);
+    this.show([
+      h(
+        'section',
+        { class: `panel msg msg-${kind}` },
+        h('h2', { tabindex: '-1', text: this.t(heading) }),
+        h('p', { text }),
+        actions && actions.length
+          ? h(
+              'div',
+              { class: 'actions' },
+              actions.map((a) => h('button', { type: 'button', class: 'btn primary', text: this.t(a.label), onclick: a.run })),
+            )
+          : null,
+      ),
+    ]);
+    this.focusHeading();
+  }
+
+  fail(key, vars, retry) {
+    const actions = retry ? [{ label: 'retry', run: retry }] : [];
+    this.message('error', 'errorHeading', this.t(key, vars), actions);
+  }
+
+  closed() {
+    this.message('closed', 'closedHeading', this.t('closedText'));
+  }
+
+  // ---- start ------------------------------------------------------------
+
+  async start() {
+    const lang = this.store.get('lang');
+    if (lang === 'ja' || lang === 'en') this.setLang(lang);
+    if (!this.invite) return this.fail('noInvite');
+
+    const receipt = this.store.get('receipt');
+    if (receipt && receipt.receipt) return this.done(receipt, true);
+
+    this.loading('loading');
+    let res;
+    try {
+      res = await api.manifest(this.survey);
+    } catch (e) {
+      if (e instanceof NetworkError) return this.fail('network', null, () => this.start());
+      throw e;
+    }
+    if (res.status === 404) return this.fail('noSurvey');
+    if (res.status === 410) return this.closed();
+    if (res.status !== 200 || !res.body || !Array.isArray(res.body.questions))
+      return this.fail('server', { msg: (res.body && res.body.message) || `HTTP ${res.status}` }, () => this.start());
+
+    const m = res.body;
+    this.manifest = m;
+    if (m.survey !== this.survey) return this.fail('mismatch');
+    if (!(m.segments || []).some((s) => s.code === this.segment)) return this.fail('segmentUnknown');
+    if (!keyIdMatches(m)) return this.fail('keyMismatch');
+    this.setLang(this.canSwitch() && (lang === 'ja' || lang === 'en') ? lang : m.language === 'en' ? 'en' : 'ja');
+
+    this.keyMap = new Map();
+    for (const q of m.questions) for (const k of itemKeys(q)) this.keyMap.set(k, q);
+
+    this.token = this.store.get('token');
+    if (!this.token || !this.token.input || !this.token.output) {
+      this.token = null;
+      if (!(await this.fetchToken())) return;
+    }
+
+    const draft = this.store.get('draft');
+    if (draft && draft.answers && typeof draft.answers === 'object') {
+      this.answers = draft.answers;
+      this.page = Math.min(Math.max(0, draft.page | 0), this.pageCount() - 1);
+      if (Object.keys(this.answers).length) this.notice = 'draftRestored';
+    }
+    this.renderForm(false);
+  }
+
+  // Obtains and stores a token; on failure shows why and returns false.
+  async fetchToken() {
+    this.loading('issuing');
+    try {
+      this.token = await obtainToken(this.store, {
+        invite: this.invite,
+        survey: this.survey,
+        segment: this.segment,
+        publicKey: this.manifest.public_key,
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof NetworkError) this.fail('network', null, () => this.start());
+      else if (e instanceof IssueError && e.kind === 'closed') this.closed();
+      else if (e instanceof IssueError && e.kind === 'server') this.fail('server', { msg: e.detail }, () => this.start());
+      else if (e instanceof IssueError) this.fail(e.kind);
+      else if (e && e.name && /Quota|Security/.test(e.name)) this.fail('storageFailed');
+      else this.fail('server', { msg: String(e && e.message ? e.message : e) }, () => this.start());
+      return false;
+    }
+  }
+
+  // ---- the form -----------------------------------------------------------
+
+  pageCount() {
+    const m = this.manifest;
+    const last = m.questions.reduce((n, q) => Math.max(n, q.page | 0), 0);
+    return Math.max(1, m.pages | 0, last + 1);
+  }
+
+  pageQuestions(p) {
+    return this.manifest.questions.filter((q) => (q.page | 0) === p);
+  }
+
+  saveDraft() {
+    try {
+      this.store.set('draft', { answers: this.answers, page: this.page });
+    } catch {
+      /* the answers stay in memory; a full storage must not stop answering */
+    }
+  }
+
+  onChange(key, value) {
+    if (value === undefined) delete this.answers[key];
+    else this.answers[key] = value;
+    this.saveDraft();
+    const q = this.keyMap.get(key);
+    if (!q) return;
+    const qEl = document.getElementById(`q-${q.id}`);
+    if (!qEl || !qEl.classList.contains('has-error')) return;
+    // Once answered, the question's message goes; a Matrix keeps it until
+    // every required row is answered, with the count updated.
+    this.serverErrors.delete(q.id);
+    const miss = missingRequired(q, this.answers);
+    if (!miss.length) setError(qEl, null);
+    else if (q.type === 'matrix') setError(qEl, this.t('errRequiredRows', { n: miss.length }), miss);
+  }
+
+  blockName(p) {
+    const q = this.pageQuestions(p)[0];
+    const b = q && this.manifest.blocks ? this.manifest.blocks[q.block | 0] : null;
+    if (!b) return '';
+    return (this.lang === 'en' && this.manifest.language !== 'en' && b.name_en) || b.name || '';
+  }
+
+  intro() {
+    const m = this.manifest;
+    const seg = m.segments.find((s) => s.code === this.segment);
+    const label = String(seg.label || seg.code);
+    const starred = label.includes('*');
+    const shown = label.replace(/\*/g, this.t('starWord'));
+    const fp = String(m.key_id).match(/.{1,4}/g) || [];
+    const closes = m.closes ? this.formatDate(m.closes) : '';
+    return h(
+      'section',
+      { class: 'panel intro', 'aria-labelledby': 'intro-group' },
+      h('h3', { id: 'intro-group', text: this.t('groupHeading') }),
+      h('p', { text: this.t('groupIntro') }),
+      h(
+        'p',
+        { class: 'group' },
+        h('strong', { class: 'group-label', text: shown }),
+        typeof seg.invited === 'number' ? h('span', { class: 'group-size', text: this.t('groupInvited', { n: seg.invited }) }) : null,
+      ),
+      starred ? h('p', { class: 'small', text: this.t('groupStar') }) : null,
+      h('p', { class: 'small', text: this.t('minGroup', { k: m.min_group }) }),
+      h('h3', { text: this.t('keyHeading') }),
+      // Groups of four, laid out 4 or 8 to a line by CSS; a screen reader
+      // or a copy gets them separated by spaces.
+      h('p', { class: 'fp' }, h('code', { class: 'fingerprint' }, fp.map((g, i) => [i ? ' ' : '', h('span', { text: g })]))),
+      h('p', { class: 'small', text: this.t('keyNote') }),
+      h('p', { class: 'later' }, this.t('laterNote')),
+      closes ? h('p', { class: 'closes', text: this.t('closes', { date: closes }) }) : null,
+    );
+  }
+
+  formatDate(iso) {
+    const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!d) return iso;
+    try {
+      return new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : 'ja-JP', { dateStyle: 'long', timeZone: 'UTC' }).format(
+        new Date(Date.UTC(+d[1], +d[2] - 1, +d[3])),
+      );
+    } catch {
+      return iso;
+    }
+  }
+
+  renderForm(focus) {
+    this.rerender = () => this.renderForm(false);
+    const n = this.pageCount();
+    const p = this.page;
+    const last = p === n - 1;
+    const ctx = {
+      lang: this.lang,
+      t: (k, v) => this.t(k, v),
+      tx: (o) => this.tx(o),
+      answers: this.answers,
+      onChange: (k, v) => this.onChange(k, v),
+    };
+
+    const bar = h('span', { class: 'bar-fill' });
+    bar.style.width = `${Math.round(((p + 1) / n) * 100)}%`;
+    const progress = h(
+      'div',
+      { class: 'progress' },
+      h('span', { class: 'sr-only', text: this.t('progressLabel', { i: p + 1, n }) }),
+      h('span', { class: 'progress-text', 'aria-hidden': 'true', text: this.t('progress', { i: p + 1, n }) }),
+      h('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
+    );
+
+    // On the first page the group and key panel follows an introduction
+    // (descriptive texts only) and otherwise comes before the questions.
+    const introFirst = p === 0 && this.pageQuestions(0).some((q) => q.type !== 'descriptive');
+    const status = h('div', { class: 'form-status', id: 'form-status', role: 'alert' });
+    const questions = this.pageQuestions(p).map((q) => renderQuestion(q, ctx));
+    const submitBtn = h('button', {
+      type: 'submit',
+      class: 'btn primary',
+      id: last ? 'submit' : 'next',
+      text: this.t(last ? 'submit' : 'next'),
+    });
+    const nav = h(
+      'div',
+      { class: 'nav' },
+      p > 0
+        ? h('button', {
+            type: 'button',
+            class: 'btn',
+            id: 'back',
+            text: this.t('back'),
+            onclick: () => this.goto(p - 1),
+          })
+        : h('span'),
+      submitBtn,
+    );
+    const form = h(
+      'form',
+      {
+        class: 'survey',
+        novalidate: true,
+        'aria-labelledby': 'page-heading',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          if (last) this.submit();
+          else this.next();
+        },
+      },
+      progress,
+      h('h2', { id: 'page-heading', tabindex: '-1', text: this.blockName(p) || this.t('progressLabel', { i: p + 1, n }) }),
+      this.notice ? h('p', { class: 'notice', role: 'status', text: this.t(this.notice) }) : null,
+      !this.store.persistent ? h('p', { class: 'notice warn', text: this.t('storageWarn') }) : null,
+      introFirst ? this.intro() : null,
+      questions,
+      p === 0 && !introFirst ? this.intro() : null,
+      last ? h('p', { class: 'small final-note', text: this.t('finalNote') }) : null,
+      status,
+      nav,
+    );
+    this.notice = null;
+    this.show([form], { toggle: this.canSwitch() });
+
+    // Errors the server reported for questions of this page.
+    for (const q of this.pageQuestions(p)) {
+      const e = this.serverErrors.get(q.id);
+      if (e) setError(document.getElementById(`q-${q.id}`), e.msg, e.keys);
+    }
+    if (focus) this.focusHeading();
+  }
+
+  goto(p) {
+    this.page = p;
+    this.saveDraft();
+    this.renderForm(true);
+    window.scrollTo(0, 0);
+  }
+
+  // Marks every unanswered required question of page p; returns the first
+  // one's element and missing keys, or null when the page is complete.
+  checkPage(p) {
+    let first = null;
+    for (const q of this.pageQuestions(p)) {
+      const qEl = document.getElementById(`q-${q.id}`);
+      const miss = missingRequired(q, this.answers);
+      if (!miss.length) {
+        if (!this.serverErrors.has(q.id)) setError(qEl, null);
+        continue;
+      }
+      const msg = q.type === 'matrix' && q.rows.length > 1 ? this.t('errRequiredRows', { n: miss.length }) : this.t('errRequired');
+      setError(qEl, msg, miss);
+      if (!first) first = { qEl, miss };
+    }
+    return first;
+  }
+
+  focusError(first) {
+    const el = focusTarget(first.qEl, first.miss);
+    first.qEl.scrollIntoView({ block: 'start' });
+    if (el) el.focus({ preventScroll: true });
+  }
+
+  next() {
+    const first = this.checkPage(this.page);
+    if (first) return this.focusError(first);
+    this.goto(this.page + 1);
+  }
+
+  setStatus(text, actions) {
+    const st = document.getElementById('form-status');
+    if (!st) return;
+    clear(st);
+    if (!text) return;
+    st.append(h('p', { text }));
+    if (actions && actions.length)
+      st.append(
+        h(
+          'div',
+          { class: 'actions' },
+          actions.map((a) => h('button', { type: 'button', class: 'btn', text: this.t(a.label), onclick: a.run })),
+        ),
+      );
+  }
+
+  async submit() {
+    if (this.sending) return;
+    // Required questions on earlier pages (reachable after a server error
+    // or an edited draft) are checked too: go to the first page lacking one.
+    for (let p = 0; p < this.pageCount(); p++) {
+      const missing = this.pageQuestions(p).some((q) => missingRequired(q, this.answers).length);
+      if (!missing) continue;
+      if (p !== this.page) {
+        this.page = p;
+        this.saveDraft();
+        this.renderForm(false);
+      }
+      const first = this.checkPage(p);
+      if (first) return this.focusError(first);
+    }
+
+    const btn = document.getElementById('submit');
+    this.sending = true;
+    if (btn) {
+      btn.disabled = true;
+      btn.textContent = this.t('sending');
+    }
+    this.setStatus('');
+    const answers = answersToSend(this.manifest.questions, this.answers);
+    let res;
+    try {
+      res = await api.respond(this.survey, this.segment, { input: this.token.input, output: this.token.output }, answers);
+    } catch (e) {
+      this.sending = false;
+      if (btn) {
+        btn.disabled = false;
+        btn.textContent = this.t('submit');
+      }
+      if (e instanceof NetworkError) return this.setStatus(this.t('network'), [{ label: 'retry', run: () => this.submit() }]);
+      throw e;
+    }
+    this.sending = false;
+    if (btn) {
+      btn.disabled = false;
+      btn.textContent = this.t('submit');
+    }
+    const body = res.body || {};
+
+    if (res.status === 201 && typeof body.receipt === 'string') {
+      const local = receiptOf(this.token);
+      return this.accepted({ receipt: body.receipt, check: body.receipt === local }, false);
+    }
+    if (res.status === 409) {
+      // Spent already (say, a reply lost on the way): the receipt is the
+      // hash of our own input, so the employee still gets it.
+      return this.accepted({ receipt: receiptOf(this.token), check: true, spent: true }, true);
+    }
+    if (res.status === 410) {
+      this.forget();
+      return this.closed();
+    }
+    if (res.status === 422) return this.showServerErrors(body);
+    if (res.status === 403) {
+      if (this.restarted) return this.setStatus(this.t('tokenInvalidAgain'));
+      return this.setStatus(this.t('tokenInvalid'), [{ label: 'restart', run: () => this.restart() }]);
+    }
+    if (res.status === 413) return this.setStatus(this.t('tooLarge'));
+    return this.setStatus(this.t('server', { msg: body.message || `HTTP ${res.status}` }), [
+      { label: 'retry', run: () => this.submit() },
+    ]);
+  }
+
+  // After a 403: drop the stored token and obtain it again (from the same
+  // stored blinded request, which the server answers again), then resend.
+  async restart() {
+    this.store.del('token');
+    this.restarted = true;
+    if (!(await this.fetchToken())) return;
+    this.renderForm(false);
+    this.submit();
+  }
+
+  showServerErrors(body) {
+    const errs = Array.isArray(body.errors) ? body.errors : [];
+    this.serverErrors.clear();
+    const general = [];
+    for (const e of errs) {
+      const q = this.keyMap.get(e.question);
+      if (!q) {
+        general.push(e.message || e.code);
+        continue;
+      }
+      const key = ERROR_CODES[e.code] || 'errOther';
+      const msg =
+        e.code === 'required' && q.type === 'matrix' && q.rows.length > 1
+          ? this.t('errRequiredRows', { n: missingRequired(q, this.answers).length || 1 })
+          : this.t(key, { max: q.max_chars || 4000 });
+      const prev = this.serverErrors.get(q.id);
+      const keys = prev ? prev.keys.concat(e.question) : [e.question];
+      this.serverErrors.set(q.id, { msg, keys, page: q.page | 0 });
+    }
+    if (!this.serverErrors.size) {
+      return this.setStatus(this.t('server', { msg: general.join(' ') || body.message || 'HTTP 422' }));
+    }
+    const firstPage = Math.min(...Array.from(this.serverErrors.values(), (e) => e.page));
+    if (firstPage !== this.page) {
+      this.page = firstPage;
+      this.saveDraft();
+    }
+    this.renderForm(false);
+    this.setStatus(this.t('errSummary', { n: this.serverErrors.size }));
+    const [qid, e] = Array.from(this.serverErrors.entries()).find(([, v]) => v.page === firstPage);
+    this.focusError({ qEl: document.getElementById(`q-${qid}`), miss: e.keys });
+  }
+
+  // Forgets everything about this link but the receipt and the language.
+  forget() {
+    this.store.del('token');
+    this.store.del('draft');
+    this.store.del('pending');
+  }
+
+  accepted(receipt, already) {
+    try {
+      this.store.set('receipt', receipt);
+    } catch {
+      /* shown below all the same */
+    }
+    this.forget();
+    this.answers = {};
+    this.done(receipt, already);
+  }
+
+  // ---- the receipt --------------------------------------------------------
+
+  done(receipt, already) {
+    this.rerender = () => this.done(receipt, already);
+    const code = receipt.receipt;
+    const url = window.location.origin + api.receiptsPath(this.survey);
+    const checkStatus = h('p', { class: 'check-status', role: 'status' });
+    const copyStatus = h('span', { class: 'copy-status', role: 'status' });
+    const codeEl = h('code', { class: 'receipt', id: 'receipt', text: code });
+    const copy = async () => {
+      try {
+        await navigator.clipboard.writeText(code);
+      } catch {
+        // No clipboard access: select the code so the employee can copy it.
+        const r = document.createRange();
+        r.selectNodeContents(codeEl);
+        const s = window.getSelection();
+        s.removeAllRanges();
+        s.addRange(r);
+        return;
+      }
+      copyStatus.textContent = this.t('copied');
+    };
+    const check = async () => {
+      checkStatus.textContent = this.t('checking');
+      try {
+        const res = await api.receipts(this.survey);
+        if (res.status === 200 && res.body && Array.isArray(res.body.receipts))
+          checkStatus.textContent = this.t(res.body.receipts.includes(code) ? 'checkFound' : 'checkMissing');
+        else if (res.status === 403) checkStatus.textContent = this.t('checkNotYet');
+        else checkStatus.textContent = this.t('checkFailed');
+      } catch {
+        checkStatus.textContent = this.t('checkFailed');
+      }
+    };
+    this.show(
+      [
+        h(
+          'section',
+          { class: 'panel done', id: 'done' },
+          h('h2', { tabindex: '-1', text: this.t(already ? 'alreadyHeading' : 'doneHeading') }),
+          h('p', { text: this.t(receipt.spent ? 'alreadySpent' : 'doneThanks') }),
+          h(
+            'div',
+            { class: 'receipt-box' },
+            h('p', { class: 'receipt-label', id: 'receipt-label', text: this.t('receiptLabel') }),
+            h('p', { class: 'receipt-line' }, codeEl),
+            h(
+              'p',
+              { class: 'receipt-actions' },
+              h('button', { type: 'button', class: 'btn', text: this.t('copy'), onclick: copy, 'aria-describedby': 'receipt-label' }),
+              copyStatus,
+            ),
+          ),
+          receipt.check === false ? h('p', { class: 'notice warn', text: this.t('receiptMismatch') }) : null,
+          h('p', { text: this.t('receiptNote') }),
+          h('p', { text: this.t('receiptCheck') }),
+          h('p', { class: 'url' }, h('a', { href: url, rel: 'noreferrer', text: url })),
+          h('p', {}, h('button', { type: 'button', class: 'btn', text: this.t('checkButton'), onclick: check })),
+          checkStatus,
+        ),
+      ],
+      { toggle: true },
+    );
+    this.focusHeading();
+  }
+}
+
+function boot() {
+  const app = new App();
+  app.start().catch((e) => {
+    app.fail('server', { msg: String(e && e.message ? e.message : e) }, () => window.location.reload());
+  });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+else boot();

@@ -1,0 +1,194 @@
+// The page's own words, in Japanese and English. Question texts come from the
+// manifest; everything else the employee reads is here.
+
+const ja = {
+  loading: '読み込み中です…',
+  brand: '匿名アンケート',
+  toggleTo: 'English',
+  groupHeading: 'あなたの回答の集計先',
+  groupIntro: 'あなたの回答は、次のグループの回答として集計されます。',
+  groupInvited: '（対象者 {n} 人）',
+  finalNote: '送信した回答は、あとから変更できません。',
+  starWord: '全体',
+  groupStar:
+    '「全体」となっている区分は、該当する人数が少ないため、匿名性を守るために区分を分けずにまとめて集計します。',
+  minGroup: '結果は {k} 人以上のまとまりでのみ報告され、個人が特定される形で報告されることはありません。',
+  keyHeading: '調査の鍵の指紋',
+  keyNote: '人事部が社内ポータルで公開している指紋と同じであることを確認できます。',
+  laterNote:
+    '回答用の匿名の鍵はこの端末に保存されました。回答はすぐに送らなくても大丈夫です。入力内容もこの端末に保存されるので、ページを閉じて後で送信できます。時間をおいて送ると、リンクを開いた時刻と回答がより結びつきにくくなります。',
+  closes: '回答期限：{date}',
+  storageWarn: 'このブラウザでは端末に保存できないため、ページを閉じると入力内容が失われます。',
+  issuing: '匿名の回答用の鍵を準備しています…',
+  progress: '{i} / {n}',
+  progressLabel: '{n} ページ中 {i} ページ目',
+  back: '戻る',
+  next: '次へ',
+  submit: '回答を送信する',
+  sending: '送信しています…',
+  required: '必須',
+  draftRestored: '前回の入力内容を復元しました。',
+  selectPrompt: '選択してください',
+  counter: '{n} / {max} 文字',
+  npsLow: 'まったくすすめたくない',
+  npsHigh: 'ぜひすすめたい',
+  npsEnds: '0 は「{low}」、10 は「{high}」です。',
+  errRequired: 'この質問にお答えください。',
+  errRequiredRows: 'すべての項目にお答えください（未回答 {n} 件）。',
+  errType: '回答の形式が正しくありません。もう一度お答えください。',
+  errRange: '選択肢にない回答です。もう一度お選びください。',
+  errUnknown: 'この質問は調査に含まれていません。ページを再読み込みしてください。',
+  errTooLong: '{max} 文字以内で入力してください。',
+  errDuplicate: '同じ選択肢が重複しています。もう一度お選びください。',
+  errOther: '回答を確認してください。',
+  errSummary: '回答を確認してください（{n} 件）。',
+  doneHeading: '回答を受け付けました',
+  doneThanks: 'ご協力ありがとうございました。',
+  alreadyHeading: 'この調査にはすでに回答済みです',
+  alreadySpent: 'この回答用の鍵はすでに使われています。あなたの回答は受け付け済みです。',
+  receiptLabel: '受付番号',
+  receiptNote:
+    '受付番号から、誰が回答したかはわかりません。あなたの回答が集計に含まれたことを確かめるために、控えておいてください。',
+  receiptCheck:
+    '調査の終了後、受付番号の一覧が次のアドレスで公開されます。一覧にこの番号があれば、あなたの回答は集計に含まれています。',
+  receiptMismatch:
+    'サーバーが返した受付番号が、この端末で計算した番号と一致しません。人事部にお知らせください。',
+  copy: 'コピー',
+  copied: 'コピーしました',
+  checkButton: '受付番号の一覧を確認する',
+  checking: '確認しています…',
+  checkFound: '一覧にこの受付番号が含まれています。あなたの回答は集計に含まれています。',
+  checkMissing: '一覧にこの受付番号が見つかりません。お手数ですが人事部にお知らせください。',
+  checkNotYet: '一覧はまだ公開されていません。調査の終了後にもう一度お試しください。',
+  checkFailed: '一覧を確認できませんでした。時間をおいてもう一度お試しください。',
+  closedHeading: 'この調査は終了しました',
+  closedText: '回答の受付は終了しています。ご協力ありがとうございました。',
+  errorHeading: '問題が発生しました',
+  retry: 'もう一度試す',
+  network:
+    'サーバーと通信できませんでした。入力内容はこの端末に保存されています。接続を確認して、もう一度お試しください。',
+  badLink:
+    'このリンクは使えません。新しいリンクが発行された可能性があります。人事部にお問い合わせください。',
+  otherDevice:
+    'このリンクは、すでに別の端末またはブラウザで使われています。最初に開いた端末・ブラウザで回答してください。心当たりがない場合は、人事部にお問い合わせください。',
+  noSurvey: 'この調査は見つかりませんでした。リンクをご確認ください。',
+  segmentUnknown:
+    'このページの集計グループが調査の情報と一致しません。回答は送信されていません。人事部にお問い合わせください。',
+  mismatch:
+    'サーバーの応答が、この調査やグループと一致しません。回答は送信されていません。人事部にお問い合わせください。',
+  keyMismatch:
+    '調査の鍵と指紋が一致しません。安全のため、ここで中止します。人事部にお問い合わせください。',
+  proof:
+    'サーバーの応答を、公開されている鍵で検証できませんでした。安全のため、ここで中止します。人事部にお問い合わせください。',
+  tokenInvalid:
+    '回答用の鍵を確認できなかったため、回答は受け付けられませんでした。鍵を取得し直して、もう一度送信してください。入力した回答はそのまま残ります。',
+  tokenInvalidAgain:
+    '鍵を取得し直しても確認できませんでした。入力した回答はこの端末に残っています。お手数ですが人事部にお問い合わせください。',
+  restart: '鍵を取得し直す',
+  tooLarge: '回答が大きすぎて送信できませんでした。自由記述を短くしてから、もう一度送信してください。',
+  server: 'エラーが発生しました：{msg}',
+  storageFailed:
+    'この端末に回答用の鍵を保存できませんでした。ブラウザの設定で保存が許可されているか確認してください。',
+  noInvite: 'このアドレスには招待コードが含まれていません。届いたリンクをそのまま開いてください。',
+};
+
+const en = {
+  loading: 'Loading…',
+  brand: 'Anonymous survey',
+  toggleTo: '日本語',
+  groupHeading: 'Where your answers are counted',
+  groupIntro: 'Your answers will be counted in this group:',
+  groupInvited: ' ({n} people invited)',
+  finalNote: 'Once sent, your answers cannot be changed.',
+  starWord: 'all',
+  groupStar:
+    'Where it says "all", there are too few people to count separately, so they are counted together to protect anonymity.',
+  minGroup:
+    'Results are only reported for groups of at least {k} people, never in a way that identifies anyone.',
+  keyHeading: 'Survey key fingerprint',
+  keyNote: 'HR has published this fingerprint on the intranet, so you can check that it matches.',
+  laterNote:
+    'Your anonymous answering key is now stored on this device. You do not have to send your answers right away: what you enter is kept on this device too, so you can close the page and send later. Sending some time later makes it even harder to connect your answers to when you opened the link.',
+  closes: 'Closes: {date}',
+  storageWarn: 'This browser cannot store anything on this device: closing the page loses what you entered.',
+  issuing: 'Preparing your anonymous answering key…',
+  progress: '{i} / {n}',
+  progressLabel: 'Page {i} of {n}',
+  back: 'Back',
+  next: 'Next',
+  submit: 'Send my answers',
+  sending: 'Sending…',
+  required: 'Required',
+  draftRestored: 'Your earlier answers have been restored.',
+  selectPrompt: 'Please choose',
+  counter: '{n} / {max} characters',
+  npsLow: 'Not at all likely',
+  npsHigh: 'Extremely likely',
+  npsEnds: '0 means "{low}", 10 means "{high}".',
+  errRequired: 'Please answer this question.',
+  errRequiredRows: 'Please answer every statement ({n} left).',
+  errType: 'This answer is not in the expected form. Please answer again.',
+  errRange: 'That is not one of the options. Please choose again.',
+  errUnknown: 'This question is not part of the survey. Please reload the page.',
+  errTooLong: 'Please keep it within {max} characters.',
+  errDuplicate: 'An option is listed twice. Please choose again.',
+  errOther: 'Please check this answer.',
+  errSummary: 'Please check your answers ({n}).',
+  doneHeading: 'Your answers have been received',
+  doneThanks: 'Thank you for taking part.',
+  alreadyHeading: 'You have already answered this survey',
+  alreadySpent: 'This answering key has already been used: your answers were received.',
+  receiptLabel: 'Receipt code',
+  receiptNote:
+    'Your receipt code does not reveal who answered. Keep it to check that your answers were counted.',
+  receiptCheck:
+    'After the survey closes, the list of receipt codes is published at the address below. If your code is in it, your answers were counted.',
+  receiptMismatch:
+    'The receipt code from the server does not match the one computed on this device. Please tell HR.',
+  copy: 'Copy',
+  copied: 'Copied',
+  checkButton: 'Check the receipt list',
+  checking: 'Checking…',
+  checkFound: 'Your receipt code is in the list: your answers were counted.',
+  checkMissing: 'Your receipt code is not in the list. Please tell HR.',
+  checkNotYet: 'The list is not published yet. Please try again after the survey closes.',
+  checkFailed: 'The list could not be checked. Please try again later.',
+  closedHeading: 'This survey is closed',
+  closedText: 'Answers are no longer accepted. Thank you for your interest.',
+  errorHeading: 'Something went wrong',
+  retry: 'Try again',
+  network:
+    'The server could not be reached. What you entered is kept on this device. Please check your connection and try again.',
+  badLink: 'This link cannot be used. A new link may have been issued to you. Please contact HR.',
+  otherDevice:
+    'This link has already been used on another device or browser. Please answer on the device and browser where you first opened it. If that was not you, please contact HR.',
+  noSurvey: 'This survey could not be found. Please check the link.',
+  segmentUnknown:
+    'The group of this page does not match the survey. Nothing was sent. Please contact HR.',
+  mismatch: 'The server answered for a different survey or group. Nothing was sent. Please contact HR.',
+  keyMismatch:
+    'The survey key does not match its fingerprint. To be safe, the page stops here. Please contact HR.',
+  proof:
+    'The server’s answer could not be verified against the published key. To be safe, the page stops here. Please contact HR.',
+  tokenInvalid:
+    'Your answering key could not be verified, so your answers were not accepted. Fetch the key again and send once more; your answers stay as they are.',
+  tokenInvalidAgain:
+    'The key still could not be verified. Your answers are kept on this device. Please contact HR.',
+  restart: 'Fetch the key again',
+  tooLarge: 'Your answers are too large to send. Please shorten your comments and send again.',
+  server: 'An error occurred: {msg}',
+  storageFailed:
+    'Your answering key could not be stored on this device. Please check that your browser allows sites to store data.',
+  noInvite: 'This address has no invitation code. Please open the link exactly as you received it.',
+};
+
+const STRINGS = { ja, en };
+
+// t('counter', 'ja', {n: 3, max: 4000}) -> "3 / 4000 文字"
+export function t(key, lang, vars) {
+  const table = STRINGS[lang] || ja;
+  let s = table[key] !== undefined ? table[key] : ja[key];
+  if (s === undefined) return key;
+  for (const [k, v] of Object.entries(vars || {})) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
