@@ -277,7 +277,7 @@ srv_cleanup(struct srv *s)
 }
 
 /* An employee's token, fetched as the page does it. */
-struct emp {
+struct fx_emp {
 	char segment[64];
 	struct tok_client_token tk;
 	uint8_t output[TOK_OUTPUT_BYTES];
@@ -287,7 +287,7 @@ struct emp {
 
 /* The segment code the server put into the page of an invite ("" if none). */
 static inline void
-emp_page_segment(const struct srv *s, const char *code, char *seg, size_t cap)
+fx_page_segment(const struct srv *s, const char *code, char *seg, size_t cap)
 {
 	struct hc_resp r;
 	char path[128];
@@ -324,7 +324,7 @@ srv_public_key(const struct srv *s, uint8_t pk[32])
 /* Fetches and finalizes a token for invite code. Returns the HTTP status of
  * the issuance (200 on success), or -1 if the proof did not verify. */
 static inline int
-emp_token(const struct srv *s, const char *code, struct emp *e)
+fx_token(const struct srv *s, const char *code, struct fx_emp *e)
 {
 	struct hc_resp r;
 	uint8_t pk[32], ev[32], proof[64], info[TOK_INFO_MAX];
@@ -334,7 +334,7 @@ emp_token(const struct srv *s, const char *code, struct emp *e)
 	int status;
 
 	memset(e, 0, sizeof(*e));
-	emp_page_segment(s, code, e->segment, sizeof(e->segment));
+	fx_page_segment(s, code, e->segment, sizeof(e->segment));
 	if (srv_public_key(s, pk) != 0 || tok_client_blind(&e->tk) != KOE_OK)
 		return -2;
 	b64url_encode(blinded64, sizeof(blinded64), e->tk.blinded, 32);
@@ -397,7 +397,7 @@ valid_answers(void)
 
 /* Submits answers with e's token; returns the status and the body. */
 static inline int
-emp_submit(const struct srv *s, const struct emp *e, json_t *answers, struct hc_resp *r)
+fx_submit(const struct srv *s, const struct fx_emp *e, json_t *answers, struct hc_resp *r)
 {
 	return hc_post_json(s->port, "/api/v1/responses",
 	                    json_pack("{s:s, s:s, s:{s:s, s:s}, s:o}", "survey", SURVEY_ID,

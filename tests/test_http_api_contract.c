@@ -60,11 +60,11 @@ page_and_manifest(void)
 static void
 issue_codes(void)
 {
-	struct emp e, e2;
+	struct fx_emp e, e2;
 	struct hc_resp r;
 
 	/* 200, and a retry with the same blinded element gets the same answer. */
-	CHECK_INT(emp_token(&S, S.codes[1], &e), 200);
+	CHECK_INT(fx_token(&S, S.codes[1], &e), 200);
 	char blinded64[64];
 	b64url_encode(blinded64, sizeof(blinded64), e.tk.blinded, 32);
 	CHECK_INT(hc_post_json(S.port, "/api/v1/issue",
@@ -75,9 +75,9 @@ issue_codes(void)
 	CHECK(strstr(r.body, e.evaluated64) != NULL);
 	hc_free(&r);
 	/* 409: the same link with a different blinded element. */
-	CHECK_INT(emp_token(&S, S.codes[1], &e2), 409);
+	CHECK_INT(fx_token(&S, S.codes[1], &e2), 409);
 	/* 404: unknown invite. */
-	CHECK_INT(emp_token(&S, "AAAAAAAAAAAAAAAAAAAAAA", &e2), 404);
+	CHECK_INT(fx_token(&S, "AAAAAAAAAAAAAAAAAAAAAA", &e2), 404);
 	/* 400: malformed body, bad base64, identity element, wrong fields. */
 	static const char *const bad[] = {
 		"{", "[]", "{\"invite\":\"x\"}", "{\"invite\":1,\"blinded\":2}",
@@ -105,17 +105,17 @@ issue_codes(void)
 static void
 response_codes(void)
 {
-	struct emp e, other;
+	struct fx_emp e, other;
 	struct hc_resp r;
 	char receipt[65];
 
-	CHECK_INT(emp_token(&S, S.codes[2], &e), 200);
+	CHECK_INT(fx_token(&S, S.codes[2], &e), 200);
 	/* 422 with per-question errors; the token is not spent. */
 	json_t *a = valid_answers();
 	json_object_del(a, "enps");
 	json_object_set_new(a, "support.1", json_integer(9));
 	json_object_set_new(a, "nosuch", json_integer(1));
-	CHECK_INT(emp_submit(&S, &e, a, &r), 422);
+	CHECK_INT(fx_submit(&S, &e, a, &r), 422);
 	json_t *body = json_loads(r.body, 0, NULL);
 	json_t *errs = json_object_get(body, "errors");
 	CHECK_INT(json_array_size(errs), 3);
@@ -138,18 +138,18 @@ response_codes(void)
 	longtext[4001 * 3] = '\0';
 	json_object_set_new(a, "comments", json_string(longtext));
 	free(longtext);
-	CHECK_INT(emp_submit(&S, &e, a, &r), 422);
+	CHECK_INT(fx_submit(&S, &e, a, &r), 422);
 	CHECK(strstr(r.body, "too_long") != NULL);
 	hc_free(&r);
 	/* 403: a tampered output. */
-	struct emp bad = e;
+	struct fx_emp bad = e;
 	bad.output64[5] = bad.output64[5] == 'A' ? 'B' : 'A';
-	CHECK_INT(emp_submit(&S, &bad, valid_answers(), &r), 403);
+	CHECK_INT(fx_submit(&S, &bad, valid_answers(), &r), 403);
 	hc_free(&r);
 	/* 403: the token presented for another segment or another survey. */
 	bad = e;
 	snprintf(bad.segment, sizeof(bad.segment), "%s", "g99");
-	CHECK_INT(emp_submit(&S, &bad, valid_answers(), &r), 403);
+	CHECK_INT(fx_submit(&S, &bad, valid_answers(), &r), 403);
 	hc_free(&r);
 	CHECK_INT(hc_post_json(S.port, "/api/v1/responses",
 	                       json_pack("{s:s, s:s, s:{s:s, s:s}, s:o}", "survey", "other-survey",
@@ -162,15 +162,15 @@ response_codes(void)
 	/* 400: wrong base64 lengths, missing fields. */
 	bad = e;
 	bad.input64[10] = '\0';
-	CHECK_INT(emp_submit(&S, &bad, valid_answers(), &r), 400);
+	CHECK_INT(fx_submit(&S, &bad, valid_answers(), &r), 400);
 	hc_free(&r);
 	/* After all those refusals the token still works: 201 with the receipt. */
-	CHECK_INT(emp_submit(&S, &e, valid_answers(), &r), 201);
+	CHECK_INT(fx_submit(&S, &e, valid_answers(), &r), 201);
 	tok_receipt(e.tk.input, receipt);
 	CHECK(strstr(r.body, receipt) != NULL);
 	hc_free(&r);
 	/* 409: the same token again. */
-	CHECK_INT(emp_submit(&S, &e, valid_answers(), &r), 409);
+	CHECK_INT(fx_submit(&S, &e, valid_answers(), &r), 409);
 	hc_free(&r);
 	/* 413: a body over the limit. */
 	size_t big = 70 * 1024;
@@ -186,11 +186,11 @@ response_codes(void)
 	/* A token from another survey's key: finalize against the real key
 	 * fails, so build one from a different segment of this survey: the
 	 * other employee's token verifies only with their own segment. */
-	CHECK_INT(emp_token(&S, S.codes[3], &other), 200);
+	CHECK_INT(fx_token(&S, S.codes[3], &other), 200);
 	if (strcmp(other.segment, e.segment) != 0) {
 		bad = other;
 		snprintf(bad.segment, sizeof(bad.segment), "%s", e.segment);
-		CHECK_INT(emp_submit(&S, &bad, valid_answers(), &r), 403);
+		CHECK_INT(fx_submit(&S, &bad, valid_answers(), &r), 403);
 		hc_free(&r);
 	}
 	(void)other;
@@ -205,13 +205,13 @@ receipts_after_close(void)
 	hc_free(&r);
 
 	/* Close while the server runs: the next requests see it. */
-	struct emp e;
-	CHECK_INT(emp_token(&S, S.codes[4], &e), 200);
+	struct fx_emp e;
+	CHECK_INT(fx_token(&S, S.codes[4], &e), 200);
 	CHECK_INT(run_cmd("'%s' close --yes --db '%s' >/dev/null", getenv("KOE_BIN"), S.db), 0);
-	CHECK_INT(emp_submit(&S, &e, valid_answers(), &r), 410);
+	CHECK_INT(fx_submit(&S, &e, valid_answers(), &r), 410);
 	hc_free(&r);
-	struct emp late;
-	CHECK_INT(emp_token(&S, S.codes[5], &late), 410);
+	struct fx_emp late;
+	CHECK_INT(fx_token(&S, S.codes[5], &late), 410);
 	char path[128];
 	snprintf(path, sizeof(path), "/s/%s", S.codes[5]);
 	CHECK_INT(hc(S.port, "GET", path, NULL, NULL, &r), 0);

@@ -9,7 +9,7 @@
 #define RACERS 32
 
 static struct srv S;
-static struct emp E;
+static struct fx_emp E;
 static pthread_barrier_t start;
 static int statuses[RACERS];
 
@@ -19,7 +19,7 @@ submit(void *arg)
 	struct hc_resp r;
 	size_t i = (size_t)(uintptr_t)arg;
 	pthread_barrier_wait(&start);
-	statuses[i] = emp_submit(&S, &E, valid_answers(), &r);
+	statuses[i] = fx_submit(&S, &E, valid_answers(), &r);
 	hc_free(&r);
 	return NULL;
 }
@@ -30,7 +30,7 @@ one_token_many_submissions(void)
 	pthread_t t[RACERS];
 	int created = 0, conflict = 0;
 
-	CHECK_INT(emp_token(&S, S.codes[0], &E), 200);
+	CHECK_INT(fx_token(&S, S.codes[0], &E), 200);
 	pthread_barrier_init(&start, NULL, RACERS);
 	for (size_t i = 0; i < RACERS; i++)
 		pthread_create(&t[i], NULL, submit, (void *)(uintptr_t)i);
@@ -45,14 +45,14 @@ one_token_many_submissions(void)
 	CHECK_INT(conflict, RACERS - 1);
 }
 
-static struct emp racers[RACERS];
+static struct fx_emp racers[RACERS];
 
 static void *
 issue(void *arg)
 {
 	size_t i = (size_t)(uintptr_t)arg;
 	pthread_barrier_wait(&start);
-	statuses[i] = emp_token(&S, S.codes[1], &racers[i]);
+	statuses[i] = fx_token(&S, S.codes[1], &racers[i]);
 	return NULL;
 }
 
