@@ -28,6 +28,8 @@ extern const struct cli_command cmd_reissue;
 extern const struct cli_command cmd_close;
 extern const struct cli_command cmd_surveys;
 extern const struct cli_command cmd_serve;
+extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_demo;
 
 #define cli_suggest koe_suggest
 
@@ -49,6 +51,14 @@ struct db *cli_open_db(const char *cmd, const char *path, bool create);
  * in the database. Returns a string the caller frees, or NULL after
  * printing why. */
 char *cli_pick_survey(const char *cmd, struct db *db, const char *name);
+
+/* Opens the database (never creating it), picks the survey (see
+ * cli_pick_survey) and reads its record: the common start of the commands
+ * that work on one survey. On success returns 0 and the caller owns *db
+ * (db_close), *id (free) and *rec (db_survey_clear); on failure prints why,
+ * leaves nothing to free and returns 1. */
+int cli_open_survey(const char *cmd, const char *db_opt, const char *name, struct db **db,
+                    char **id, struct db_survey *rec);
 
 /* Reads the report passphrase: from file when given (its first line), else
  * from the terminal without echo, twice when confirm is set. Returns 0 and

@@ -66,16 +66,8 @@ run(int argc, char **argv)
 	}
 	if (sodium_init() < 0)
 		return 1;
-	db = cli_open_db(C, cli_db_path(db_opt), false);
-	if (db == NULL)
+	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
 		goto done;
-	id = cli_pick_survey(C, db, optind < argc ? argv[optind] : NULL);
-	if (id == NULL)
-		goto done;
-	if (db_survey_get(db, id, &rec) != KOE_OK) {
-		cli_err(C, "cannot read the database: %s", db_errmsg(db));
-		goto done;
-	}
 	if (rec.state != DB_OPEN) {
 		cli_err(C, "survey '%s' is already closed (receipt digest %s)", id,
 		        rec.receipts_digest ? rec.receipts_digest : "-");

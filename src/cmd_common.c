@@ -106,6 +106,27 @@ cli_pick_survey(const char *cmd, struct db *db, const char *name)
 	return pick;
 }
 
+int
+cli_open_survey(const char *cmd, const char *db_opt, const char *name, struct db **db,
+                char **id, struct db_survey *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	*id = NULL;
+	*db = cli_open_db(cmd, cli_db_path(db_opt), false);
+	if (*db == NULL)
+		return 1;
+	*id = cli_pick_survey(cmd, *db, name);
+	if (*id != NULL && db_survey_get(*db, *id, rec) == KOE_OK)
+		return 0;
+	if (*id != NULL)
+		cli_err(cmd, "cannot read the database: %s", db_errmsg(*db));
+	free(*id);
+	*id = NULL;
+	db_close(*db);
+	*db = NULL;
+	return 1;
+}
+
 /* Reads one line from fd without echo. Returns its length or -1. */
 static long
 read_line_noecho(int fd, const char *prompt, char *buf, size_t cap)

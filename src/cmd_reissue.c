@@ -50,16 +50,9 @@ run(int argc, char **argv)
 		return 2;
 	}
 	employee = argv[optind];
-	db = cli_open_db(C, cli_db_path(db_opt), false);
-	if (db == NULL)
+	if (cli_open_survey(C, db_opt, optind + 1 < argc ? argv[optind + 1] : NULL, &db, &id,
+	                    &rec) != 0)
 		goto done;
-	id = cli_pick_survey(C, db, optind + 1 < argc ? argv[optind + 1] : NULL);
-	if (id == NULL)
-		goto done;
-	if (db_survey_get(db, id, &rec) != KOE_OK) {
-		cli_err(C, "cannot read the database: %s", db_errmsg(db));
-		goto done;
-	}
 	if (rec.state != DB_OPEN) {
 		cli_err(C, "survey '%s' is closed; links can no longer be reissued", id);
 		goto done;

@@ -137,16 +137,8 @@ run(int argc, char **argv)
 		fprintf(stderr, "usage: koe remind [SURVEY] [--links links.csv] [--out FILE]\n");
 		return 2;
 	}
-	db = cli_open_db(C, cli_db_path(db_opt), false);
-	if (db == NULL)
+	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
 		goto done;
-	id = cli_pick_survey(C, db, optind < argc ? argv[optind] : NULL);
-	if (id == NULL)
-		goto done;
-	if (db_survey_get(db, id, &rec) != KOE_OK) {
-		cli_err(C, "cannot read the database: %s", db_errmsg(db));
-		goto done;
-	}
 	if (rec.state != DB_OPEN) {
 		cli_err(C, "survey '%s' is closed; the list of invitations no longer exists", id);
 		goto done;

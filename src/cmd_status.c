@@ -68,14 +68,9 @@ run(int argc, char **argv)
 		fprintf(stderr, "usage: koe status [SURVEY] [--db FILE]\n");
 		return 2;
 	}
-	db = cli_open_db(C, cli_db_path(db_opt), false);
-	if (db == NULL)
+	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
 		goto done;
-	id = cli_pick_survey(C, db, optind < argc ? argv[optind] : NULL);
-	if (id == NULL)
-		goto done;
-	if (db_survey_get(db, id, &rec) != KOE_OK ||
-	    db_segments_get(db, id, &segs, &nsegs) != KOE_OK) {
+	if (db_segments_get(db, id, &segs, &nsegs) != KOE_OK) {
 		cli_err(C, "cannot read the database: %s", db_errmsg(db));
 		goto done;
 	}
