@@ -324,11 +324,14 @@ class App {
       h('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
     );
 
-    // On the first page the group and key panel follows an introduction
-    // (descriptive texts only) and otherwise comes before the questions.
-    const introFirst = p === 0 && this.pageQuestions(0).some((q) => q.type !== 'descriptive');
+    // On the first page the group and key panel comes after the texts that
+    // introduce the survey and before the first question.
+    const pageQs = this.pageQuestions(p);
+    let lead = 0;
+    while (lead < pageQs.length && pageQs[lead].type === 'descriptive') lead++;
     const status = h('div', { class: 'form-status', id: 'form-status', role: 'alert' });
-    const questions = this.pageQuestions(p).map((q) => renderQuestion(q, ctx));
+    const questions = pageQs.map((q) => renderQuestion(q, ctx));
+    if (p === 0) questions.splice(lead, 0, this.intro());
     const submitBtn = h('button', {
       type: 'submit',
       class: 'btn primary',
@@ -365,9 +368,7 @@ class App {
       h('h2', { id: 'page-heading', tabindex: '-1', text: this.blockName(p) || this.t('progressLabel', { i: p + 1, n }) }),
       this.notice ? h('p', { class: 'notice', role: 'status', text: this.t(this.notice) }) : null,
       !this.store.persistent ? h('p', { class: 'notice warn', text: this.t('storageWarn') }) : null,
-      introFirst ? this.intro() : null,
       questions,
-      p === 0 && !introFirst ? this.intro() : null,
       last ? h('p', { class: 'small final-note', text: this.t('finalNote') }) : null,
       status,
       nav,

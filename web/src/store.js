@@ -1,7 +1,8 @@
 // What the page keeps on the employee's device, in localStorage, one JSON
 // value per key, all keys of one link under "koe1:<invite>:":
 //
-//   pending  {input, blind, blinded, tweakedKey}  the blinded request, written
+//   pending  {survey, segment, publicKey, input, blind, blinded, tweakedKey}
+//            the blinded request (base64url), written
 //            before POST /api/v1/issue so a reload retries with the same
 //            blinded element (the server answers it again; a new one would
 //            get 409). Kept until the answers are accepted so a damaged

@@ -1,0 +1,469 @@
+// The employee's page in a real headless Chromium against a real `koe serve`:
+// the group and key fingerprint shown, every question type answered by mouse
+// and keyboard, a draft that survives a reload, an issuance interrupted and
+// retried with the same blinded element, required questions enforced at the
+// question with focus moved there, server errors (422) shown at the
+// question, a network failure on submit that loses nothing, the English
+// toggle, the receipt and the "already answered" screen, a link already used
+// in another browser, the not-found page, axe-core on every screen (no
+// serious or critical violation), and screenshots for people to look at.
+//
+// Environment: KOE_BIN, KOE_SRC (see lib/koe.mjs), KOE_SCREENSHOTS (default
+// build/screenshots).
+import { blake2b } from '@noble/hashes/blake2.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { cleanup, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
+
+const T = new Tally();
+const SHOTS = resolve(process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots'));
+const AXE = readFileSync(join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const ALUMNI = 'alumni-readiness-2026';
+const EVERY = 'web-every-type';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+mkdirSync(SHOTS, { recursive: true });
+
+const hex = (b) => Buffer.from(b).toString('hex');
+const unb64 = (s) => new Uint8Array(Buffer.from(s, 'base64url'));
+const byId = (id) => `[id="${id}"]`;
+
+let k = null;
+let browser = null;
+
+// ---- helpers --------------------------------------------------------------
+
+async function open(viewport) {
+  const ctx = await browser.newContext({ viewport, locale: 'ja-JP', deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (msg) => {
+    // Answers with status 4xx are expected in some scenarios; anything else
+    // (a CSP violation, an exception) is a problem.
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/api/v1/')) posts.push(r);
+  });
+  return { ctx, page, problems, posts };
+}
+
+async function close(s, label) {
+  T.eq(`${label}: no script errors or CSP violations`, s.problems, []);
+  await s.ctx.close();
+}
+
+// axe-core on the current screen. Its source is evaluated through the
+// DevTools protocol: a <script> added to the page would (rightly) be
+// refused by the page's CSP.
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of res.filter((x) => !bad.includes(x))) console.log(`     axe (${v.impact}) ${v.id}: ${v.nodes.join(', ')}`);
+  T.eq(`${label}: axe finds no serious or critical violation`, bad, []);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const ls = (page, key) => page.evaluate((kk) => JSON.parse(window.localStorage.getItem(kk)), key);
+const text = async (page, sel) => ((await page.textContent(sel)) || '').trim();
+
+async function manifest(survey) {
+  const r = await fetch(`${k.base}/api/v1/surveys/${survey}`);
+  return r.json();
+}
+
+function pageQs(m, p) {
+  return m.questions.filter((q) => q.page === p);
+}
+
+// Answers q through the page as planned (plan[itemKey] = value; absent keys
+// stay unanswered). The NPS scale is answered with the keyboard.
+async function answer(page, q, plan) {
+  if (q.type === 'matrix') {
+    for (const r of q.rows) if (r.key in plan) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
+  } else if (!(q.key in plan)) {
+    /* left unanswered */
+  } else if (q.type === 'single' && q.layout === 'dropdown') {
+    await page.selectOption(byId(`i-${q.key}`), String(plan[q.key]));
+  } else if (q.type === 'single') {
+    await page.check(byId(`i-${q.key}-${plan[q.key]}`));
+  } else if (q.type === 'multiple') {
+    for (const v of plan[q.key]) await page.check(byId(`i-${q.key}-${v}`));
+  } else if (q.type === 'nps') {
+    await page.focus(byId(`i-${q.key}-0`));
+    await page.keyboard.press('Space');
+    for (let i = 0; i < plan[q.key]; i++) await page.keyboard.press('ArrowRight');
+  } else if (q.type === 'text') {
+    await page.fill(byId(`i-${q.key}`), plan[q.key]);
+  }
+}
+
+// The page's own view of which items are answered (checked controls, chosen
+// options, typed text) for the questions of the current page.
+async function shownAnswers(page, qs) {
+  return page.evaluate((questions) => {
+    const out = {};
+    const val = (name) => [...document.getElementsByName(`a:${name}`)];
+    for (const q of questions) {
+      if (q.type === 'matrix') {
+        for (const r of q.rows) {
+          const c = val(r.key).find((e) => e.checked);
+          if (c) out[r.key] = Number(c.value);
+        }
+      } else if (q.type === 'multiple') {
+        const c = val(q.key).filter((e) => e.checked).map((e) => Number(e.value));
+        if (c.length) out[q.key] = c;
+      } else if (q.type === 'text') {
+        const e = val(q.key)[0];
+        if (e && e.value) out[q.key] = e.value;
+      } else if (q.type !== 'descriptive') {
+        const els = val(q.key);
+        if (els[0] && els[0].tagName === 'SELECT') {
+          if (els[0].value) out[q.key] = Number(els[0].value);
+        } else {
+          const c = els.find((e) => e.checked);
+          if (c) out[q.key] = Number(c.value);
+        }
+      }
+    }
+    return out;
+  }, qs);
+}
+
+function planFor(qs, plan) {
+  const out = {};
+  for (const q of qs)
+    for (const key of q.type === 'matrix' ? q.rows.map((r) => r.key) : q.key ? [q.key] : [])
+      if (key in plan) out[key] = plan[key];
+  return out;
+}
+
+// Every item of the alumni survey answered; `skip` lists keys left out.
+function alumniPlan(m, shift, skip = []) {
+  const plan = {};
+  for (const q of m.questions) {
+    if (q.type === 'matrix') q.rows.forEach((r, i) => (plan[r.key] = q.columns[(i + shift) % q.columns.length].value));
+    else if (q.type === 'nps') plan[q.key] = 8;
+    else if (q.type === 'single') plan[q.key] = q.choices[2].value;
+    else if (q.type === 'multiple') plan[q.key] = [q.choices[1].value, q.choices[2].value];
+    else if (q.type === 'text') plan[q.key] = '制度には期待しています。\n情報管理のルールをはっきりさせてほしいです。';
+  }
+  for (const s of skip) delete plan[s];
+  return plan;
+}
+
+async function progress(page) {
+  return text(page, '.progress-text');
+}
+
+async function waitForm(page) {
+  await page.waitForSelector('form.survey');
+}
+
+// ---- scenarios --------------------------------------------------------------
+
+async function fullFlowDesktop() {
+  const m = await manifest(ALUMNI);
+  const link = k.surveys[ALUMNI].links[7]; // E08: group g02, tenure merged
+  const prefix = `koe1:${link.invite}:`;
+  const plan = alumniPlan(m, 0);
+  const s = await open(DESKTOP);
+  const { page } = s;
+  await page.goto(k.base + link.path);
+  await waitForm(page);
+
+  T.eq('desktop: html lang is ja', await page.getAttribute('html', 'lang'), 'ja');
+  T.eq('desktop: progress 1 / 9', await progress(page), `1 / ${m.pages}`);
+  T.eq('desktop: the group is named, * in words', await text(page, '.group-label'), '営業部 / 全体');
+  T.ok('desktop: the merged group is explained', (await text(page, '.intro')).includes('匿名性を守るために区分を分けずにまとめて集計します'));
+  T.eq('desktop: fingerprint shown is the one koe open printed',
+    (await text(page, '.fingerprint')).replace(/\s+/g, ''), k.surveys[ALUMNI].fingerprint);
+  T.ok('desktop: fingerprint in groups of four', /^([0-9a-f]{4} ){15}[0-9a-f]{4}$/.test((await page.innerText('.fingerprint')).replace(/\s+/g, ' ').trim()));
+  T.ok('desktop: says answers can be sent later', (await text(page, '.later')).includes('すぐに送らなくても大丈夫です'));
+  const token = await ls(page, `${prefix}token`);
+  T.ok('desktop: token stored before the form is shown (32-byte input, 64-byte output)',
+    token && unb64(token.input).length === 32 && unb64(token.output).length === 64, token);
+  await axe(page, 'desktop page 1');
+  await shot(page, 'desktop-ja-01-intro');
+
+  for (let p = 0; p < m.pages; p++) {
+    const qs = pageQs(m, p);
+    if (p > 0) {
+      T.eq(`desktop page ${p + 1}: progress`, await progress(page), `${p + 1} / ${m.pages}`);
+      await axe(page, `desktop page ${p + 1}`);
+      await shot(page, `desktop-ja-${String(p + 1).padStart(2, '0')}-${qs.map((q) => q.id).join('-')}`);
+    }
+    for (const q of qs) await answer(page, q, plan);
+    if (p === 4) {
+      // Reload mid-way: the same page, every answer so far, the same token.
+      await page.reload();
+      await waitForm(page);
+      T.eq('draft: reload keeps the page', await progress(page), `5 / ${m.pages}`);
+      T.ok('draft: reload says the answers were restored', (await text(page, '.notice')).includes('復元しました'));
+      T.eq('draft: answers of this page restored', await shownAnswers(page, qs), planFor(qs, plan));
+      T.eq('draft: the token is the same after the reload', await ls(page, `${prefix}token`), token);
+      await page.click('#back');
+      await page.click('#back');
+      await page.click('#back');
+      T.eq('draft: back to page 2', await progress(page), `2 / ${m.pages}`);
+      T.eq('draft: answers of page 2 restored', await shownAnswers(page, pageQs(m, 1)), planFor(pageQs(m, 1), plan));
+      for (let i = 0; i < 3; i++) await page.click('#next');
+      T.eq('draft: forward again to page 5', await progress(page), `5 / ${m.pages}`);
+    }
+    if (q0isText(qs)) {
+      const counter = await text(page, `#q-${qs.find((q) => q.type === 'text').id}-count`);
+      T.eq('essay: the counter counts characters', counter, `${plan.comments.length} / 4000 文字`);
+    }
+    if (p < m.pages - 1) await page.click('#next');
+  }
+  T.ok('desktop: the last page says answers cannot be changed', (await text(page, '.final-note')).includes('変更できません'));
+
+  await page.click('#submit');
+  await page.waitForSelector('#done');
+  const receipt = await text(page, '#receipt');
+  T.eq('submit: receipt = hex(BLAKE2b-256(token input))', receipt, hex(blake2b(unb64(token.input), { dkLen: 32 })));
+  const post = s.posts.find((r) => r.url().endsWith('/api/v1/responses'));
+  const body = post ? post.postDataJSON() : null;
+  T.eq('submit: the request carries survey, segment, token and every answer',
+    body, { survey: ALUMNI, segment: 'g02', token, answers: plan });
+  const hdrs = post ? await post.allHeaders() : {};
+  T.ok('submit: no cookie and no referrer sent', !('cookie' in hdrs) && !('referer' in hdrs), hdrs);
+  T.eq('submit: JSON content type', hdrs['content-type'], 'application/json');
+  T.eq('submit: token, draft and blind state deleted, receipt kept',
+    await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, prefix + n))), [null, null, null]);
+  T.eq('submit: receipt stored', (await ls(page, `${prefix}receipt`)).receipt, receipt);
+  T.eq('receipt screen heading', await text(page, '#done h2'), '回答を受け付けました');
+  T.ok('receipt screen names the receipt list address',
+    (await text(page, '#done .url')).endsWith(`/api/v1/surveys/${ALUMNI}/receipts`));
+  await axe(page, 'desktop receipt');
+  await shot(page, 'desktop-ja-10-receipt');
+
+  await page.reload();
+  await page.waitForSelector('#done');
+  T.eq('reload after submitting: already answered', await text(page, '#done h2'), 'この調査にはすでに回答済みです');
+  T.eq('reload after submitting: same receipt', await text(page, '#receipt'), receipt);
+  T.eq('reload after submitting: no new request', s.posts.filter((r) => r.url().includes('/issue')).length, 1);
+  await page.click('text=受付番号の一覧を確認する');
+  await page.waitForFunction(() => document.querySelector('.check-status').textContent.includes('まだ公開されていません'));
+  T.ok('receipt list check before closing: not published yet', true);
+  await close(s, 'desktop');
+  return link;
+}
+
+function q0isText(qs) {
+  return qs.some((q) => q.type === 'text');
+}
+
+async function otherDevice(link) {
+  const s = await open(DESKTOP);
+  await s.page.goto(k.base + link.path);
+  await s.page.waitForSelector('.msg-error');
+  T.ok('a link used in another browser: explained',
+    (await text(s.page, '.msg-error')).includes('すでに別の端末またはブラウザで使われています'));
+  T.eq('a link used in another browser: no token stored', await ls(s.page, `koe1:${link.invite}:token`), null);
+  await axe(s.page, 'other-device message');
+  await shot(s.page, 'desktop-ja-other-device');
+  await close(s, 'other device');
+}
+
+async function phoneFlow() {
+  const m = await manifest(ALUMNI);
+  const link = k.surveys[ALUMNI].links[0]; // E01: group g01
+  const prefix = `koe1:${link.invite}:`;
+  const plan = alumniPlan(m, 2, ['offerings', 'comments']);
+  const s = await open(PHONE);
+  const { page } = s;
+
+  // The first issuance request is lost on the way: the page offers a
+  // retry, and a reload sends the same blinded element again.
+  let first = null;
+  await page.route('**/api/v1/issue', async (route) => {
+    first = route.request().postDataJSON();
+    await route.abort('failed');
+  });
+  await page.goto(k.base + link.path);
+  await page.waitForSelector('.msg-error');
+  T.ok('issuance lost: network message and retry button',
+    (await text(page, '.msg-error')).includes('通信できませんでした') && (await page.isVisible('.msg-error button')));
+  T.eq('issuance lost: blinded element kept on the device', (await ls(page, `${prefix}pending`) || {}).blinded, first && first.blinded);
+  await page.unroute('**/api/v1/issue');
+  await page.reload();
+  await waitForm(page);
+  const issues = s.posts.filter((r) => r.url().endsWith('/api/v1/issue')).map((r) => r.postDataJSON().blinded);
+  T.eq('issuance retried after reload with the same blinded element', issues, [first.blinded, first.blinded]);
+  T.eq('phone: the group is named', await text(page, '.group-label'), '営業部 / 1-3年');
+  T.ok('phone: no merge explanation for an unmerged group', !(await text(page, '.intro')).includes('まとめて集計します'));
+  await axe(page, 'phone page 1');
+  await shot(page, 'phone-ja-01-intro');
+  await page.click('#next');
+
+  // A required Matrix with rows left empty.
+  const support = pageQs(m, 1)[0];
+  for (const r of support.rows.slice(0, 3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
+  await page.click('#next');
+  T.eq('required: still on page 2', await progress(page), `2 / ${m.pages}`);
+  T.eq('required: message at the question', await text(page, '#q-support .q-err'), 'すべての項目にお答えください（未回答 4 件）。');
+  T.eq('required: focus on the first unanswered statement', await page.evaluate(() => document.activeElement.name), 'a:support.4');
+  T.eq('required: the group is described by the message',
+    (await page.getAttribute('#q-support', 'aria-describedby')) || '', 'q-support-err');
+  await axe(page, 'phone required error');
+  await shot(page, 'phone-ja-02-required-error');
+  for (const r of support.rows.slice(3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
+  T.ok('required: message gone once every statement is answered', await page.isHidden('#q-support .q-err'));
+  T.eq('required: nothing was sent', s.posts.filter((r) => r.url().endsWith('/responses')).length, 0);
+  await page.click('#next');
+
+  for (let p = 2; p < m.pages; p++) {
+    const qs = pageQs(m, p);
+    T.eq(`phone page ${p + 1}: progress`, await progress(page), `${p + 1} / ${m.pages}`);
+    await axe(page, `phone page ${p + 1}`);
+    await shot(page, `phone-ja-${String(p + 1).padStart(2, '0')}-${qs.map((q) => q.id).join('-')}`);
+    for (const q of qs) await answer(page, q, plan);
+    if (p < m.pages - 1) await page.click('#next');
+  }
+  const token = await ls(page, `${prefix}token`);
+  await page.click('#submit');
+  await page.waitForSelector('#done');
+  const post = s.posts.find((r) => r.url().endsWith('/api/v1/responses'));
+  T.eq('phone submit: unanswered optional questions omitted', post && post.postDataJSON().answers, plan);
+  T.eq('phone submit: receipt', await text(page, '#receipt'), hex(blake2b(unb64(token.input), { dkLen: 32 })));
+  await shot(page, 'phone-ja-10-receipt');
+  await close(s, 'phone');
+}
+
+async function everyType() {
+  const m = await manifest(EVERY);
+  const link = k.surveys[EVERY].links[3]; // E04: group g01
+  const prefix = `koe1:${link.invite}:`;
+  const s = await open(DESKTOP);
+  const { page } = s;
+  await page.setViewportSize(PHONE);
+  await page.goto(k.base + link.path);
+  await waitForm(page);
+  await shot(page, 'phone-ja-every-type-01');
+  await page.setViewportSize(DESKTOP);
+  await shot(page, 'desktop-ja-every-type-01');
+
+  // English.
+  T.eq('toggle: offered when every question has English', await text(page, '.lang-toggle'), 'English');
+  await page.click('.lang-toggle');
+  T.eq('toggle: html lang is en', await page.getAttribute('html', 'lang'), 'en');
+  T.eq('toggle: title in English', await text(page, 'h1'), 'Page test survey');
+  T.eq('toggle: button texts in English', await text(page, '#next'), 'Next');
+  T.eq('toggle: question texts in English', await text(page, '#q-office_days .q-text'), 'How many days a week do you work at the office?');
+  T.eq('toggle: focus stays on the toggle', await page.evaluate(() => document.activeElement.className), 'lang-toggle');
+  await axe(page, 'every type, English, page 1');
+
+  const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
+  await answer(page, q.office_days, { office_days: 3 });
+  await answer(page, q.commute, { commute: 30 });
+  await answer(page, q.tools, { tools: [1, 2] });
+  await page.click('#next');
+  await axe(page, 'every type, English, page 2');
+  await shot(page, 'desktop-en-every-type-02');
+  await answer(page, q.week, { 'week.1': 3, 'week.2': 1 });
+  await answer(page, q.notes, { notes: 'Nothing else.' });
+  await page.click('#submit');
+  T.eq('required text: message at the question', await text(page, '#q-one_word .q-err'), 'Please answer this question.');
+  T.eq('required text: focus in the field', await page.evaluate(() => document.activeElement.id), 'i-one_word');
+  T.eq('required text: field marked invalid', await page.getAttribute(byId('i-one_word'), 'aria-invalid'), 'true');
+  T.eq('required text: nothing was sent', s.posts.filter((r) => r.url().endsWith('/responses')).length, 0);
+  await answer(page, q.one_word, { one_word: 'Calm' });
+
+  // A draft the server refuses (not one of the choices): the page shows the
+  // server's 422 at the question, on its page, in the page's language.
+  await page.evaluate((key) => {
+    const d = JSON.parse(window.localStorage.getItem(key));
+    d.answers.commute = 99;
+    window.localStorage.setItem(key, JSON.stringify(d));
+  }, `${prefix}draft`);
+  await page.reload();
+  await waitForm(page);
+  T.eq('language choice survives a reload', await page.getAttribute('html', 'lang'), 'en');
+  T.eq('reload: back on page 2', await progress(page), '2 / 2');
+  await page.click('#submit');
+  await page.waitForSelector('#q-commute.has-error');
+  T.eq('422: shown on page 1', await progress(page), '1 / 2');
+  T.eq('422: translated message at the question', await text(page, '#q-commute .q-err'), 'That is not one of the options. Please choose again.');
+  T.eq('422: focus on the question', await page.evaluate(() => document.activeElement.id), 'i-commute');
+  T.ok('422: token kept', !!(await ls(page, `${prefix}token`)));
+  await axe(page, '422 error');
+  await answer(page, q.commute, { commute: 20 });
+  T.ok('422: message gone once answered again', await page.isHidden('#q-commute .q-err'));
+  await page.click('#next');
+
+  // The answers are lost on the way: nothing is lost on the device.
+  await page.route('**/api/v1/responses', (route) => route.abort('failed'));
+  await page.click('#submit');
+  await page.waitForSelector('#form-status button');
+  T.ok('network failure: explained with a retry button', (await text(page, '#form-status')).includes('could not be reached'));
+  T.ok('network failure: token and draft kept', !!(await ls(page, `${prefix}token`)) && !!(await ls(page, `${prefix}draft`)));
+  await page.unroute('**/api/v1/responses');
+  await page.click('#form-status button');
+  await page.waitForSelector('#done');
+  T.eq('retry: accepted, in English', await text(page, '#done h2'), 'Your answers have been received');
+  const sent = s.posts.filter((r) => r.url().endsWith('/responses')).map((r) => r.postDataJSON().answers);
+  T.eq('every type: answers as sent (integers, lists, text; optional NPS omitted)', sent[sent.length - 1], {
+    office_days: 3,
+    commute: 20,
+    tools: [1, 2],
+    'week.1': 3,
+    'week.2': 1,
+    one_word: 'Calm',
+    notes: 'Nothing else.',
+  });
+  await close(s, 'every type');
+}
+
+async function notFound() {
+  const s = await open(PHONE);
+  const res = await s.page.goto(`${k.base}/s/AAAAAAAAAAAAAAAAAAAAAA`);
+  T.eq('unknown link: 404', res.status(), 404);
+  T.ok('unknown link: explained in Japanese and English',
+    (await text(s.page, 'main')).includes('このリンクは使えません') && (await text(s.page, 'main')).includes('This link cannot be used'));
+  await axe(s.page, 'not-found page');
+  await shot(s.page, 'phone-ja-notfound');
+  await close(s, 'not found');
+}
+
+// ---- main -------------------------------------------------------------------
+
+await T.scenario('setup', async () => {
+  k = await setup([join(SRC, 'surveys', 'alumni-readiness.txt'), join(SRC, 'tests', 'web', 'data', 'every-type.txt')]);
+  browser = await chromium.launch({
+    executablePath: process.env.KOE_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+if (browser) {
+  let used = null;
+  await T.scenario('full flow on a desktop', async () => {
+    used = await fullFlowDesktop();
+  });
+  if (used) await T.scenario('a link used in another browser', () => otherDevice(used));
+  await T.scenario('phone, interrupted issuance, required questions', phoneFlow);
+  await T.scenario('every question type, English, server errors', everyType);
+  await T.scenario('not-found page', notFound);
+  await browser.close();
+  T.eq('koe status: 2 responses to the alumni survey', responded(k, ALUMNI).count, 2);
+  T.eq('koe status: 1 response to the every-type survey', responded(k, EVERY).count, 1);
+}
+const exit = await stop(k);
+if (k) T.eq('koe serve exits 0 on SIGTERM', exit && exit.code, 0);
+if (T.failed && k) console.log(`--- koe serve output ---\n${k.serverLog}`);
+console.log(`screenshots: ${SHOTS}`);
+cleanup(k);
+T.finish();
