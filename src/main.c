@@ -12,6 +12,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_reissue,
 	&cmd_close,
 	&cmd_serve,
+	&cmd_report,
 	&cmd_surveys,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

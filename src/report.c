@@ -1,0 +1,506 @@
+/* The figures of a report; see include/koe/report.h and report_internal.h.
+ *
+ * The statistics module sees a copy of the Likert and NPS columns only (it
+ * knows nothing of choice or text items); the rest is counted here. Every
+ * figure about a group of respondents is decided shown or hidden here,
+ * once, with the statistics' own suppression rule, so the writers only
+ * print what they are given. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "report_internal.h"
+
+void
+report_free(struct report *r)
+{
+	if (r == NULL)
+		return;
+	stats_report_free(r->st);
+	free(r->stats_to_item);
+	free(r->item_to_stats);
+	free(r->meta);
+	free(r->item_label);
+	free(r->question_label);
+	free(r->scale_label);
+	free(r->point_label);
+	free(r->answer_label);
+	free(r->segs);
+	for (size_t i = 0; i < r->nchoices; i++)
+		free(r->choices[i].opts);
+	free(r->choices);
+	free(r->comments);
+	arena_free(&r->arena);
+	free(r);
+}
+
+size_t
+report_responses(const struct report *r)
+{
+	return r->nresp;
+}
+
+bool
+report_shown(const struct report *r)
+{
+	return r->st->shown == STATS_SHOWN;
+}
+
+/* The text of a question, choice or block in the report language, as plain
+ * text (tags removed, entities decoded). Borrowed until arena_free(). */
+static const char *
+plain(struct report *r, const char *ja, const char *en)
+{
+	const char *html = r->en && en ? en : ja;
+	return qn_html_to_plain(&r->arena, html ? html : "");
+}
+
+/* Length in code points of s up to its first clause delimiter (、。,.?？),
+ * or of all of s; *bytes receives the byte length of that clause. */
+static size_t
+first_clause(const char *s, size_t *bytes)
+{
+	static const char *const delims[] = {"、", "。", "？", "，", ",", ".", "?"};
+	size_t chars = 0, i = 0;
+	while (s[i]) {
+		for (size_t d = 0; d < sizeof(delims) / sizeof(delims[0]); d++)
+			if (strncmp(s + i, delims[d], strlen(delims[d])) == 0)
+				goto done;
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+done:
+	*bytes = i;
+	return chars;
+}
+
+/* A short name for scale si (see the README's report section): the role's
+ * name; else the name of its block when no other scale shares the block;
+ * else the first clause of its question when that is short; else its id. */
+static const char *
+scale_label(struct report *r, size_t si)
+{
+	const struct qn_survey *s = r->s;
+	const struct qn_question *first = NULL;
+	size_t bytes;
+
+	switch (s->scales[si].role) {
+	case QN_ROLE_SUPPORT: return REPORT_TR(r, "制度への支持", "Support for the program");
+	case QN_ROLE_REJOIN: return REPORT_TR(r, "再入社意向", "Willingness to return");
+	case QN_ROLE_MORALE: return REPORT_TR(r, "職場の士気", "Morale");
+	case QN_ROLE_NONE: break;
+	}
+	for (size_t q = 0; q < s->nquestions && first == NULL; q++)
+		if (s->questions[q].scale == (int)si)
+			first = &s->questions[q];
+	if (first == NULL)
+		return s->scales[si].name;
+	bool alone = true;
+	for (size_t q = 0; q < s->nquestions; q++)
+		if (s->questions[q].block == first->block && s->questions[q].scale >= 0 &&
+		    s->questions[q].scale != (int)si)
+			alone = false;
+	const struct qn_block *b = &s->blocks[first->block];
+	if (alone && b->name && b->name[0] && (!r->en || b->name_en))
+		return plain(r, b->name, b->name_en);
+	const char *text = plain(r, first->text, first->text_en);
+	if (text == NULL)
+		return NULL;
+	size_t chars = first_clause(text, &bytes);
+	if (chars >= 4 && chars <= (r->en ? 40u : 24u))
+		return arena_strndup(&r->arena, text, bytes);
+	return s->scales[si].name;
+}
+
+static enum koe_err
+make_labels(struct report *r)
+{
+	const struct qn_survey *s = r->s;
+
+	r->item_label = calloc(s->nitems + 1, sizeof(*r->item_label));
+	r->question_label = calloc(s->nquestions + 1, sizeof(*r->question_label));
+	r->scale_label = calloc(s->nscales + 1, sizeof(*r->scale_label));
+	r->point_label = calloc(s->nscales + 1, sizeof(*r->point_label));
+	r->answer_label = calloc(s->nquestions + 1, sizeof(*r->answer_label));
+	if (!r->item_label || !r->question_label || !r->scale_label || !r->point_label ||
+	    !r->answer_label)
+		return KOE_ENOMEM;
+	for (size_t q = 0; q < s->nquestions; q++) {
+		const struct qn_question *qq = &s->questions[q];
+		if ((r->question_label[q] = plain(r, qq->text, qq->text_en)) == NULL)
+			return KOE_ENOMEM;
+		if (qq->type != QN_MATRIX)
+			continue;
+		r->answer_label[q] = arena_alloc(&r->arena, (qq->nanswers + 1) * sizeof(char *));
+		if (r->answer_label[q] == NULL)
+			return KOE_ENOMEM;
+		for (size_t a = 0; a < qq->nanswers; a++)
+			if ((r->answer_label[q][a] = plain(r, qq->answers[a].text,
+			                                   qq->answers[a].text_en)) == NULL)
+				return KOE_ENOMEM;
+	}
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct qn_item *it = &s->items[i];
+		const struct qn_question *q = &s->questions[it->question];
+		if (q->type == QN_MATRIX)
+			r->item_label[i] = plain(r, q->choices[it->row].text, q->choices[it->row].text_en);
+		else
+			r->item_label[i] = r->question_label[it->question];
+		if (r->item_label[i] == NULL)
+			return KOE_ENOMEM;
+	}
+	for (size_t si = 0; si < s->nscales; si++) {
+		const struct qn_question *q = NULL;
+		int np = s->scales[si].npoints;
+		if ((r->scale_label[si] = scale_label(r, si)) == NULL)
+			return KOE_ENOMEM;
+		for (size_t k = 0; k < s->nquestions && q == NULL; k++)
+			if (s->questions[k].scale == (int)si)
+				q = &s->questions[k];
+		r->point_label[si] = arena_alloc(&r->arena, (size_t)(np > 0 ? np : 1) * sizeof(char *));
+		if (r->point_label[si] == NULL)
+			return KOE_ENOMEM;
+		for (int p = 0; p < np; p++) {
+			const struct qn_choice *c = NULL;
+			if (q && q->type == QN_MATRIX && (size_t)p < q->nanswers)
+				c = &q->answers[p];
+			else if (q && (size_t)p < q->nchoices)
+				c = &q->choices[p];
+			r->point_label[si][p] = c ? plain(r, c->text, c->text_en) : "";
+			if (r->point_label[si][p] == NULL)
+				return KOE_ENOMEM;
+		}
+	}
+	return KOE_OK;
+}
+
+static enum stats_role
+stats_role_of(enum qn_role role)
+{
+	switch (role) {
+	case QN_ROLE_SUPPORT: return STATS_ROLE_SUPPORT;
+	case QN_ROLE_REJOIN: return STATS_ROLE_REJOIN;
+	case QN_ROLE_MORALE: return STATS_ROLE_MORALE;
+	case QN_ROLE_NONE: break;
+	}
+	return STATS_ROLE_NONE;
+}
+
+/* Runs the statistics over the Likert and NPS columns. The copy of the
+ * columns and the group array live only for the call. */
+static enum koe_err
+compute_stats(struct report *r, const struct resp_table *t)
+{
+	const struct qn_survey *s = r->s;
+	struct stats_data d = {0};
+	double *x = NULL;
+	int *group = NULL;
+	enum stats_role *roles = NULL;
+	enum koe_err err = KOE_ENOMEM;
+	size_t n = t->n;
+
+	r->stats_to_item = calloc(s->nitems + 1, sizeof(*r->stats_to_item));
+	r->item_to_stats = calloc(s->nitems + 1, sizeof(*r->item_to_stats));
+	r->meta = calloc(s->nitems + 1, sizeof(*r->meta));
+	roles = calloc(s->nscales + 1, sizeof(*roles));
+	group = calloc(n + 1, sizeof(*group));
+	if (!r->stats_to_item || !r->item_to_stats || !r->meta || !roles || !group)
+		goto done;
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct qn_item *it = &s->items[i];
+		r->item_to_stats[i] = -1;
+		if (it->kind != QN_ITEM_LIKERT && it->kind != QN_ITEM_NPS)
+			continue;
+		r->item_to_stats[i] = (long)r->nstats;
+		r->stats_to_item[r->nstats] = i;
+		if (it->kind == QN_ITEM_LIKERT)
+			r->meta[r->nstats] = (struct stats_item_meta){
+				.kind = STATS_LIKERT, .npoints = it->npoints, .reverse = it->reverse,
+				.scale = it->scale};
+		else
+			r->meta[r->nstats] = (struct stats_item_meta){.kind = STATS_NPS, .scale = -1};
+		r->nstats++;
+	}
+	if (r->nstats && n > SIZE_MAX / sizeof(double) / r->nstats) {
+		err = KOE_ETOOBIG;
+		goto done;
+	}
+	if ((x = malloc(r->nstats * n * sizeof(*x) + 1)) == NULL)
+		goto done;
+	for (size_t j = 0; j < r->nstats; j++)
+		memcpy(x + j * n, t->num + r->stats_to_item[j] * n, n * sizeof(*x));
+	for (size_t i = 0; i < n; i++)
+		group[i] = (int)t->segment[i];
+	for (size_t si = 0; si < s->nscales; si++)
+		roles[si] = stats_role_of(s->scales[si].role);
+	d = (struct stats_data){
+		.nresp = n, .nitems = r->nstats, .x = x, .items = r->meta,
+		.nscales = s->nscales, .scale_role = roles,
+		.group = t->nsegs ? group : NULL, .ngroups = t->nsegs,
+		.k = (size_t)s->min_group,
+	};
+	err = stats_report_compute(&d, &r->st);
+done:
+	free(x);
+	free(group);
+	free(roles);
+	return err;
+}
+
+static enum koe_err
+make_segments(struct report *r, const struct report_source *src)
+{
+	const struct resp_table *t = src->table;
+	const struct stats_report *st = r->st;
+
+	r->nsegs = t->nsegs;
+	r->segs = calloc(t->nsegs + 1, sizeof(*r->segs));
+	if (r->segs == NULL)
+		return KOE_ENOMEM;
+	for (size_t g = 0; g < t->nsegs; g++) {
+		struct report_segment *sg = &r->segs[g];
+		sg->code = t->segs[g];
+		sg->label = t->segs[g];
+		for (size_t i = 0; i < src->nsegs; i++)
+			if (strcmp(src->segs[i].code, t->segs[g]) == 0) {
+				sg->label = src->segs[i].label;
+				sg->invited = src->segs[i].invited;
+			}
+		sg->shown = st->group_shown[g] == STATS_SHOWN;
+		sg->rate = (struct stats_prop){.p = NAN, .lo = NAN, .hi = NAN,
+		                               .status = STATS_NO_DATA};
+		if (!sg->shown) {
+			r->nhidden_segs++;
+			continue;
+		}
+		if (sg->invited > 0 && st->group_n[g] <= (size_t)sg->invited &&
+		    stats_proportion(st->group_n[g], (size_t)sg->invited, &sg->rate) != KOE_OK)
+			return KOE_EINVAL;
+	}
+	return KOE_OK;
+}
+
+/* The items with the largest unfavorable share: what people worry about
+ * most. Only Likert items of the company as a whole, each shown. */
+static void
+find_concerns(struct report *r)
+{
+	const struct stats_report *st = r->st;
+	while (r->nconcerns < REPORT_NCONCERNS) {
+		long best = -1;
+		for (size_t j = 0; j < r->nstats; j++) {
+			const struct stats_item *it = &st->items[j];
+			bool taken = false;
+			if (r->meta[j].kind != STATS_LIKERT || it->shown != STATS_SHOWN ||
+			    !report_prop_ok(&it->unfav) || it->unfav.x == 0)
+				continue;
+			for (size_t c = 0; c < r->nconcerns; c++)
+				taken |= r->concerns[c] == j;
+			/* Strictly greater: on ties the earlier item wins. */
+			if (!taken && (best < 0 || it->unfav.p > st->items[best].unfav.p))
+				best = (long)j;
+		}
+		if (best < 0)
+			break;
+		r->concerns[r->nconcerns++] = (size_t)best;
+	}
+}
+
+static long
+option_index(const struct report_choice *c, int value)
+{
+	for (size_t o = 0; o < c->nopts; o++)
+		if (c->opts[o].value == value)
+			return (long)o;
+	return -1;
+}
+
+/* Shares of every single- and multiple-answer question outside the
+ * statistics (Wilson intervals, DESIGN.md §7), for the company as a whole. */
+static enum koe_err
+make_choices(struct report *r, const struct resp_table *t)
+{
+	const struct qn_survey *s = r->s;
+	size_t n = t->n, k = (size_t)s->min_group;
+	long *of_item = calloc(s->nitems + 1, sizeof(*of_item));
+	size_t **counts = NULL;
+	enum koe_err err = KOE_ENOMEM;
+
+	r->choices = calloc(s->nitems + 1, sizeof(*r->choices));
+	counts = calloc(s->nitems + 1, sizeof(*counts));
+	if (of_item == NULL || r->choices == NULL || counts == NULL)
+		goto done;
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct qn_item *it = &s->items[i];
+		const struct qn_question *q = &s->questions[it->question];
+		of_item[i] = -1;
+		if (it->kind != QN_ITEM_CHOICE && it->kind != QN_ITEM_MULTI)
+			continue;
+		struct report_choice *c = &r->choices[r->nchoices];
+		c->item = i;
+		c->multi = it->kind == QN_ITEM_MULTI;
+		c->nopts = q->nchoices;
+		c->opts = calloc(q->nchoices + 1, sizeof(*c->opts));
+		counts[r->nchoices] = calloc(q->nchoices + 1, sizeof(size_t));
+		if (c->opts == NULL || counts[r->nchoices] == NULL)
+			goto done;
+		for (size_t o = 0; o < q->nchoices; o++) {
+			c->opts[o].value = q->choices[o].recode;
+			c->opts[o].label = plain(r, q->choices[o].text, q->choices[o].text_en);
+			if (c->opts[o].label == NULL)
+				goto done;
+		}
+		of_item[i] = (long)r->nchoices++;
+		const double *col = t->num + i * n;
+		for (size_t x = 0; x < n; x++) {
+			if (isnan(col[x]))
+				continue;
+			c->n++;
+			if (!c->multi) {
+				long o = option_index(c, (int)col[x]);
+				if (o < 0) {
+					err = KOE_EINVAL;
+					goto done;
+				}
+				counts[of_item[i]][o]++;
+			}
+		}
+	}
+	for (size_t m = 0; m < t->nmulti; m++) {
+		const struct resp_multi *v = &t->multi[m];
+		long ci = v->item < s->nitems ? of_item[v->item] : -1;
+		long o = ci >= 0 ? option_index(&r->choices[ci], v->value) : -1;
+		if (o < 0) {
+			err = KOE_EINVAL;
+			goto done;
+		}
+		counts[ci][o]++;
+	}
+	for (size_t ci = 0; ci < r->nchoices; ci++) {
+		struct report_choice *c = &r->choices[ci];
+		c->shown = c->n >= k;
+		if (!c->shown)
+			c->n = 0;
+		for (size_t o = 0; o < c->nopts; o++) {
+			c->opts[o].share = (struct stats_prop){.p = NAN, .lo = NAN, .hi = NAN,
+			                                       .status = STATS_NO_DATA};
+			if (c->shown &&
+			    (err = stats_proportion(counts[ci][o], c->n, &c->opts[o].share)) != KOE_OK)
+				goto done;
+		}
+	}
+	err = KOE_OK;
+done:
+	for (size_t ci = 0; counts && ci < s->nitems; ci++)
+		free(counts[ci]);
+	free(counts);
+	free(of_item);
+	return err;
+}
+
+static int
+comment_cmp(const void *a, const void *b)
+{
+	const struct report_comment *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(x->key));
+	if (c == 0)
+		c = strcmp(x->text, y->text);
+	if (c == 0)
+		c = (x->item > y->item) - (x->item < y->item);
+	return c;
+}
+
+/* The comments in a shuffled order that depends only on the survey and the
+ * texts: each is sorted by a keyed hash of its text, so the order says
+ * nothing about when or in which group it was written, and the same answers
+ * always print in the same order. */
+static enum koe_err
+make_comments(struct report *r, const struct resp_table *t)
+{
+	static const char domain[] = "koe-report-comments/1";
+	uint8_t seed[crypto_generichash_KEYBYTES];
+	crypto_generichash_state h;
+
+	r->comments_shown = r->st->shown == STATS_SHOWN;
+	if (!r->comments_shown || t->ntexts == 0)
+		return KOE_OK;
+	r->comments = calloc(t->ntexts, sizeof(*r->comments));
+	if (r->comments == NULL)
+		return KOE_ENOMEM;
+	crypto_generichash_init(&h, NULL, 0, sizeof(seed));
+	crypto_generichash_update(&h, (const uint8_t *)domain, sizeof(domain));
+	crypto_generichash_update(&h, (const uint8_t *)r->s->id, strlen(r->s->id));
+	crypto_generichash_final(&h, seed, sizeof(seed));
+	for (size_t i = 0; i < t->ntexts; i++) {
+		const struct resp_text *x = &t->texts[i];
+		struct report_comment *c = &r->comments[r->ncomments++];
+		uint8_t item[8];
+		for (int b = 0; b < 8; b++)
+			item[b] = (uint8_t)((uint64_t)x->item >> (8 * b));
+		c->item = x->item;
+		c->text = x->text;
+		c->segment = x->segment < r->nsegs && r->segs[x->segment].shown && r->nsegs > 1
+		                 ? r->segs[x->segment].label
+		                 : NULL;
+		crypto_generichash_init(&h, seed, sizeof(seed), sizeof(c->key));
+		crypto_generichash_update(&h, item, sizeof(item));
+		crypto_generichash_update(&h, (const uint8_t *)x->text, strlen(x->text));
+		crypto_generichash_final(&h, c->key, sizeof(c->key));
+	}
+	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_cmp);
+	sodium_memzero(&h, sizeof(h));
+	return KOE_OK;
+}
+
+enum koe_err
+report_compute(const struct report_source *src, const struct report_options *opt,
+               struct report **out)
+{
+	const struct resp_table *t = src->table;
+	struct report *r = NULL;
+	enum koe_err err = KOE_ENOMEM;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return KOE_ENOMEM;
+	if (t->nitems != src->survey->nitems || (t->n && t->nsegs == 0))
+		return KOE_EINVAL;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->segment[i] >= t->nsegs)
+			return KOE_EINVAL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return KOE_ENOMEM;
+	r->s = src->survey;
+	r->rec = src->rec;
+	r->opt = *opt;
+	r->en = strcmp(src->survey->language, "en") == 0;
+	r->nresp = t->n;
+	r->enps = -1;
+	if ((err = make_labels(r)) != KOE_OK || (err = compute_stats(r, t)) != KOE_OK ||
+	    (err = make_segments(r, src)) != KOE_OK)
+		goto done;
+
+	r->response = (struct stats_prop){.x = t->n, .p = NAN, .lo = NAN, .hi = NAN,
+	                                  .status = STATS_NO_DATA};
+	if (src->rec->invited > 0 && t->n <= (size_t)src->rec->invited &&
+	    (err = stats_proportion(t->n, (size_t)src->rec->invited, &r->response)) != KOE_OK)
+		goto done;
+	/* The survey format has no way to mark an NPS question as the employee
+	 * NPS, so the first one is. */
+	for (size_t j = 0; j < r->nstats && r->enps < 0; j++)
+		if (r->meta[j].kind == STATS_NPS)
+			r->enps = (long)j;
+	find_concerns(r);
+	if ((err = make_choices(r, t)) != KOE_OK || (err = make_comments(r, t)) != KOE_OK)
+		goto done;
+	*out = r;
+	r = NULL;
+	err = KOE_OK;
+done:
+	report_free(r);
+	return err;
+}

@@ -1,0 +1,834 @@
+/* The report as an A4 PDF, in the reading order of DESIGN.md §8: a summary
+ * page, the support / rejoin / morale sections (and the other questions),
+ * the segment heatmap, the drivers of support, the comments, and method and
+ * anonymity. The only code that calls libharu, with report_draw.c and
+ * report_pdf_*.c.
+ *
+ * Reproducibility: libharu writes no document ID without encryption and
+ * numbers font subsets deterministically ("HPDFAA+"); the dates come from
+ * opt.epoch and the comment order from a keyed hash, so the bytes depend on
+ * the data and the epoch only. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report_pdf_internal.h"
+
+static const char *
+survey_title(const struct report *r)
+{
+	return r->en && r->s->title_en ? r->s->title_en : r->s->title;
+}
+
+/* "1 " + title, numbering the sections actually printed. */
+static void
+section(struct px *p, int *no, const char *title)
+{
+	char buf[600];
+	snprintf(buf, sizeof(buf), "%d  %s", ++*no, title);
+	px_section(p, buf);
+}
+
+static const char *
+hidden_k(const struct report *r, char *buf, size_t cap)
+{
+	snprintf(buf, cap,
+	         r->en ? "Not shown: fewer than %d people answered."
+	               : "回答者が %d 人未満のため表示しません。",
+	         r->s->min_group);
+	return buf;
+}
+
+/* ---- Summary page ---------------------------------------------------- */
+
+struct kpi {
+	const char *label;
+	char value[32];
+	char sub[160];
+	char reading[700];
+	bool gauge;
+	bool bad; /* a larger value is worse: the bar is red */
+	double v, lo, hi, min, max, mark; /* gauge scale and reference mark */
+};
+
+static void
+card(struct px *p, const struct kpi *k)
+{
+	const float h = 66, gx = PX_ML + 168, gw = 118, rx = PX_ML + 300, rw = PX_CW - 300 - 10;
+	float top;
+
+	px_need(p, h + 8);
+	top = p->y;
+	px_rect(p, PX_ML, top - h, PX_CW, h, PX_CARD);
+	px_rect(p, PX_ML, top - h, 3, h, PX_ACCENT);
+	px_text(p, PX_ML + 12, top - 15, 8.5f, PX_GREY, false, k->label);
+	px_text(p, PX_ML + 12, top - 40, 22, PX_ACCENT, true, k->value);
+	px_wrap(p, k->sub, 150, 7);
+	px_draw_wrapped(p, PX_ML + 12, top - 52, 7, 8.5f, PX_GREY, false, 2);
+	if (k->gauge) {
+		float y = top - h / 2 - 3;
+		bool nps = k->min < 0;
+#define GX(v) (gx + (float)(((v) - k->min) / (k->max - k->min)) * gw)
+		px_rect(p, gx, y, gw, 7, PX_LIGHT);
+		px_rect(p, GX(fmin(k->v, k->mark)), y, GX(fmax(k->v, k->mark)) - GX(fmin(k->v, k->mark)),
+		        7, k->bad || k->v < k->mark ? PX_UNFAV2 : PX_FAV2);
+		if (isfinite(k->lo) && isfinite(k->hi)) {
+			px_hline(p, GX(k->lo), GX(k->hi), y + 3.5f, 0.9f, PX_ACCENT);
+			px_vline(p, GX(k->lo), y, y + 7, 0.9f, PX_ACCENT);
+			px_vline(p, GX(k->hi), y, y + 7, 0.9f, PX_ACCENT);
+		}
+		px_text(p, gx, y - 10, 6, PX_GREY, false, nps ? "-100" : "0%");
+		px_text_right(p, gx + gw, y - 10, 6, PX_GREY, false, nps ? "+100" : "100%");
+		if (k->mark > k->min && k->mark < k->max) {
+			/* The reference: a majority, or as many promoters as
+			 * detractors. */
+			px_vline(p, GX(k->mark), y - 3, y + 10, 0.6f, PX_GREY);
+			px_text_center(p, GX(k->mark), y - 10, 6, PX_GREY, false, nps ? "0" : "50%");
+		}
+#undef GX
+	}
+	size_t nl = px_wrap(p, k->reading, rw, 9);
+	if (nl > 4)
+		nl = 4;
+	px_draw_wrapped(p, rx, top - h / 2 + ((float)nl - 1) * 6.5f - 3, 9, 13, PX_TEXT, false, 4);
+	p->y -= h + 8;
+}
+
+static void
+kpi_missing(const struct report *r, struct kpi *k, bool exists)
+{
+	snprintf(k->value, sizeof(k->value), "—");
+	if (exists)
+		hidden_k(r, k->reading, sizeof(k->reading));
+	else
+		snprintf(k->reading, sizeof(k->reading), "%s",
+		         REPORT_TR(r, "調査票にこの項目の尺度がありません。",
+		                   "The questionnaire has no scale for this."));
+}
+
+static void
+kpi_prop(struct kpi *k, const struct report *r, const struct stats_prop *pr)
+{
+	char ci[64];
+	px_pct(k->value, sizeof(k->value), pr->p);
+	snprintf(k->sub, sizeof(k->sub), "%s · n = %zu", px_ci_pct(r, ci, sizeof(ci), pr->lo, pr->hi),
+	         pr->n);
+	k->gauge = true;
+	k->v = pr->p;
+	k->lo = pr->lo;
+	k->hi = pr->hi;
+	k->min = 0;
+	k->max = 1;
+	k->mark = 0.5;
+}
+
+static void
+kpi_response(const struct report *r, struct kpi *k)
+{
+	const struct stats_prop *pr = &r->response;
+	char ci[64];
+	k->label = REPORT_TR(r, "回答率", "Response rate");
+	if (!report_prop_ok(pr)) {
+		snprintf(k->value, sizeof(k->value), "%zu", r->nresp);
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "%zu responses; %lld people were invited."
+		               : "回答 %zu 件（招待 %lld 人）。",
+		         r->nresp, (long long)r->rec->invited);
+		return;
+	}
+	kpi_prop(k, r, pr);
+	snprintf(k->sub, sizeof(k->sub), r->en ? "%zu of %zu invited · %s" : "%zu / %zu 人 · %s",
+	         pr->x, pr->n, px_ci_pct(r, ci, sizeof(ci), pr->lo, pr->hi));
+	if (pr->p >= 0.7)
+		snprintf(k->reading, sizeof(k->reading), "%s",
+		         REPORT_TR(r, "十分な回答率です。結果は社員全体の傾向をよく表しています。",
+		                   "A good response rate: the results reflect the whole company well."));
+	else if (pr->p >= 0.5)
+		snprintf(k->reading, sizeof(k->reading), "%s",
+		         REPORT_TR(r, "回答率は中程度です。回答しなかった人の意見は異なるかもしれません。",
+		                   "A moderate response rate: those who did not answer may think "
+		                   "differently."));
+	else
+		snprintf(k->reading, sizeof(k->reading), "%s",
+		         REPORT_TR(r, "回答率が低めです。結果が社員全体を代表していない可能性があります。",
+		                   "A low response rate: the results may not represent the whole "
+		                   "company."));
+}
+
+static void
+kpi_support(const struct report *r, struct kpi *k)
+{
+	int si = r->st->support_scale;
+	const struct stats_scale *sc = si >= 0 ? &r->st->scales[si] : NULL;
+	char u[32];
+	k->label = REPORT_TR(r, "制度への支持（賛成の割合）", "Support for the program (in favor)");
+	if (sc == NULL || sc->shown != STATS_SHOWN || !report_prop_ok(&sc->fav)) {
+		kpi_missing(r, k, sc != NULL);
+		return;
+	}
+	kpi_prop(k, r, &sc->fav);
+	const char *verdict =
+		sc->fav.lo > 0.5 ? REPORT_TR(r, "回答者の過半数が制度の導入に賛成しています。",
+		                             "A majority of respondents support the program.")
+		: sc->fav.hi < 0.5
+			? REPORT_TR(r, "賛成は過半数に届いていません。導入の目的を丁寧に説明する必要があります。",
+			            "Support falls short of a majority; the program's purpose needs "
+			            "explaining.")
+			: REPORT_TR(r, "賛成はおよそ半数で、過半数かどうかは誤差の範囲です。",
+			            "About half are in favor; too close to call a majority.");
+	snprintf(k->reading, sizeof(k->reading),
+	         r->en ? "%s %s are against it." : "%s反対の立場は %s です。", verdict,
+	         px_pct(u, sizeof(u), sc->unfav.p));
+}
+
+static void
+kpi_rejoin(const struct report *r, struct kpi *k)
+{
+	int si = r->st->rejoin_scale;
+	const struct stats_scale *sc = si >= 0 ? &r->st->scales[si] : NULL;
+	char a[32];
+	k->label = REPORT_TR(r, "再入社への前向きさ", "Willingness to return");
+	if (sc == NULL || sc->shown != STATS_SHOWN || !report_prop_ok(&sc->fav)) {
+		kpi_missing(r, k, sc != NULL);
+		return;
+	}
+	kpi_prop(k, r, &sc->fav);
+	snprintf(k->reading, sizeof(k->reading),
+	         r->en ? "%s of respondents would consider coming back or staying in touch if they "
+	                 "left: %s."
+	               : "回答者の %s が、将来退職しても再入社やつながりの維持に前向きです。%s",
+	         px_pct(a, sizeof(a), sc->fav.p),
+	         sc->fav.lo > 0.5 ? REPORT_TR(r, "制度の潜在的な利用者は多いと見られます。",
+	                                      "the program has many potential members")
+	                          : REPORT_TR(r, "前向きな人は半数に届いていない可能性があります。",
+	                                      "fewer than half may be interested"));
+}
+
+static void
+kpi_morale(const struct report *r, struct kpi *k)
+{
+	const struct stats_report *st = r->st;
+	int si = st->morale_scale;
+	const struct stats_scale *sc = si >= 0 ? &st->scales[si] : NULL;
+	char a[32], hot[400] = "";
+	size_t nhot = 0;
+	k->label = REPORT_TR(r, "士気リスク（否定的な割合）", "Morale risk (unfavorable)");
+	if (sc == NULL || sc->shown != STATS_SHOWN || !report_prop_ok(&sc->unfav)) {
+		kpi_missing(r, k, sc != NULL);
+		return;
+	}
+	kpi_prop(k, r, &sc->unfav);
+	/* A risk has no natural reference: the bar grows from zero, in red. */
+	k->mark = 0;
+	k->bad = true;
+	for (size_t g = 0; st->hotspots && g < r->nsegs; g++) {
+		if (st->hotspots[g].shown != STATS_SHOWN || !st->hotspots[g].hot)
+			continue;
+		size_t len = strlen(hot);
+		snprintf(hot + len, sizeof(hot) - len, "%s%s", nhot++ ? REPORT_TR(r, "、", ", ") : "",
+		         r->segs[g].label);
+	}
+	const char *tail;
+	char tailbuf[500];
+	if (nhot) {
+		snprintf(tailbuf, sizeof(tailbuf),
+		         r->en ? " Hot spots: %s." : "特に高いグループ: %s。", hot);
+		tail = tailbuf;
+	} else if (r->nsegs > 1) {
+		tail = REPORT_TR(r, "社内の他の回答者より有意に高いグループはありません。",
+		                 " No group is significantly above the rest of the company.");
+	} else {
+		tail = "";
+	}
+	snprintf(k->reading, sizeof(k->reading),
+	         r->en ? "%s may lose motivation or feel treated unfairly if the program is "
+	                 "introduced.%s"
+	               : "回答者の %s は、制度の導入で意欲や公平感が損なわれるおそれがあります。%s",
+	         px_pct(a, sizeof(a), sc->unfav.p), tail);
+}
+
+static void
+kpi_enps(const struct report *r, struct kpi *k)
+{
+	const struct stats_item *it = r->enps >= 0 ? &r->st->items[r->enps] : NULL;
+	char a[32], b[32], pp[32], dd[32];
+	k->label = "eNPS";
+	if (it == NULL || it->shown != STATS_SHOWN || it->n == 0) {
+		kpi_missing(r, k, it != NULL);
+		if (it == NULL)
+			snprintf(k->reading, sizeof(k->reading), "%s",
+			         REPORT_TR(r, "調査票に NPS の設問がありません。",
+			                   "The questionnaire has no NPS question."));
+		return;
+	}
+	px_signed(k->value, sizeof(k->value), it->nps);
+	snprintf(k->sub, sizeof(k->sub),
+	         r->en ? "95%% CI %s to %s · n = %zu" : "95%%信頼区間 %s〜%s · n = %zu",
+	         px_signed(a, sizeof(a), it->nps_lo), px_signed(b, sizeof(b), it->nps_hi), it->n);
+	k->gauge = true;
+	k->v = it->nps;
+	k->lo = it->nps_lo;
+	k->hi = it->nps_hi;
+	k->min = -100;
+	k->max = 100;
+	k->mark = 0;
+	px_pct(pp, sizeof(pp), it->fav.p);
+	px_pct(dd, sizeof(dd), it->unfav.p);
+	if (it->nps_lo > 0)
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "More would recommend the company as a place to work (promoters %s) "
+		                 "than not (detractors %s)."
+		               : "働く場所として会社を勧めたい人（推奨者 %s）が、勧めたくない人（批判者 %s）より多い状態です。",
+		         pp, dd);
+	else if (it->nps_hi < 0)
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "Fewer would recommend the company as a place to work (promoters %s) "
+		                 "than not (detractors %s)."
+		               : "働く場所として会社を勧めたくない人（批判者 %s）が、勧めたい人（推奨者 %s）より多い状態です。",
+		         r->en ? pp : dd, r->en ? dd : pp);
+	else
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "Promoters (%s) and detractors (%s) are about even."
+		               : "勧めたい人（推奨者 %s）と勧めたくない人（批判者 %s）はほぼ拮抗しています。",
+		         pp, dd);
+}
+
+/* "62% answered 「そう思う」 or 「とてもそう思う」" for a concern. */
+static void
+concern_line(const struct report *r, size_t j, char *buf, size_t cap)
+{
+	const struct stats_item *it = &r->st->items[j];
+	const struct qn_item *qi = &r->s->items[r->stats_to_item[j]];
+	char a[32], ci[64];
+	int np = r->meta[j].npoints, two = np >= 4;
+	px_pct(a, sizeof(a), it->unfav.p);
+	px_ci_pct(r, ci, sizeof(ci), it->unfav.lo, it->unfav.hi);
+	if (qi->scale < 0 || np < 2) {
+		snprintf(buf, cap, r->en ? "%s unfavorable answers (%s)" : "否定的な回答 %s（%s）", a, ci);
+		return;
+	}
+	const char *const *pl = (const char *const *)r->point_label[qi->scale];
+	/* Unfavorable is the bottom of the scored scale: for a reversed item,
+	 * the top of the answers as given. */
+	const char *x = r->meta[j].reverse ? pl[np - 1] : pl[0];
+	const char *y = r->meta[j].reverse ? pl[np - 2] : pl[1];
+	if (two)
+		snprintf(buf, cap,
+		         r->en ? "%s answered \"%s\" or \"%s\" (%s)" : "%s が「%s」または「%s」と回答（%s）",
+		         a, y, x, ci);
+	else
+		snprintf(buf, cap, r->en ? "%s answered \"%s\" (%s)" : "%s が「%s」と回答（%s）", a, x,
+		         ci);
+}
+
+static void
+summary(struct px *p)
+{
+	const struct report *r = p->r;
+	char line[900], date[32] = "";
+	time_t t = (time_t)r->opt.epoch;
+	struct tm tm;
+	struct kpi k;
+
+	px_page(p);
+	px_para(p, PX_ML, PX_CW, 18, 25, PX_ACCENT, true, survey_title(r));
+	if (gmtime_r(&t, &tm))
+		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	snprintf(line, sizeof(line),
+	         r->en ? "Results report · %s · %s · responses %zu · groups shown only with %d or more "
+	                 "people"
+	               : "集計レポート · %s · %s · 回答 %zu 件 · %d 人以上のまとまりのみ集計",
+	         date,
+	         r->rec->state == DB_CLOSED ? REPORT_TR(r, "調査終了", "survey closed")
+	                                    : REPORT_TR(r, "調査実施中", "survey still open"),
+	         r->nresp, r->s->min_group);
+	px_para(p, PX_ML, PX_CW, 9, 13, PX_GREY, false, line);
+	p->y -= 8;
+	if (r->opt.interim) {
+		const char *msg = REPORT_TR(r,
+			"中間集計 / interim — 調査はまだ実施中です。数値は途中経過であり、最終結果とは異なることがあります。",
+			"中間集計 / interim — the survey is still open. These are interim figures and the "
+			"final results may differ.");
+		size_t nl = px_wrap(p, msg, PX_CW - 20, 9.5f);
+		float h = (float)nl * 13 + 12;
+		px_rect(p, PX_ML, p->y - h, PX_CW, h, PX_ALERT);
+		px_draw_wrapped(p, PX_ML + 10, p->y - 16, 9.5f, 13, PX_WHITE, true, nl);
+		p->y -= h + 10;
+	}
+	if (r->st->shown != STATS_SHOWN) {
+		snprintf(line, sizeof(line),
+		         r->en ? "Only %zu people have answered. Results are shown for at least %d "
+		                 "people, so this report shows no figures yet."
+		               : "回答者はまだ %zu 人です。結果は %d 人以上の回答がある場合にのみ表示するため、"
+		                 "このレポートには数値を掲載していません。",
+		         r->nresp, r->s->min_group);
+		px_para(p, PX_ML, PX_CW, 10, 15, PX_ALERT, true, line);
+		p->y -= 8;
+	}
+	px_heading(p, REPORT_TR(r, "要点", "Key figures"));
+	p->y -= 2;
+	void (*const kpis[])(const struct report *, struct kpi *) = {
+		kpi_response, kpi_support, kpi_rejoin, kpi_morale, kpi_enps,
+	};
+	for (size_t i = 0; i < sizeof(kpis) / sizeof(kpis[0]); i++) {
+		memset(&k, 0, sizeof(k));
+		kpis[i](r, &k);
+		card(p, &k);
+	}
+	px_heading(p, REPORT_TR(r, "主な懸念（否定的な回答が多い項目）",
+	                        "Biggest concerns (items with the most unfavorable answers)"));
+	if (r->nconcerns == 0)
+		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_GREY, false,
+		        r->st->shown == STATS_SHOWN ? REPORT_TR(r, "否定的な回答のある項目はありません。",
+		                                                "No item has unfavorable answers.")
+		                                    : hidden_k(r, line, sizeof(line)));
+	for (size_t c = 0; c < r->nconcerns; c++) {
+		size_t j = r->concerns[c];
+		char num[8];
+		snprintf(num, sizeof(num), "%zu.", c + 1);
+		px_need(p, 34);
+		px_text(p, PX_ML, p->y - 10, 10, PX_ACCENT, true, num);
+		px_para(p, PX_ML + 18, PX_CW - 18, 10, 14, PX_TEXT, false,
+		        r->item_label[r->stats_to_item[j]]);
+		concern_line(r, j, line, sizeof(line));
+		px_para(p, PX_ML + 18, PX_CW - 18, 8, 11.5f, PX_GREY, false, line);
+		p->y -= 6;
+	}
+}
+
+/* ---- Sections 2: support, rejoin, morale, other questions ------------- */
+
+static size_t
+scale_items(const struct report *r, int si, size_t *out)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < r->nstats; j++)
+		if (r->meta[j].kind == STATS_LIKERT && r->meta[j].scale == si)
+			out[n++] = j;
+	return n;
+}
+
+/* The question texts of a scale, once each, as the chart's introduction. */
+static void
+scale_intro(struct px *p, int si)
+{
+	const struct report *r = p->r;
+	for (size_t q = 0; q < r->s->nquestions; q++)
+		if (r->s->questions[q].scale == si && r->s->questions[q].type == QN_MATRIX) {
+			px_para(p, PX_ML, PX_CW, 9, 13, PX_GREY, false, r->question_label[q]);
+			p->y -= 4;
+		}
+}
+
+static void
+scale_block(struct px *p, int si, size_t *buf)
+{
+	const struct report *r = p->r;
+	size_t n = scale_items(r, si, buf);
+	scale_intro(p, si);
+	px_scale_line(p, (size_t)si);
+	if (r->st->scales[si].shown == STATS_SHOWN)
+		px_likert_chart(p, buf, n, (const char *const *)r->point_label[si],
+		                r->s->scales[si].npoints);
+}
+
+static void
+hot_spots(struct px *p)
+{
+	const struct report *r = p->r;
+	const struct stats_report *st = r->st;
+	char line[600], a[32], b[32];
+	size_t nhot = 0;
+
+	if (st->morale_scale < 0 || st->hotspots == NULL || r->nsegs < 2 ||
+	    st->scales[st->morale_scale].shown != STATS_SHOWN)
+		return;
+	px_heading(p, REPORT_TR(r, "士気リスクのホットスポット", "Morale hot spots"));
+	for (size_t g = 0; g < r->nsegs; g++) {
+		const struct stats_hotspot *h = &st->hotspots[g];
+		if (h->shown != STATS_SHOWN || !h->hot)
+			continue;
+		nhot++;
+		snprintf(line, sizeof(line),
+		         r->en ? "%s: %s at risk (rest of the company %s, q = %.3f)"
+		               : "%s: 士気リスク %s（社内の他の回答者 %s、q = %.3f）",
+		         r->segs[g].label, px_pct(a, sizeof(a), h->share.p),
+		         px_pct(b, sizeof(b), h->share.p - h->test.diff), h->test.q);
+		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false, line);
+	}
+	if (nhot == 0)
+		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false,
+		        REPORT_TR(r, "士気リスクが社内の他の回答者より有意に高いグループはありません（片側検定、Benjamini–Hochberg 法で q < 0.05）。",
+		                  "No group's morale risk is significantly above the rest of the company "
+		                  "(one-sided test, Benjamini–Hochberg q < 0.05)."));
+	else
+		px_para(p, PX_ML, PX_CW, 7.5f, 10.5f, PX_GREY, false,
+		        REPORT_TR(r, "社内の他の回答者より有意に高いグループ（片側検定、Benjamini–Hochberg 法で q < 0.05）。",
+		                  "Groups significantly above the rest of the company (one-sided test, "
+		                  "Benjamini–Hochberg q < 0.05)."));
+}
+
+static bool
+has_other(const struct report *r)
+{
+	for (size_t si = 0; si < r->s->nscales; si++)
+		if (r->s->scales[si].role == QN_ROLE_NONE)
+			return true;
+	for (size_t i = 0; i < r->s->nitems; i++) {
+		const struct qn_item *it = &r->s->items[i];
+		if (it->kind == QN_ITEM_NPS || it->kind == QN_ITEM_CHOICE || it->kind == QN_ITEM_MULTI ||
+		    (it->kind == QN_ITEM_LIKERT && it->scale < 0))
+			return true;
+	}
+	return false;
+}
+
+static void
+other_questions(struct px *p, size_t *buf)
+{
+	const struct report *r = p->r;
+	const struct qn_survey *s = r->s;
+
+	for (size_t si = 0; si < s->nscales && px_ok(p); si++) {
+		if (s->scales[si].role != QN_ROLE_NONE)
+			continue;
+		px_heading(p, r->scale_label[si]);
+		scale_block(p, (int)si, buf);
+	}
+	for (size_t q = 0; q < s->nquestions && px_ok(p); q++) {
+		const struct qn_question *qq = &s->questions[q];
+		size_t n = 0;
+		if (qq->scale >= 0)
+			continue;
+		switch (qq->type) {
+		case QN_MATRIX:
+			for (size_t i = 0; i < s->nitems; i++)
+				if (s->items[i].question == q && r->item_to_stats[i] >= 0)
+					buf[n++] = (size_t)r->item_to_stats[i];
+			px_heading(p, r->question_label[q]);
+			px_likert_chart(p, buf, n, (const char *const *)r->answer_label[q],
+			                (int)qq->nanswers);
+			break;
+		case QN_NPS:
+			for (size_t i = 0; i < s->nitems; i++)
+				if (s->items[i].question == q && r->item_to_stats[i] >= 0) {
+					px_heading(p, r->question_label[q]);
+					px_nps_chart(p, (size_t)r->item_to_stats[i]);
+				}
+			break;
+		case QN_MC_SINGLE:
+		case QN_MC_MULTI:
+			for (size_t c = 0; c < r->nchoices; c++)
+				if (s->items[r->choices[c].item].question == q) {
+					px_heading(p, r->question_label[q]);
+					px_choice_chart(p, &r->choices[c]);
+				}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- Comments ---------------------------------------------------------- */
+
+static void
+comments(struct px *p)
+{
+	const struct report *r = p->r;
+	const struct qn_survey *s = r->s;
+	char line[800];
+
+	if (!r->comments_shown) {
+		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false, hidden_k(r, line, sizeof(line)));
+		return;
+	}
+	snprintf(line, sizeof(line),
+	         r->en ? "Comments are printed in a random order, not in the order they arrived. A "
+	                 "comment names its group only when the group's figures are shown (at least "
+	                 "%d people). Comments are printed as written."
+	               : "自由記述は回答順ではなく無作為な順序で掲載しています。グループ名は、そのグループの"
+	                 "数値を表示している場合（%d 人以上）にのみ記載しています。記述は原文のままです。",
+	         s->min_group);
+	px_para(p, PX_ML, PX_CW, 8, 11.5f, PX_GREY, false, line);
+	for (size_t i = 0; i < s->nitems && px_ok(p); i++) {
+		size_t count = 0;
+		if (s->items[i].kind != QN_ITEM_TEXT)
+			continue;
+		for (size_t c = 0; c < r->ncomments; c++)
+			count += r->comments[c].item == i;
+		px_heading(p, r->item_label[i]);
+		snprintf(line, sizeof(line), r->en ? "%zu comments" : "%zu 件", count);
+		px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, line);
+		p->y -= 4;
+		for (size_t c = 0; c < r->ncomments && px_ok(p); c++) {
+			const struct report_comment *cm = &r->comments[c];
+			if (cm->item != i)
+				continue;
+			px_need(p, 30);
+			px_text(p, PX_ML + 2, p->y - 9, 9, PX_ACCENT, false, "・");
+			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->text);
+			if (cm->segment) {
+				snprintf(line, sizeof(line), "— %s", cm->segment);
+				px_para(p, PX_ML + 14, PX_CW - 14, 7, 10, PX_GREY, false, line);
+			}
+			p->y -= 5;
+		}
+	}
+}
+
+/* ---- Method and anonymity ------------------------------------------- */
+
+static void
+kv(struct px *p, const char *key, const char *value)
+{
+	size_t nk = px_wrap(p, key, 130, 8.5f);
+	px_need(p, (float)(nk > 1 ? nk : 1) * 12.5f + 6);
+	float top = p->y;
+	px_draw_wrapped(p, PX_ML, top - 8.5f, 8.5f, 12, PX_GREY, false, 3);
+	px_para(p, PX_ML + 140, PX_CW - 140, 8.5f, 12.5f, PX_TEXT, false, value);
+	if (p->y > top - (float)nk * 12.5f)
+		p->y = top - (float)nk * 12.5f;
+	p->y -= 5;
+}
+
+static void
+method(struct px *p)
+{
+	const struct report *r = p->r;
+	const struct db_survey *rec = r->rec;
+	char line[1200], date[32] = "";
+	time_t t = (time_t)r->opt.epoch;
+	struct tm tm;
+
+	snprintf(line, sizeof(line),
+	         r->en ? "A figure is shown only for a group of at least %d people (k). When one group "
+	                 "of a breakdown is hidden, the next smallest is hidden too, so that no hidden "
+	                 "group can be worked out by subtraction from the total."
+	               : "数値は %d 人（k）以上のまとまりについてのみ表示します。あるグループを非表示に"
+	                 "したときは、合計から差し引いて求められないよう、次に小さいグループも非表示に"
+	                 "します。",
+	         r->s->min_group);
+	kv(p, REPORT_TR(r, "最小集計人数", "Minimum group size"), line);
+	kv(p, REPORT_TR(r, "匿名の仕組み", "How tokens work"),
+	   REPORT_TR(r, "回答用リンクを開くと、ブラウザが無作為なトークンを作り、目隠し（ブラインド）した"
+	                "まま調査の鍵で署名を受けます（RFC 9497 POPRF）。回答はそのトークンだけを添えて"
+	                "別の通信で送られるため、サーバーを含め誰にも、どの招待から来た回答かは分かりません。",
+	             "When an employee opens the link, the browser makes a random token and has it "
+	             "signed by the survey's key while it is blinded (RFC 9497 POPRF). The answers "
+	             "are later sent with that token alone, in a separate request, so nobody — the "
+	             "server included — can tell which invitation they came from."));
+	kv(p, REPORT_TR(r, "公開鍵のフィンガープリント", "Public key fingerprint"), rec->key_id);
+	if (rec->state == DB_CLOSED && rec->receipts_digest) {
+		snprintf(line, sizeof(line),
+		         r->en ? "%lld receipts; SHA-256 of the sorted receipt list: %s"
+		               : "%lld 件。並べ替えた受領コード一覧の SHA-256: %s",
+		         (long long)rec->receipts_count, rec->receipts_digest);
+	} else {
+		snprintf(line, sizeof(line), "%s",
+		         REPORT_TR(r, "調査の終了時に公開されます（この中間集計の時点では未確定です）。",
+		                   "Published when the survey closes (not final at this interim "
+		                   "report)."));
+	}
+	kv(p, REPORT_TR(r, "受領コード", "Receipts"), line);
+	snprintf(line, sizeof(line),
+	         r->en ? "%lld (a reissued link that had already been used could let one person "
+	                 "answer twice)"
+	               : "%lld 件（使用済みのリンクを再発行した場合、同じ人が二度回答できた可能性があります）",
+	         (long long)rec->reissued);
+	kv(p, REPORT_TR(r, "再発行したリンク", "Reissued links"), line);
+	if (r->nhidden_segs == 0) {
+		snprintf(line, sizeof(line), "%s",
+		         REPORT_TR(r, "なし（個々の設問で回答が少ないセルは別途非表示にしています）",
+		                   "none (cells of single questions with too few answers are hidden "
+		                   "separately)"));
+	} else {
+		size_t len = 0;
+		line[0] = '\0';
+		for (size_t g = 0; g < r->nsegs && len + 1 < sizeof(line); g++) {
+			if (r->segs[g].shown)
+				continue;
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
+			                        len ? REPORT_TR(r, "、", ", ") : "", r->segs[g].label);
+		}
+	}
+	kv(p, REPORT_TR(r, "非表示のグループ", "Hidden groups"), line);
+	snprintf(line, sizeof(line),
+	         r->en ? "Favorable = the top two answer points (bottom two on reversed items). A scale "
+	                 "score is the mean of a person's answered items after reverse coding, if at "
+	                 "least half are answered; favorable ≥ midpoint + 0.5, unfavorable ≤ midpoint "
+	                 "− 0.5. 95%% confidence intervals: Student's t for means, Wilson for shares. "
+	                 "Group differences: Welch's t-test against the rest of the company, "
+	                 "Benjamini–Hochberg adjusted over all %zu tests (q < 0.05). Drivers: Pearson r "
+	                 "with Fisher z intervals; standardized multiple regression."
+	               : "好意的 = 上位2段階（逆転項目は下位2段階）。尺度得点 = 逆転処理後の回答項目の平均"
+	                 "（半数以上回答した人のみ）で、中点 + 0.5 以上を好意的、中点 − 0.5 以下を否定的と"
+	                 "します。95%%信頼区間は平均が t 分布、割合が Wilson 法。グループ差は社内の他の"
+	                 "回答者との Welch の t 検定で、全 %zu 検定に Benjamini–Hochberg 法を適用（q < 0.05）。"
+	                 "要因は Pearson の相関（Fisher の z 変換による区間）と標準化重回帰。",
+	         r->st->ntests);
+	kv(p, REPORT_TR(r, "統計の方法", "Statistics"), line);
+	if (gmtime_r(&t, &tm))
+		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	snprintf(line, sizeof(line), r->en ? "koe %s, %s" : "koe %s、%s", KOE_VERSION, date);
+	kv(p, REPORT_TR(r, "作成", "Made by"), line);
+}
+
+/* ---- Document --------------------------------------------------------- */
+
+static void
+footers(struct px *p)
+{
+	char buf[32];
+	for (size_t i = 0; i < p->npages && px_ok(p); i++) {
+		p->page = p->pages[i];
+		snprintf(buf, sizeof(buf), "%zu / %zu", i + 1, p->npages);
+		px_text_center(p, PX_PAGE_W / 2, 28, 8, PX_GREY, false, buf);
+	}
+}
+
+static void
+layout(struct px *p)
+{
+	const struct report *r = p->r;
+	const struct stats_report *st = r->st;
+	int no = 1;
+	size_t *buf = calloc(r->nstats + 1, sizeof(*buf));
+
+	if (buf == NULL) {
+		p->err = KOE_ENOMEM;
+		return;
+	}
+	summary(p);
+	section(p, &no, REPORT_TR(r, "制度への支持", "Support for the program"));
+	if (st->support_scale >= 0)
+		scale_block(p, st->support_scale, buf);
+	else
+		kv(p, "", REPORT_TR(r, "調査票に支持の尺度がありません。", "The questionnaire has no support scale."));
+	section(p, &no, REPORT_TR(r, "退職後の再入社への意向", "Willingness to return"));
+	if (st->rejoin_scale >= 0)
+		scale_block(p, st->rejoin_scale, buf);
+	else
+		kv(p, "", REPORT_TR(r, "調査票に再入社意向の尺度がありません。", "The questionnaire has no rejoin scale."));
+	section(p, &no, REPORT_TR(r, "職場の士気へのリスク", "Risks to morale"));
+	if (st->morale_scale >= 0) {
+		scale_block(p, st->morale_scale, buf);
+		hot_spots(p);
+	} else {
+		kv(p, "", REPORT_TR(r, "調査票に士気の尺度がありません。", "The questionnaire has no morale scale."));
+	}
+	if (has_other(r)) {
+		section(p, &no, REPORT_TR(r, "その他の設問", "Other questions"));
+		other_questions(p, buf);
+	}
+	section(p, &no, REPORT_TR(r, "グループ別の結果", "Results by group"));
+	px_segments(p);
+	section(p, &no, REPORT_TR(r, "支持を左右する要因", "What drives support"));
+	px_drivers(p);
+	section(p, &no, REPORT_TR(r, "自由記述", "Comments"));
+	comments(p);
+	section(p, &no, REPORT_TR(r, "方法と匿名性", "Method and anonymity"));
+	method(p);
+	footers(p);
+	free(buf);
+}
+
+static HPDF_Date
+pdf_date(int64_t epoch)
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+	HPDF_Date d = {1970, 1, 1, 0, 0, 0, 'Z', 0, 0};
+	if (gmtime_r(&t, &tm)) {
+		d.year = tm.tm_year + 1900;
+		d.month = tm.tm_mon + 1;
+		d.day = tm.tm_mday;
+		d.hour = tm.tm_hour;
+		d.minutes = tm.tm_min;
+		d.seconds = tm.tm_sec;
+	}
+	return d;
+}
+
+enum koe_err
+report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg, size_t msglen)
+{
+	struct px p = {.r = r};
+	const char *font_path = r->opt.font_path ? r->opt.font_path : REPORT_FONT_PATH;
+	const char *font_name;
+	uint8_t *out = NULL;
+	enum koe_err err = KOE_ENOMEM;
+	char creator[64];
+
+	*buf = NULL;
+	*len = 0;
+	snprintf(msg, msglen, "out of memory");
+	if (access(font_path, R_OK) != 0) {
+		snprintf(msg, msglen,
+		         "cannot read the font %s (install Debian's fonts-ipaexfont-gothic)", font_path);
+		return KOE_EIO;
+	}
+	if ((p.cw = malloc(0x10000 * sizeof(*p.cw))) == NULL)
+		goto done;
+	for (size_t i = 0; i < 0x10000; i++)
+		p.cw[i] = -1;
+	if ((p.doc = HPDF_New(px_on_error, &p)) == NULL)
+		goto done;
+	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(p.doc);
+	HPDF_SetCurrentEncoder(p.doc, "UTF-8");
+	font_name = HPDF_LoadTTFontFromFile(p.doc, font_path, HPDF_TRUE);
+	if (font_name == NULL || (p.font = HPDF_GetFont(p.doc, font_name, "UTF-8")) == NULL) {
+		snprintf(msg, msglen, "cannot load the font %s (libharu error 0x%04X)", font_path,
+		         (unsigned)p.hpdf_err);
+		err = KOE_EIO;
+		goto done;
+	}
+	snprintf(creator, sizeof(creator), "koe %s", KOE_VERSION);
+	HPDF_SetInfoAttr(p.doc, HPDF_INFO_TITLE, survey_title(r));
+	HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, creator);
+	HPDF_SetInfoDateAttr(p.doc, HPDF_INFO_CREATION_DATE, pdf_date(r->opt.epoch));
+	HPDF_SetInfoDateAttr(p.doc, HPDF_INFO_MOD_DATE, pdf_date(r->opt.epoch));
+
+	layout(&p);
+
+	if (p.err != KOE_OK) {
+		err = p.err;
+		if (err == KOE_ETOOBIG)
+			snprintf(msg, msglen, "the report would have more than %d pages", REPORT_MAX_PAGES);
+		goto done;
+	}
+	if (p.hpdf_err == 0 && HPDF_SaveToStream(p.doc) == HPDF_OK) {
+		HPDF_UINT32 size = HPDF_GetStreamSize(p.doc);
+		HPDF_UINT32 got = size;
+		if (size > 0 && (out = malloc(size)) != NULL && HPDF_ResetStream(p.doc) == HPDF_OK) {
+			HPDF_STATUS st = HPDF_ReadFromStream(p.doc, out, &got);
+			/* Reading exactly to the end may report the end as
+			 * HPDF_STREAM_EOF; what counts is getting every byte. */
+			if ((st == HPDF_OK || st == HPDF_STREAM_EOF) && got == size) {
+				*buf = out;
+				*len = size;
+				out = NULL;
+				err = KOE_OK;
+			}
+		}
+	}
+	if (err != KOE_OK && p.hpdf_err != 0 && p.hpdf_err != HPDF_STREAM_EOF) {
+		snprintf(msg, msglen, "libharu error 0x%04X (detail %u) while writing the PDF",
+		         (unsigned)p.hpdf_err, (unsigned)p.hpdf_detail);
+		err = KOE_EINVAL;
+	}
+done:
+	free(out);
+	if (p.doc)
+		HPDF_Free(p.doc);
+	free(p.cw);
+	free(p.pages);
+	free(p.clean);
+	free(p.tmp);
+	free(p.lines);
+	return err;
+}

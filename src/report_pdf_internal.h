@@ -1,0 +1,132 @@
+/* koe — drawing on PDF pages with libharu, for report_pdf*.c only.
+ *
+ * A struct px is one document being laid out top to bottom: a cursor y on
+ * the current page, a new page when the next block does not fit, and the
+ * first libharu error recorded by the error handler (which never jumps out
+ * of the library). Drawing functions do nothing useful after an error; the
+ * layout code checks px_ok() between blocks and the document is discarded. */
+#ifndef KOE_REPORT_PDF_INTERNAL_H
+#define KOE_REPORT_PDF_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <hpdf.h>
+
+#include "report_internal.h"
+
+/* A4 portrait in points, and the text area. */
+#define PX_PAGE_W 595.276f
+#define PX_PAGE_H 841.89f
+#define PX_ML 48.0f
+#define PX_CW (PX_PAGE_W - 2 * PX_ML) /* content width */
+#define PX_TOP (PX_PAGE_H - 58.0f)     /* first baseline area below the header */
+#define PX_BOTTOM 54.0f                /* content never goes below this */
+
+struct px_rgb {
+	float r, g, b;
+};
+
+/* The report's palette: favorable answers blue, unfavorable orange-red,
+ * neutral grey, as in most survey dashboards; colour-blind readers can still
+ * tell them apart by lightness. */
+extern const struct px_rgb PX_BLACK, PX_TEXT, PX_GREY, PX_LIGHT, PX_RULE, PX_FAV, PX_FAV2,
+	PX_NEUTRAL, PX_UNFAV2, PX_UNFAV, PX_ACCENT, PX_ALERT, PX_CARD, PX_WHITE;
+
+struct px_line {
+	size_t start, len; /* bytes of px->clean */
+};
+
+struct px {
+	const struct report *r;
+	HPDF_Doc doc;
+	HPDF_Font font;
+	HPDF_Page page;
+	HPDF_Page *pages;
+	size_t npages, cap;
+	float y;                /* top of the free space on the current page */
+	float *cw;              /* advance per BMP code point in 1/1000 em; < 0: not yet known */
+	HPDF_STATUS hpdf_err;   /* first libharu error, 0 if none */
+	HPDF_STATUS hpdf_detail;
+	enum koe_err err;       /* our own failure (memory, page limit), else KOE_OK */
+	char *clean;            /* the last text made printable, see px_clean() */
+	size_t cleancap;
+	char *tmp;              /* one line to print */
+	size_t tmpcap;
+	struct px_line *lines;  /* the last wrap, see px_wrap() */
+	size_t nlines, linecap;
+};
+
+/* The libharu error handler: records the first error. */
+void px_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data);
+
+bool px_ok(const struct px *p);
+
+/* Starts a page: header (survey title, interim mark) and cursor at PX_TOP. */
+void px_page(struct px *p);
+
+/* Starts a new page when h points do not fit above the bottom margin. */
+void px_need(struct px *p, float h);
+
+/* Width in points of text s (UTF-8) at size. s is borrowed. */
+float px_width(struct px *p, const char *s, float size);
+
+/* One line of text with its left end, centre or right end at x; baseline y.
+ * s is borrowed. bold draws the outline too. */
+void px_text(struct px *p, float x, float y, float size, struct px_rgb c, bool bold,
+             const char *s);
+void px_text_center(struct px *p, float x, float y, float size, struct px_rgb c, bool bold,
+                    const char *s);
+void px_text_right(struct px *p, float x, float y, float size, struct px_rgb c, bool bold,
+                   const char *s);
+
+/* Breaks s into lines of at most width points at size: between words, and
+ * between Japanese characters except before closing and after opening
+ * punctuation; at any character when a word is longer than a line. A
+ * newline in s always breaks. Returns the number of lines (0 for an empty
+ * text); they stay valid in p->lines until the next px_wrap(). s is
+ * borrowed. */
+size_t px_wrap(struct px *p, const char *s, float width, float size);
+
+/* Draws the lines of the last px_wrap() from baseline y downwards, at most
+ * max lines (the last one then ends with an ellipsis). Returns the lines
+ * drawn. */
+size_t px_draw_wrapped(struct px *p, float x, float y, float size, float leading,
+                       struct px_rgb c, bool bold, size_t max);
+
+/* A paragraph at the cursor: wraps s to width, moves to a new page between
+ * lines when needed, and leaves the cursor below it. s is borrowed. */
+void px_para(struct px *p, float x, float width, float size, float leading, struct px_rgb c,
+             bool bold, const char *s);
+
+/* Filled rectangle (x, y is the lower left corner). */
+void px_rect(struct px *p, float x, float y, float w, float h, struct px_rgb c);
+/* Stroked rectangle and line. */
+void px_frame(struct px *p, float x, float y, float w, float h, float lw, struct px_rgb c);
+void px_hline(struct px *p, float x0, float x1, float y, float lw, struct px_rgb c);
+void px_vline(struct px *p, float x, float y0, float y1, float lw, struct px_rgb c);
+
+/* A section heading at the top of a new page, and a sub-heading at the
+ * cursor. */
+void px_section(struct px *p, const char *title);
+void px_heading(struct px *p, const char *title);
+
+/* Number formats shared by every page. Each writes into buf (cap bytes) and
+ * returns it. */
+const char *px_pct(char *buf, size_t cap, double p);            /* "72%" */
+const char *px_ci_pct(const struct report *r, char *buf, size_t cap, double lo,
+                      double hi);                                /* "95% CI 68–76%" */
+const char *px_signed(char *buf, size_t cap, double x);         /* "+12", "-3" */
+
+/* The sections, in report_pdf_charts.c and report_pdf_segments.c. */
+/* A diverging chart of Likert items (stats indices) that share the answer
+ * texts points[0..np). Both arrays are borrowed. */
+void px_likert_chart(struct px *p, const size_t *items, size_t n, const char *const *points,
+                     int np);
+void px_nps_chart(struct px *p, size_t item);
+void px_choice_chart(struct px *p, const struct report_choice *c);
+void px_scale_line(struct px *p, size_t scale);
+void px_segments(struct px *p);
+void px_drivers(struct px *p);
+
+#endif
