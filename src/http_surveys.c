@@ -149,7 +149,9 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 		goto done;
 	}
 	atomic_store(&sv->state, sv->rec.state);
-	err = qn_parse((const char *)sv->rec.source, sv->rec.source_len, NULL, &sv->q, &d);
+	/* The id stands in for the file name: a questionnaire without
+	 * [[Survey:...]] took its id from the name `koe open` was given. */
+	err = qn_parse((const char *)sv->rec.source, sv->rec.source_len, id, &sv->q, &d);
 	if (err != KOE_OK) {
 		snprintf(msg, msglen, "the stored questionnaire of '%s' does not load", id);
 		goto done;
