@@ -402,22 +402,34 @@ done:
 	return err;
 }
 
+/* Canonical order: item, text, group; independent of how the database
+ * happened to return the responses. */
 static int
-comment_cmp(const void *a, const void *b)
+comment_canon_cmp(const void *a, const void *b)
 {
 	const struct report_comment *x = a, *y = b;
-	int c = memcmp(x->key, y->key, sizeof(x->key));
+	int c = (x->item > y->item) - (x->item < y->item);
 	if (c == 0)
 		c = strcmp(x->text, y->text);
 	if (c == 0)
-		c = (x->item > y->item) - (x->item < y->item);
+		c = (x->group > y->group) - (x->group < y->group);
 	return c;
 }
 
+static int
+comment_key_cmp(const void *a, const void *b)
+{
+	const struct report_comment *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(x->key));
+	return c ? c : comment_canon_cmp(a, b);
+}
+
 /* The comments in a shuffled order that depends only on the survey and the
- * texts: each is sorted by a keyed hash of its text, so the order says
- * nothing about when or in which group it was written, and the same answers
- * always print in the same order. */
+ * answers: each is sorted by a keyed hash of its text (and, for identical
+ * texts, of how many identical ones come before it, so that repeated
+ * comments are spread out rather than printed in a block). The order says
+ * nothing about when or in which group a comment was written, and the same
+ * answers always print in the same order. */
 static enum koe_err
 make_comments(struct report *r, const struct resp_table *t)
 {
@@ -431,27 +443,39 @@ make_comments(struct report *r, const struct resp_table *t)
 	r->comments = calloc(t->ntexts, sizeof(*r->comments));
 	if (r->comments == NULL)
 		return KOE_ENOMEM;
+	for (size_t i = 0; i < t->ntexts; i++) {
+		const struct resp_text *x = &t->texts[i];
+		struct report_comment *c = &r->comments[r->ncomments++];
+		c->item = x->item;
+		c->text = x->text;
+		c->group = x->segment;
+		c->segment = x->segment < r->nsegs && r->segs[x->segment].shown && r->nsegs > 1
+		                 ? r->segs[x->segment].label
+		                 : NULL;
+	}
+	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_canon_cmp);
 	crypto_generichash_init(&h, NULL, 0, sizeof(seed));
 	crypto_generichash_update(&h, (const uint8_t *)domain, sizeof(domain));
 	crypto_generichash_update(&h, (const uint8_t *)r->s->id, strlen(r->s->id));
 	crypto_generichash_final(&h, seed, sizeof(seed));
-	for (size_t i = 0; i < t->ntexts; i++) {
-		const struct resp_text *x = &t->texts[i];
-		struct report_comment *c = &r->comments[r->ncomments++];
-		uint8_t item[8];
-		for (int b = 0; b < 8; b++)
-			item[b] = (uint8_t)((uint64_t)x->item >> (8 * b));
-		c->item = x->item;
-		c->text = x->text;
-		c->segment = x->segment < r->nsegs && r->segs[x->segment].shown && r->nsegs > 1
-		                 ? r->segs[x->segment].label
-		                 : NULL;
+	uint64_t dup = 0;
+	for (size_t i = 0; i < r->ncomments; i++) {
+		struct report_comment *c = &r->comments[i];
+		uint8_t head[16];
+		if (i > 0 && c->item == c[-1].item && strcmp(c->text, c[-1].text) == 0)
+			dup++;
+		else
+			dup = 0;
+		for (int b = 0; b < 8; b++) {
+			head[b] = (uint8_t)((uint64_t)c->item >> (8 * b));
+			head[8 + b] = (uint8_t)(dup >> (8 * b));
+		}
 		crypto_generichash_init(&h, seed, sizeof(seed), sizeof(c->key));
-		crypto_generichash_update(&h, item, sizeof(item));
-		crypto_generichash_update(&h, (const uint8_t *)x->text, strlen(x->text));
+		crypto_generichash_update(&h, head, sizeof(head));
+		crypto_generichash_update(&h, (const uint8_t *)c->text, strlen(c->text));
 		crypto_generichash_final(&h, c->key, sizeof(c->key));
 	}
-	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_cmp);
+	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_key_cmp);
 	sodium_memzero(&h, sizeof(h));
 	return KOE_OK;
 }

@@ -33,6 +33,7 @@ struct report_choice {
 struct report_comment {
 	size_t item;              /* the free-text item */
 	const char *text;         /* borrowed from the response table */
+	size_t group;             /* index into segs */
 	const char *segment;      /* group label, or NULL when the group is hidden */
 	uint8_t key[16];          /* the shuffle key the order is sorted by */
 };

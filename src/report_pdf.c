@@ -387,7 +387,7 @@ summary(struct px *p)
 		                                    : hidden_k(r, line, sizeof(line)));
 	for (size_t c = 0; c < r->nconcerns; c++) {
 		size_t j = r->concerns[c];
-		char num[8];
+		char num[24];
 		snprintf(num, sizeof(num), "%zu.", c + 1);
 		px_need(p, 34);
 		px_text(p, PX_ML, p->y - 10, 10, PX_ACCENT, true, num);

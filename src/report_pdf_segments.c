@@ -145,6 +145,10 @@ grid_row(struct px *p, const struct grid *g, size_t grp)
 	x += SEG_N_W;
 	if ((shown || company) && report_prop_ok(rate))
 		cell(p, x, y, SEG_RATE_W, h, PX_WHITE, px_pct(a, sizeof(a), rate->p), false);
+	else if (shown || company)
+		/* More responses than invitations (a reissued link used twice):
+		 * there is no rate to show, but nothing is hidden either. */
+		cell(p, x, y, SEG_RATE_W, h, PX_WHITE, REPORT_TR(r, "算出不可", "n/a"), false);
 	else
 		dash(p, x, y, SEG_RATE_W, h);
 	for (size_t c = 0; c < g->ncols; c++) {
