@@ -6,6 +6,12 @@
 
 #define ARENA_CHUNK 65536
 
+/* Fault injection for tests, in the manner of SQLite (and roster.c): when
+ * positive, the call that brings it to zero fails as if memory ran out. Only
+ * single-threaded tests set it; it stays 0 otherwise, so production threads
+ * only ever read it. Not in the header: nothing but tests may touch it. */
+long arena_fault_countdown;
+
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t cap;
@@ -20,6 +26,8 @@ arena_alloc(struct arena *a, size_t size)
 	struct arena_chunk *c = a->head;
 	size_t need = (size + align - 1) & ~(align - 1);
 
+	if (arena_fault_countdown > 0 && --arena_fault_countdown == 0)
+		return NULL;
 	if (need < size)
 		return NULL;
 	if (a->limit && (need > a->limit || a->used > a->limit - need))

@@ -1290,6 +1290,9 @@ validate(struct ctx *c, const char *filename)
 		                  ? qn_html_sanitize(c->a, p->raw, p->rawlen)
 		                  : "";
 		q->text_en = p->en ? qn_html_sanitize(c->a, p->en, strlen(p->en)) : NULL;
+		/* NULL from the sanitizer means the arena ran out, not "no text". */
+		if (q->text == NULL || (p->en != NULL && q->text_en == NULL))
+			c->oom = true;
 
 		/* Which lists a type takes. */
 		bool wants_choices = q->type == QN_MC_SINGLE || q->type == QN_MC_MULTI ||
