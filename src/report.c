@@ -113,7 +113,18 @@ scale_label(struct report *r, size_t si)
 	size_t chars = first_clause(text, &bytes);
 	if (chars >= 4 && chars <= (r->en ? 40u : 24u))
 		return arena_strndup(&r->arena, text, bytes);
-	return s->scales[si].name;
+	if (!r->en)
+		return s->scales[si].name;
+	/* "rejoin_terms" reads better as "Rejoin terms" in an English report. */
+	char *id = arena_strdup(&r->arena, s->scales[si].name);
+	if (id == NULL)
+		return NULL;
+	for (char *c = id; *c; c++)
+		if (*c == '_' || *c == '-')
+			*c = ' ';
+	if (id[0] >= 'a' && id[0] <= 'z')
+		id[0] = (char)(id[0] - 'a' + 'A');
+	return id;
 }
 
 static enum koe_err

@@ -356,6 +356,9 @@ segments_arr(struct jw *w, const struct report *r)
 					put(w, m, "shown", json_boolean(h->shown == STATS_SHOWN));
 					if (h->shown == STATS_SHOWN) {
 						put(w, m, "share", prop(w, &h->share));
+						put(w, m, "diff", h->test.status == STATS_OK
+						                      ? num(h->test.diff)
+						                      : json_null());
 						put(w, m, "p", h->test.status == STATS_OK ? num(h->test.p)
 						                                          : json_null());
 						put(w, m, "q", h->test.status == STATS_OK ? num(h->test.q)
@@ -396,12 +399,13 @@ drivers_obj(struct jw *w, const struct report *r)
 		                            : r->s->items[r->stats_to_item[dr->index]].key));
 		put(w, e, "label", str(scale ? r->scale_label[dr->index]
 		                             : r->item_label[r->stats_to_item[dr->index]]));
-		put(w, e, "n", json_integer((json_int_t)dr->corr.n));
 		if (dr->corr.status == STATS_OK) {
+			put(w, e, "n", json_integer((json_int_t)dr->corr.n));
 			put(w, e, "r", num(dr->corr.r));
 			put(w, e, "ci", interval(dr->corr.lo, dr->corr.hi));
 			put(w, e, "p", num(dr->corr.p));
 		} else {
+			put(w, e, "n", json_null());
 			put(w, e, "r", json_null());
 			put(w, e, "ci", json_null());
 			put(w, e, "p", json_null());
@@ -412,7 +416,10 @@ drivers_obj(struct jw *w, const struct report *r)
 	put(w, o, "drivers", a);
 	json_t *reg = json_object();
 	if (reg) {
-		put(w, reg, "n", json_integer((json_int_t)st->ols.n));
+		/* A count below k would describe fewer than k people. */
+		put(w, reg, "n", st->ols.n >= (size_t)r->s->min_group
+		                     ? json_integer((json_int_t)st->ols.n)
+		                     : json_null());
 		put(w, reg, "needed", json_integer((json_int_t)st->ols.needed));
 		put(w, reg, "r2", num(st->ols.r2));
 		put(w, reg, "status", str(stats_status_name(st->ols.status)));

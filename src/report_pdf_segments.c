@@ -233,11 +233,11 @@ px_segments(struct px *p)
 	snprintf(note, sizeof(note),
 	         r->en ? "— hidden: fewer than %d people answered in the group, or the group is hidden "
 	                 "together with a small one so that no figure can be worked out by "
-	                 "subtraction. ▲ ▼ significantly above or below the rest of the company "
-	                 "(Welch's t-test, Benjamini–Hochberg q < 0.05). ! a morale hot spot: the "
+	                 "subtraction. ▲ ▼ the group's mean scale score is significantly above or "
+	                 "below the rest of the company (Welch's t-test, Benjamini–Hochberg q < 0.05). ! a morale hot spot: the "
 	                 "group's morale risk is significantly above the rest of the company."
 	               : "— は非表示: 回答者が %d 人未満のグループ、または差し引きで数値を推定できないよう"
-	                 "併せて非表示にしたグループです。▲ ▼ は社内の他の回答者より有意に高い・低いこと"
+	                 "併せて非表示にしたグループです。▲ ▼ は尺度の平均点が社内の他の回答者より有意に高い・低いこと"
 	                 "（Welch の t 検定、Benjamini–Hochberg 法で q < 0.05）、! は士気リスクが社内の他の"
 	                 "回答者より有意に高いグループ（ホットスポット）を示します。",
 	         r->s->min_group);
@@ -390,10 +390,19 @@ px_drivers(struct px *p)
 		         st->ols.r2, st->ols.n);
 		break;
 	case STATS_TOO_FEW:
-		snprintf(line, sizeof(line),
-		         r->en ? "No multiple regression: %zu complete answers, %zu needed (10 per factor)."
-		               : "重回帰は計算していません: 完全回答 %zu 人（要因1つあたり10人、計 %zu 人が必要）。",
-		         st->ols.n, st->ols.needed);
+		/* A count below k would describe fewer than k people. */
+		if (st->ols.n >= (size_t)r->s->min_group)
+			snprintf(line, sizeof(line),
+			         r->en ? "No multiple regression: %zu complete answers, %zu needed (10 per "
+			                 "factor)."
+			               : "重回帰は計算していません: 完全回答 %zu 人（要因1つあたり10人、計 %zu 人が必要）。",
+			         st->ols.n, st->ols.needed);
+		else
+			snprintf(line, sizeof(line),
+			         r->en ? "No multiple regression: it needs %zu complete answers (10 per "
+			                 "factor)."
+			               : "重回帰は計算していません（要因1つあたり10人、計 %zu 人の完全回答が必要）。",
+			         st->ols.needed);
 		break;
 	case STATS_SINGULAR:
 		snprintf(line, sizeof(line), "%s",
