@@ -194,7 +194,8 @@ run(int argc, char **argv)
 		goto done;
 	}
 	if (!dir_writable(out) || (json && !dir_writable(json))) {
-		cli_err(C, "cannot write into the directory of '%s'", !dir_writable(out) ? out : json);
+		cli_err(C, "cannot write into the directory of '%s' (it must exist and be writable)",
+		        !dir_writable(out) ? out : json);
 		goto done;
 	}
 

@@ -1,5 +1,9 @@
 /* koe — the computed report shared by report.c (figures), report_json.c and
- * report_pdf*.c (layout). Not part of the public interface. */
+ * report_pdf*.c (layout). Not part of the public interface.
+ *
+ * Ownership: struct report owns its arrays and, through its arena, every
+ * label; the strings marked "borrowed" belong to the report_source and live
+ * as long as it does. The writers only read a report. */
 #ifndef KOE_REPORT_INTERNAL_H
 #define KOE_REPORT_INTERNAL_H
 

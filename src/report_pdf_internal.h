@@ -4,7 +4,12 @@
  * the current page, a new page when the next block does not fit, and the
  * first libharu error recorded by the error handler (which never jumps out
  * of the library). Drawing functions do nothing useful after an error; the
- * layout code checks px_ok() between blocks and the document is discarded. */
+ * layout code checks px_ok() between blocks and the document is discarded.
+ *
+ * Ownership: every pointer passed to a px_ function is borrowed for the
+ * call and never kept; struct px owns its scratch buffers, which
+ * report_pdf() frees. Text in p->clean and p->lines is valid until the next
+ * px_ call that draws or wraps text. */
 #ifndef KOE_REPORT_PDF_INTERNAL_H
 #define KOE_REPORT_PDF_INTERNAL_H
 
@@ -124,7 +129,7 @@ const char *px_signed(char *buf, size_t cap, double x);         /* "+12", "-3" *
 void px_likert_chart(struct px *p, const size_t *items, size_t n, const char *const *points,
                      int np);
 void px_nps_chart(struct px *p, size_t item);
-void px_choice_chart(struct px *p, const struct report_choice *c);
+void px_choice_chart(struct px *p, const struct report_choice *c); /* c borrowed */
 void px_scale_line(struct px *p, size_t scale);
 void px_segments(struct px *p);
 void px_drivers(struct px *p);
