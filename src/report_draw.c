@@ -543,9 +543,15 @@ px_section(struct px *p, const char *title)
 void
 px_heading(struct px *p, const char *title)
 {
+	px_heading_keep(p, title, 60);
+}
+
+void
+px_heading_keep(struct px *p, const char *title, float keep)
+{
 	size_t n = px_wrap(p, title, PX_CW, 11.5f);
-	/* Keep a heading with at least the first lines of what follows. */
-	px_need(p, (float)n * 16 + 60);
+	/* Keep a heading on the page of what follows it. */
+	px_need(p, (float)n * 16 + 10 + keep);
 	p->y -= 6;
 	px_para(p, PX_ML, PX_CW, 11.5f, 16, PX_ACCENT, true, title);
 	p->y -= 4;

@@ -495,7 +495,8 @@ other_questions(struct px *p, size_t *buf)
 	for (size_t si = 0; si < s->nscales && px_ok(p); si++) {
 		if (s->scales[si].role != QN_ROLE_NONE)
 			continue;
-		px_heading(p, r->scale_label[si]);
+		/* The question, the score lines and the first bars. */
+		px_heading_keep(p, r->scale_label[si], 140);
 		scale_block(p, (int)si, buf);
 	}
 	for (size_t q = 0; q < s->nquestions && px_ok(p); q++) {
@@ -508,14 +509,15 @@ other_questions(struct px *p, size_t *buf)
 			for (size_t i = 0; i < s->nitems; i++)
 				if (s->items[i].question == q && r->item_to_stats[i] >= 0)
 					buf[n++] = (size_t)r->item_to_stats[i];
-			px_heading(p, r->question_label[q]);
+			px_heading_keep(p, r->question_label[q], 100);
 			px_likert_chart(p, buf, n, (const char *const *)r->answer_label[q],
 			                (int)qq->nanswers);
 			break;
 		case QN_NPS:
 			for (size_t i = 0; i < s->nitems; i++)
 				if (s->items[i].question == q && r->item_to_stats[i] >= 0) {
-					px_heading(p, r->question_label[q]);
+					/* The histogram and its line of figures. */
+					px_heading_keep(p, r->question_label[q], 170);
 					px_nps_chart(p, (size_t)r->item_to_stats[i]);
 				}
 			break;
@@ -523,7 +525,11 @@ other_questions(struct px *p, size_t *buf)
 		case QN_MC_MULTI:
 			for (size_t c = 0; c < r->nchoices; c++)
 				if (s->items[r->choices[c].item].question == q) {
-					px_heading(p, r->question_label[q]);
+					/* Up to five bars, or all of a shorter list. */
+					px_heading_keep(p, r->question_label[q],
+					                (float)(r->choices[c].nopts < 5 ? r->choices[c].nopts : 5) *
+					                        21 +
+					                    20);
 					px_choice_chart(p, &r->choices[c]);
 				}
 			break;

@@ -115,6 +115,9 @@ void px_vline(struct px *p, float x, float y0, float y1, float lw, struct px_rgb
  * cursor. */
 void px_section(struct px *p, const char *title);
 void px_heading(struct px *p, const char *title);
+/* A sub-heading that moves to a new page unless keep points of what follows
+ * fit below it. */
+void px_heading_keep(struct px *p, const char *title, float keep);
 
 /* Number formats shared by every page. Each writes into buf (cap bytes) and
  * returns it. */

@@ -354,12 +354,15 @@ px_drivers(struct px *p)
 			if (fabs(t) > 1e-9)
 				px_vline(p, AX(t), top, top - h, 0.3f, PX_LIGHT);
 		if (dr->corr.status != STATS_OK) {
-			px_text(p, DRV_BAR_X + 4, mid - 2.5f, 7, PX_GREY, false,
+			/* In the figures' column, clear of the axis lines. */
+			px_wrap(p,
 			        dr->corr.status == STATS_NO_VARIANCE
 			            ? REPORT_TR(r, "回答にばらつきがないため計算できません",
 			                        "the answers do not vary: not computable")
 			            : REPORT_TR(r, "回答が少ないため計算していません",
-			                        "too few answers to compute"));
+			                        "too few answers to compute"),
+			        PX_ML + PX_CW - DRV_NUM_X, 7);
+			px_draw_wrapped(p, DRV_NUM_X, mid + 1, 7, 9, PX_GREY, false, 2);
 			p->y -= h;
 			continue;
 		}
