@@ -5,13 +5,14 @@
  *   bench_load [--clients N] [--responses N] [--paced N] [--rate R]
  *              [--crypto-seconds S] [--threads N] [--koe PATH]
  *              [--survey-file FILE] [--dir DIR] [--keep]
- *   bench_load --server 127.0.0.1:PORT --links links.csv [--survey ID] ...
+ *   bench_load --server 127.0.0.1:PORT --links links.csv [--first N] [--survey ID] ...
  *
  * Without --server it generates a roster (one invitation per employee it will
  * play), opens the flagship survey with the real `koe open`, starts the real
  * `koe serve --per-ip 0` on a free loopback port and stops it at the end,
  * then checks that the database holds exactly the responses acknowledged
- * with 201.
+ * with 201. With --server it plays the links of a links.csv from the N-th on
+ * (--first; each link answers once) against a server already running.
  *
  * Each simulated employee does what the page does, over keep-alive HTTP/1.1:
  * GET /s/{invite} (the group code is in the page), blind, POST
@@ -76,6 +77,7 @@ struct opts {
 	const char *survey_file;
 	const char *server;    /* host:port of a running server, or NULL */
 	const char *links;
+	size_t first;          /* with --server: links before this one are used up */
 	const char *survey;
 	const char *dir;
 	const char *log;       /* per-employee latencies, for plotting */
@@ -625,7 +627,8 @@ usage(void)
 	        "usage: bench_load [--clients N] [--responses N] [--paced N] [--rate R]\n"
 	        "                  [--crypto-seconds S] [--threads N] [--koe PATH]\n"
 	        "                  [--survey-file FILE] [--dir DIR] [--keep] [--latency-log FILE]\n"
-	        "       bench_load --server 127.0.0.1:PORT --links links.csv [--survey ID] ...\n");
+	        "       bench_load --server 127.0.0.1:PORT --links links.csv [--first N] [--survey ID] "
+	        "...\n");
 	exit(2);
 }
 
@@ -643,6 +646,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"survey-file", required_argument, NULL, 'f'},
 		{"server", required_argument, NULL, 's'},
 		{"links", required_argument, NULL, 'l'},
+		{"first", required_argument, NULL, 'F'},
 		{"survey", required_argument, NULL, 'S'},
 		{"dir", required_argument, NULL, 'd'},
 		{"keep", no_argument, NULL, 'K'},
@@ -667,6 +671,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'f': o->survey_file = optarg; break;
 		case 's': o->server = optarg; break;
 		case 'l': o->links = optarg; break;
+		case 'F': o->first = strtoul(optarg, NULL, 10); break;
 		case 'S': o->survey = optarg; break;
 		case 'd': o->dir = optarg; break;
 		case 'K': o->keep = true; break;
@@ -728,8 +733,9 @@ main(int argc, char **argv)
 		snprintf(b.host, sizeof(b.host), "%.*s", (int)(colon - b.o.server), b.o.server);
 		b.port = (uint16_t)atoi(colon + 1);
 		read_links(&b, b.o.links);
-		if (b.ncodes < b.o.responses + b.o.paced)
-			fail_setup("%s has %zu unused links; this run needs %zu", b.o.links, b.ncodes,
+		if (b.ncodes < b.o.first || b.ncodes - b.o.first < b.o.responses + b.o.paced)
+			fail_setup("%s has %zu links from --first %zu on; this run needs %zu", b.o.links,
+			           b.ncodes > b.o.first ? b.ncodes - b.o.first : 0, b.o.first,
 			           b.o.responses + b.o.paced);
 		printf("server: %s (given), survey %s\n", b.o.server, b.o.survey);
 	} else {
@@ -772,7 +778,7 @@ main(int argc, char **argv)
 		if (sat == NULL)
 			fail_setup("out of memory");
 		sat->name = "saturation";
-		sat->first = 0;
+		sat->first = b.o.first;
 		sat->n = b.o.responses;
 		run_phase(&b, sat);
 		errors += report_phase(sat, b.o.clients, &sat_rate, &sat_p99);
@@ -787,7 +793,7 @@ main(int argc, char **argv)
 		if (paced == NULL)
 			fail_setup("out of memory");
 		paced->name = "paced";
-		paced->first = b.o.responses;
+		paced->first = b.o.first + b.o.responses;
 		paced->n = b.o.paced;
 		paced->rate = b.o.rate > 0 ? b.o.rate : crypto / 2;
 		run_phase(&b, paced);
@@ -820,10 +826,14 @@ main(int argc, char **argv)
 	if (crypto > 0)
 		printf("  crypto-only rate         %8.0f responses/s  (before %.0f, after %.0f)\n",
 		       crypto, crypto_before, crypto_after);
-	if (sat)
+	if (sat && crypto > 0)
 		printf("  saturation throughput    %8.0f responses/s  = %.2f of crypto-only "
 		       "(target >= 0.50)  p99 %.0f ms\n",
-		       sat_rate, crypto > 0 ? sat_rate / crypto : 0, sat_p99);
+		       sat_rate, sat_rate / crypto, sat_p99);
+	else if (sat)
+		printf("  saturation throughput    %8.0f responses/s  (crypto-only rate not measured)"
+		       "  p99 %.0f ms\n",
+		       sat_rate, sat_p99);
 	if (paced)
 		printf("  paced at %5.0f/s         %8.0f responses/s  p99 complete %.1f ms "
 		       "(target <= 100)\n",
