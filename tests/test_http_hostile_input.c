@@ -582,8 +582,8 @@ slow_requests_are_dropped(void)
 	static const char *const partial[] = {
 		"GET /s/", /* in the request line */
 		"POST /api/v1/issue HTTP/1.1\r\nHost: x\r\nContent-Type: appl", /* headers */
-		"POST /api/v1/issue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-		"Content-Length: 80\r\n\r\n{\"invite\":", /* body */
+		("POST /api/v1/issue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+		 "Content-Length: 80\r\n\r\n{\"invite\":"), /* body */
 	};
 	int64_t op0, re0, op1, re1;
 
