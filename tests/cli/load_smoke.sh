@@ -6,7 +6,8 @@
 # unit tests; the real figures come from running bench_load by hand.
 set -u
 koe=${KOE_BIN:?}
-bench=$(dirname "$koe")/bench_load
+# BENCH_LOAD: for runs where KOE_BIN is a wrapper (valgrind) elsewhere.
+bench=${BENCH_LOAD:-$(dirname "$koe")/bench_load}
 [ -x "$bench" ] || { echo "FAIL: no bench_load beside $koe" >&2; exit 1; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
