@@ -63,8 +63,10 @@ demo)
 	install_missing
 	npm_packages
 	build build
-	say "checking the example questionnaires"
+	say "checking the example questionnaire"
 	./build/koe check surveys/*.txt
+	say "running the demo: a whole survey end to end, then one served for you to try"
+	exec ./build/koe demo
 	;;
 test)
 	install_missing "${TEST_PACKAGES[@]}"

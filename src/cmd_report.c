@@ -187,7 +187,7 @@ run(int argc, char **argv)
 		                "--interim is ignored\n",
 		        id);
 	ro.interim = rec.state == DB_OPEN;
-	if (qn_parse((const char *)rec.source, rec.source_len, NULL, &q, &d) != KOE_OK) {
+	if (qn_parse((const char *)rec.source, rec.source_len, rec.id, &q, &d) != KOE_OK) {
 		cli_err(C, "the questionnaire stored with survey '%s' does not load; was the database "
 		           "made by another version of koe?",
 		        id);

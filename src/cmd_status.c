@@ -74,7 +74,7 @@ run(int argc, char **argv)
 		cli_err(C, "cannot read the database: %s", db_errmsg(db));
 		goto done;
 	}
-	if (qn_parse((const char *)rec.source, rec.source_len, NULL, &q, &d) == KOE_OK)
+	if (qn_parse((const char *)rec.source, rec.source_len, rec.id, &q, &d) == KOE_OK)
 		k = q->min_group;
 	for (size_t i = 0; i < nsegs; i++) {
 		responded += segs[i].responded;

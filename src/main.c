@@ -5,6 +5,7 @@
 #include "cli.h"
 
 static const struct cli_command *const commands[] = {
+	&cmd_demo,
 	&cmd_check,
 	&cmd_open,
 	&cmd_status,

@@ -440,7 +440,7 @@ hot_spots(struct px *p)
 {
 	const struct report *r = p->r;
 	const struct stats_report *st = r->st;
-	char line[600], a[32], b[32];
+	char line[600], a[32], b[32], q[32];
 	size_t nhot = 0;
 
 	if (st->morale_scale < 0 || st->hotspots == NULL || r->nsegs < 2 ||
@@ -452,11 +452,16 @@ hot_spots(struct px *p)
 		if (h->shown != STATS_SHOWN || !h->hot)
 			continue;
 		nhot++;
+		/* "q = 0.000" reads as impossible; say how small it is instead. */
+		if (h->test.q < 0.001)
+			snprintf(q, sizeof(q), "q < 0.001");
+		else
+			snprintf(q, sizeof(q), "q = %.3f", h->test.q);
 		snprintf(line, sizeof(line),
-		         r->en ? "%s: %s at risk (rest of the company %s, q = %.3f)"
-		               : "%s: 士気リスク %s（社内の他の回答者 %s、q = %.3f）",
+		         r->en ? "%s: %s at risk (rest of the company %s, %s)"
+		               : "%s: 士気リスク %s（社内の他の回答者 %s、%s）",
 		         r->segs[g].label, px_pct(a, sizeof(a), h->share.p),
-		         px_pct(b, sizeof(b), h->share.p - h->test.diff), h->test.q);
+		         px_pct(b, sizeof(b), h->share.p - h->test.diff), q);
 		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false, line);
 	}
 	if (nhot == 0)

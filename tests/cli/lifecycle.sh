@@ -132,5 +132,15 @@ grep -q "already closed" "$t/err" || say_fail "close twice message"
 expect_exit 1 "reissue after close" -- "$koe" reissue E001
 expect_exit 1 "remind after close" -- "$koe" remind
 
+# A plain Qualtrics file (no [[Survey]]: the id comes from the file name)
+# goes through open, status and close as well; status reads the stored
+# questionnaire, which has no file name any more.
+expect_exit 0 "open plain" -- "$koe" open "$src/tests/data/qualtrics-plain.txt" --roster "$roster" --base-url http://127.0.0.1:8080 --passphrase-file pass.txt --db plain.db --out plain-links.csv
+expect_exit 0 "status plain" -- "$koe" status --db plain.db
+grep -q "Survey qualtrics-plain" "$t/out" || say_fail "plain survey status"
+grep -q "State: open" "$t/out" || say_fail "plain survey state"
+expect_exit 0 "interim report of plain" -- "$koe" report --interim --db plain.db --out plain.pdf --passphrase-file pass.txt
+[ -s plain.pdf ] || say_fail "plain survey report written"
+
 [ $fail -eq 0 ] && echo "cli lifecycle: all passed"
 exit $fail

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `koe demo --no-serve` runs the whole product end to end and tells the story
+# it was built to tell: the support centre is a morale hot spot, the 1-3 year
+# band is keen to return, and the report and its JSON are complete.
+set -u
+koe=${KOE_BIN:?}
+fail=0
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+cd "$t"
+say_fail() { echo "FAIL: $*" >&2; fail=1; }
+export KOE_KDF_MEMLIMIT=8388608
+
+"$koe" demo --no-serve --dir d --reports r >out.txt 2>err.txt
+st=$?
+[ "$st" = 0 ] || { say_fail "demo exit $st"; cat err.txt >&2; }
+[ -s r/demo.pdf ] && [ -s r/demo.json ] || say_fail "report files"
+grep -q "answered" out.txt || say_fail "simulation summary"
+grep -q "failed" out.txt && say_fail "some simulated employees failed"
+grep -q "State: closed" <("$koe" status --db d/demo.db) || say_fail "demo survey closed"
+pdffonts r/demo.pdf 2>/dev/null | grep -q "IPAexGothic.* yes" || say_fail "font embedded"
+pages=$(pdfinfo r/demo.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
+[ "${pages:-0}" -ge 6 ] || say_fail "report pages: $pages"
+pdftotext r/demo.pdf - 2>/dev/null | grep -q "士気リスクのホットスポット" || say_fail "hot spot section"
+node -e '
+const j = require(process.argv[1]);
+const byCode = Object.fromEntries(j.segments.map(s => [s.code, s]));
+const hot = j.summary.morale_risk.hot_spots.map(c => byCode[c].label);
+if (!hot.length || !hot.every(l => l.startsWith("カスタマーサポート")))
+  throw new Error("hot spots: " + hot.join(", "));
+const rej = s => s.scales.find(x => x.scale === "rejoin");
+const keen = j.segments.filter(s => s.shown && s.label.endsWith("1-3年") && rej(s).shown);
+const rest = j.segments.filter(s => s.shown && !s.label.endsWith("1-3年") && rej(s).shown);
+const mean = a => a.reduce((x, s) => x + rej(s).mean, 0) / a.length;
+if (!(mean(keen) > mean(rest) + 0.5))
+  throw new Error("1-3年 not keener to return: " + mean(keen) + " vs " + mean(rest));
+if (!(j.responses.responded >= 200)) throw new Error("responded " + j.responses.responded);
+' "$t/r/demo.json" || say_fail "the demo story in demo.json"
+
+[ $fail -eq 0 ] && echo "cli demo: all passed"
+exit $fail
