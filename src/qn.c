@@ -1469,14 +1469,20 @@ validate(struct ctx *c, const char *filename)
 			it.npoints = q->scale >= 0 ? (int)q->nchoices : 0;
 			break;
 		case QN_MC_MULTI: it.kind = QN_ITEM_MULTI; break;
-		case QN_NPS: it.kind = QN_ITEM_NPS; it.npoints = 11; break;
+		case QN_NPS:
+			it.kind = QN_ITEM_NPS;
+			it.npoints = 11;
+			it.role = c->qs[i].role;
+			break;
 		default: it.kind = QN_ITEM_TEXT; break;
 		}
 		s->items[s->nitems++] = it;
 	}
 	for (size_t i = 0; i < s->nitems; i++)
-		if (s->items[i].scale >= 0)
+		if (s->items[i].scale >= 0) {
 			s->scales[s->items[i].scale].nitems++;
+			s->items[i].role = s->scales[s->items[i].scale].role;
+		}
 	s->npages = 0;
 	for (size_t i = 0; i < nq; i++)
 		if (s->questions[i].page + 1 > s->npages)

@@ -233,7 +233,8 @@ compute_stats(struct report *r, const struct resp_table *t)
 				.kind = STATS_LIKERT, .npoints = it->npoints, .reverse = it->reverse,
 				.scale = it->scale};
 		else
-			r->meta[r->nstats] = (struct stats_item_meta){.kind = STATS_NPS, .scale = -1};
+			r->meta[r->nstats] = (struct stats_item_meta){
+				.kind = STATS_NPS, .scale = -1, .role = stats_role_of(it->role)};
 		r->nstats++;
 	}
 	if (r->nstats && n > SIZE_MAX / sizeof(double) / r->nstats) {
@@ -524,10 +525,10 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	if (src->rec->invited > 0 && t->n <= (size_t)src->rec->invited &&
 	    (err = stats_proportion(t->n, (size_t)src->rec->invited, &r->response)) != KOE_OK)
 		goto done;
-	/* The survey format has no way to mark an NPS question as the employee
-	 * NPS, so the first one is. */
+	/* The employee NPS is the first NPS question without a role; one with
+	 * [[Role:rejoin]] asks about returning and counts for rejoin. */
 	for (size_t j = 0; j < r->nstats && r->enps < 0; j++)
-		if (r->meta[j].kind == STATS_NPS)
+		if (r->meta[j].kind == STATS_NPS && r->meta[j].role == STATS_ROLE_NONE)
 			r->enps = (long)j;
 	find_concerns(r);
 	if ((err = make_choices(r, t)) != KOE_OK || (err = make_comments(r, t)) != KOE_OK)

@@ -116,6 +116,15 @@ scales_and_items(void)
 	CHECK(it != NULL && it->kind == QN_ITEM_MULTI);
 	it = qn_item_find(s, "enps");
 	CHECK(it != NULL && it->kind == QN_ITEM_NPS && it->npoints == 11);
+	CHECK(it != NULL && it->role == QN_ROLE_NONE);
+	/* An NPS question with its own role, and scale items with their
+	 * scale's role. */
+	it = qn_item_find(s, "comeback");
+	CHECK(it != NULL && it->kind == QN_ITEM_NPS && it->role == QN_ROLE_REJOIN);
+	it = qn_item_find(s, "bat.9");
+	CHECK(it != NULL && it->role == QN_ROLE_MORALE);
+	it = qn_item_find(s, "pick");
+	CHECK(it != NULL && it->role == QN_ROLE_NONE);
 	CHECK_INT(s->questions[6].type, QN_NPS);
 	it = qn_item_find(s, "Q8");
 	CHECK(it != NULL && it->kind == QN_ITEM_TEXT);

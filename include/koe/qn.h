@@ -98,6 +98,9 @@ struct qn_item {
 	bool reverse;           /* reverse-coded: score npoints + 1 - x */
 	bool required;
 	int npoints;            /* Likert: points; NPS: 11; else 0 */
+	enum qn_role role;      /* NPS: its own [[Role]] (e.g. a 0–10 "would you
+	                           return" item for rejoin); scale items: the
+	                           scale's role; else QN_ROLE_NONE */
 };
 
 struct qn_survey {
