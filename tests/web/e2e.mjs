@@ -381,6 +381,9 @@ async function everyType() {
   T.eq('required text: field marked invalid', await page.getAttribute(byId('i-one_word'), 'aria-invalid'), 'true');
   T.eq('required text: nothing was sent', s.posts.filter((r) => r.url().endsWith('/responses')).length, 0);
   await answer(page, q.one_word, { one_word: 'Calm' });
+  await page.press(byId('i-one_word'), 'Enter');
+  await page.waitForTimeout(500); // a request would have been seen by now
+  T.eq('Enter in a one-line answer does not send the survey', s.posts.filter((r) => r.url().endsWith('/responses')).length, 0);
 
   // A draft the server refuses (not one of the choices): the page shows the
   // server's 422 at the question, on its page, in the page's language.

@@ -92,10 +92,11 @@ function renderChoice(q, ctx) {
       },
       h('option', { value: '', text: ctx.t('selectPrompt') }),
       choices.map((c) => {
-        // <option> shows text only: the allow-listed HTML is flattened.
-        const tmp = document.createElement('div');
-        tmp.innerHTML = c.tx.html;
-        return h('option', { value: String(c.value), selected: cur === c.value, text: tmp.textContent });
+        // <option> shows text only: the allow-listed HTML is flattened
+        // in an inert <template>.
+        const tmp = document.createElement('template');
+        tmp.innerHTML = c.tx.html.replace(/<br\s*\/?>/gi, ' ');
+        return h('option', { value: String(c.value), selected: cur === c.value, text: tmp.content.textContent });
       }),
     );
     return h(
@@ -214,7 +215,15 @@ function renderText(q, ctx) {
   };
   const field = q.multiline
     ? h('textarea', { ...attrs, rows: '7' })
-    : h('input', { ...attrs, type: 'text', autocomplete: 'off' });
+    : h('input', {
+        ...attrs,
+        type: 'text',
+        autocomplete: 'off',
+        // Enter in a one-line answer must not send the whole survey.
+        onkeydown: (ev) => {
+          if (ev.key === 'Enter' && !ev.isComposing) ev.preventDefault();
+        },
+      });
   field.value = value;
   return h(
     'div',
