@@ -209,7 +209,6 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	struct http_server *s = cls;
 	struct http_req *r = *req_cls;
-	(void)version;
 
 	if (r == NULL) {
 		const char *cl;
@@ -218,6 +217,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 			return MHD_NO;
 		*req_cls = r;
 		atomic_fetch_add(&s->inflight, 1);
+		/* RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400. */
+		if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST) == NULL) {
+			r->too_big = true; /* discard any body */
+			r->no_host = true;
+			return MHD_YES;
+		}
 		/* Refuse an announced oversized body before reading it. */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
@@ -243,6 +249,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		r->body[r->len] = '\0';
 		return MHD_YES;
 	}
+	if (r->no_host)
+		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, "malformed",
+		                        "an HTTP/1.1 request needs a Host header");
 	if (r->too_big)
 		return http_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		                        "the request body is too large");
@@ -277,6 +286,41 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	(void)c;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
 		*socket_context = cls;
+}
+
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes a URL in place like libmicrohttpd's default, except that
+ * %00 stays as it is: decoding it would cut the C string and let
+ * "/static/koe.js%00.txt" reach koe.js. An undecoded "%00" matches no route. */
+static size_t
+unescape_url(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+	(void)cls;
+	(void)c;
+	for (const char *p = s; *p != '\0'; p++) {
+		int hi, lo;
+		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*w++ = (char)(hi * 16 + lo);
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* libmicrohttpd's own messages can carry client addresses; they are not
@@ -387,6 +431,7 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_EXTERNAL_LOGGER, drop_log, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape_url, NULL,
 		/* Without TLS the list ends here; the TLS options follow. */
 		s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert_pem,
 		MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,

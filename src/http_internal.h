@@ -74,6 +74,7 @@ struct http_req {
 	char *body;
 	size_t len;
 	bool too_big;
+	bool no_host; /* HTTP/1.1 without Host: answered 400 */
 	bool queued;
 	struct job job;
 };
