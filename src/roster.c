@@ -709,19 +709,44 @@ rows_reserve(struct parse *p)
 	return 1;
 }
 
-/* Checks the length of a value koe reads. Returns 1 when it fits. */
+/* Checks the length and characters of a value koe reads. Returns 1 when it
+ * fits. Line breaks and tabs are kept in names only: a quoted line break is
+ * valid CSV and a name goes no further than the mail-merge file. */
 static int
 fits(struct parse *p, const struct field *fl, size_t col)
 {
+	int is_name = col == p->name_col;
 	char shown[SHOW_MAX + 4];
 	size_t len = field_len(fl);
 
-	if (len <= p->lim->max_field)
-		return 1;
-	perr(p, fl->line, field_col(p, fl), NULL,
-	     "value of column '%s' is too long (%zu bytes; at most %zu)",
-	     show(shown, p->colname[col]), len, p->lim->max_field);
-	return 0;
+	if (len > p->lim->max_field) {
+		perr(p, fl->line, field_col(p, fl), NULL,
+		     "value of column '%s' is too long (%zu bytes; at most %zu)",
+		     show(shown, p->colname[col]), len, p->lim->max_field);
+		return 0;
+	}
+	/* Control characters (C0, DEL, C1) in an id, an address or a segment
+	 * value would break a mail header, the page or the report; a line break
+	 * inside a quoted value is usually an Alt+Enter typed into an Excel cell. */
+	for (size_t j = fl->vstart; j < fl->vend; j++) {
+		unsigned cp = (unsigned char)p->s[j];
+		/* U+0080..U+009F are C2 80..C2 9F in UTF-8. */
+		if (cp == 0xC2 && j + 1 < fl->vend && (unsigned char)p->s[j + 1] <= 0x9F)
+			cp = (unsigned char)p->s[j + 1];
+		else if (cp >= 0x80)
+			continue; /* any other byte of a multibyte character */
+		if (is_name && (cp == '\n' || cp == '\r' || cp == '\t'))
+			continue;
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			perr(p, fl->line, field_col(p, fl),
+			     cp == 0x0A || cp == 0x0D ? "a line break inside a cell (Alt+Enter in Excel)"
+			                              : NULL,
+			     "value of column '%s' contains the control character U+%04X",
+			     show(shown, p->colname[col]), cp);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* Validates one data record that has the header's number of fields and,
