@@ -11,6 +11,11 @@ every_page_is_marked(void)
 	int pages = 0;
 
 	CHECK_INT(rt_report(&f, "--interim"), 0);
+	/* HR is told why interim reports should stay few (README threat model). */
+	char *err = rt_read(&f, "err", NULL);
+	CHECK(rt_has(err, "interim report"));
+	CHECK(rt_has(err, "can reveal those answers"));
+	free(err);
 	text = rt_pdftext(&f, "out.pdf", false);
 	CHECK(text != NULL);
 	for (char *page = text; page && *page;) {
@@ -44,6 +49,9 @@ final_report_is_not_marked(void)
 	rt_close(&f);
 	/* --interim on a closed survey changes nothing: the data is final. */
 	CHECK_INT(rt_report(&f, "--interim"), 0);
+	char *err = rt_read(&f, "err", NULL);
+	CHECK(!rt_has(err, "can reveal those answers"));
+	free(err);
 	text = rt_pdftext(&f, "out.pdf", false);
 	CHECK(!rt_has(text, "中間集計"));
 	CHECK(!rt_has(text, "interim"));
