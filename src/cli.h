@@ -36,6 +36,12 @@ extern const struct cli_command cmd_demo;
 /* Prints "koe CMD: message" to stderr. */
 void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Prints why (if given), the synopsis and where the help is, to stderr;
+ * returns 2, the usage-error exit status. */
+int cli_usage(const char *cmd, const char *synopsis, const char *why);
+/* The same for a stray argument: "koe CMD: unexpected argument 'ARG'". */
+int cli_usage_extra(const char *cmd, const char *synopsis, const char *arg);
+
 /* The database path: the option if given, else $KOE_DB, else "koe.db". */
 const char *cli_db_path(const char *opt);
 

@@ -29,8 +29,7 @@ run(int argc, char **argv)
 	int status = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: koe check FILE...\n");
-		return 2;
+		return cli_usage("check", "FILE...", "name at least one questionnaire file");
 	}
 	for (int i = 1; i < argc; i++) {
 		const char *path = argv[i];

@@ -11,6 +11,9 @@
 
 #include "cli.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "[SURVEY] [--yes] [--db FILE]"
+
 static const char *const C = "close";
 
 struct digest {
@@ -56,13 +59,11 @@ run(int argc, char **argv)
 		case 'd': db_opt = optarg; break;
 		case 'y': yes = 1; break;
 		default:
-			fprintf(stderr, "usage: koe close [SURVEY] [--yes] [--db FILE]\n");
-			return 2;
+			return cli_usage("close", USAGE, NULL);
 		}
 	}
 	if (argc - optind > 1) {
-		fprintf(stderr, "usage: koe close [SURVEY] [--yes] [--db FILE]\n");
-		return 2;
+		return cli_usage_extra("close", USAGE, argv[optind + 1]);
 	}
 	if (sodium_init() < 0)
 		return 1;

@@ -25,6 +25,28 @@ cli_err(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static int
+cli_usage_synopsis(const char *cmd, const char *synopsis)
+{
+	fprintf(stderr, "usage: koe %s %s\nRun 'koe help %s' for details.\n", cmd, synopsis, cmd);
+	return 2;
+}
+
+int
+cli_usage(const char *cmd, const char *synopsis, const char *why)
+{
+	if (why)
+		fprintf(stderr, "koe %s: %s\n", cmd, why);
+	return cli_usage_synopsis(cmd, synopsis);
+}
+
+int
+cli_usage_extra(const char *cmd, const char *synopsis, const char *arg)
+{
+	fprintf(stderr, "koe %s: unexpected argument '%s'\n", cmd, arg);
+	return cli_usage_synopsis(cmd, synopsis);
+}
+
 const char *
 cli_db_path(const char *opt)
 {

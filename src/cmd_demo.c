@@ -22,6 +22,9 @@
 #include "koe/http.h"
 #include "koe/qn.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "[--dir DIR] [--reports DIR] [--listen ADDR:PORT] [--no-serve]"
+
 static const char *const C = "demo";
 
 extern const unsigned char demo_alumni_readiness_txt[];
@@ -337,15 +340,11 @@ run(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'n': serve = 0; break;
 		default:
-			fprintf(stderr, "usage: koe demo [--dir DIR] [--reports DIR] [--listen ADDR:PORT] "
-			                "[--no-serve]\n");
-			return 2;
+			return cli_usage("demo", USAGE, NULL);
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: koe demo [--dir DIR] [--reports DIR] [--listen ADDR:PORT] "
-		                "[--no-serve]\n");
-		return 2;
+		return cli_usage_extra("demo", USAGE, argv[optind]);
 	}
 	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
 	    (mkdir(reports, 0755) != 0 && errno != EEXIST)) {

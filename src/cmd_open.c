@@ -20,6 +20,9 @@
 #include "koe/tok.h"
 #include "koe/util.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "SURVEY.txt --roster ROSTER.csv --base-url URL [--db FILE] [--key FILE] [--out links.csv] [--passphrase-file FILE]"
+
 static const char *const C = "open";
 
 /* Accepts http(s)://host[:port][/path] without query, fragment or spaces;
@@ -115,16 +118,19 @@ run(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 'p': pass_file = optarg; break;
 		default:
-			fprintf(stderr, "usage: koe open SURVEY.txt --roster ROSTER.csv --base-url URL\n");
-			return 2;
+			return cli_usage("open", USAGE, NULL);
 		}
 	}
-	if (optind != argc - 1 || roster_path == NULL || url_opt == NULL) {
-		fprintf(stderr, "usage: koe open SURVEY.txt --roster ROSTER.csv --base-url URL "
-		                "[--db FILE] [--out links.csv] [--passphrase-file FILE]\n"
-		                "Run 'koe help open' for details.\n");
-		return 2;
-	}
+	if (optind == argc)
+		return cli_usage("open", USAGE, "name the questionnaire file");
+	if (optind != argc - 1)
+		return cli_usage("open", USAGE, "name one questionnaire file");
+	if (roster_path == NULL)
+		return cli_usage("open", USAGE, "--roster ROSTER.csv is required (who is invited)");
+	if (url_opt == NULL)
+		return cli_usage("open", USAGE,
+		                 "--base-url URL is required (where employees reach 'koe serve', "
+		                 "e.g. https://survey.example.co.jp)");
 	survey_path = argv[optind];
 	base_url = clean_base_url(url_opt);
 	if (base_url == NULL) {

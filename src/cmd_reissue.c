@@ -10,6 +10,9 @@
 #include "koe/invite.h"
 #include "koe/tok.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "EMPLOYEE_ID [SURVEY] [--force] [--db FILE] [--key FILE]"
+
 static const char *const C = "reissue";
 
 static int
@@ -41,13 +44,13 @@ run(int argc, char **argv)
 		case 'k': key_opt = optarg; break;
 		case 'f': force = 1; break;
 		default:
-			fprintf(stderr, "usage: koe reissue EMPLOYEE_ID [SURVEY] [--force]\n");
-			return 2;
+			return cli_usage("reissue", USAGE, NULL);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2) {
-		fprintf(stderr, "usage: koe reissue EMPLOYEE_ID [SURVEY] [--force]\n");
-		return 2;
+		return cli_usage("reissue", USAGE,
+		                 argc - optind < 1 ? "name the employee whose link is lost"
+		                                   : "too many arguments");
 	}
 	employee = argv[optind];
 	if (cli_open_survey(C, db_opt, optind + 1 < argc ? argv[optind + 1] : NULL, &db, &id,

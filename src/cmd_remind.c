@@ -14,6 +14,9 @@
 #include "koe/tok.h"
 #include "koe/util.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "[SURVEY] [--links links.csv] [--out FILE] [--db FILE] [--key FILE]"
+
 static const char *const C = "remind";
 
 struct remind {
@@ -129,13 +132,11 @@ run(int argc, char **argv)
 		case 'l': links = optarg; break;
 		case 'o': out_path = optarg; break;
 		default:
-			fprintf(stderr, "usage: koe remind [SURVEY] [--links links.csv] [--out FILE]\n");
-			return 2;
+			return cli_usage("remind", USAGE, NULL);
 		}
 	}
 	if (argc - optind > 1) {
-		fprintf(stderr, "usage: koe remind [SURVEY] [--links links.csv] [--out FILE]\n");
-		return 2;
+		return cli_usage_extra("remind", USAGE, argv[optind + 1]);
 	}
 	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
 		goto done;

@@ -23,8 +23,7 @@
 
 static const char *const C = "report";
 
-#define USAGE "usage: koe report [SURVEY] --out FILE.pdf [--json FILE] [--passphrase-file FILE] " \
-              "[--interim] [--db FILE]\n"
+#define USAGE "[SURVEY] --out FILE.pdf [--json FILE] [--passphrase-file FILE] [--interim] [--db FILE]"
 
 /* A file being written: its temporary name until it is renamed. */
 struct staged {
@@ -153,13 +152,15 @@ run(int argc, char **argv)
 		case 'p': passfile = optarg; break;
 		case 'i': interim = true; break;
 		case 'd': db_opt = optarg; break;
-		default: fputs(USAGE, stderr); return 2;
+		default: return cli_usage(C, USAGE, NULL);
 		}
 	}
-	if (argc - optind > 1 || out == NULL || out[0] == '\0' || (json && json[0] == '\0')) {
-		fputs(USAGE, stderr);
-		return 2;
-	}
+	if (argc - optind > 1)
+		return cli_usage_extra(C, USAGE, argv[optind + 1]);
+	if (out == NULL || out[0] == '\0')
+		return cli_usage(C, USAGE, "--out FILE.pdf is required (where to write the report)");
+	if (json && json[0] == '\0')
+		return cli_usage(C, USAGE, "--json needs a file name");
 	if (json && strcmp(json, out) == 0) {
 		cli_err(C, "--json and --out name the same file");
 		return 2;
@@ -290,7 +291,7 @@ const struct cli_command cmd_report = {
 	.name = "report",
 	.summary = "write the leadership report (PDF, and JSON figures)",
 	.help =
-	USAGE
+	"usage: koe " USAGE "\n"
 	"\n"
 	"Asks for the report passphrase (or reads the first line of --passphrase-file),\n"
 	"opens the sealed answers and writes an A4 PDF in the survey's language:\n"

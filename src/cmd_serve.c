@@ -11,6 +11,9 @@
 #include "koe/http.h"
 #include "koe/util.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "[--listen ADDR:PORT] [--db FILE] [--key FILE] [--threads N] [--tls-cert FILE --tls-key FILE] [--max-connections N] [--per-ip N] [--timeout SECONDS]"
+
 static const char *const C = "serve";
 
 /* Splits ADDR:PORT, [V6]:PORT or a bare PORT. */
@@ -105,16 +108,13 @@ run(int argc, char **argv)
 				cfg.timeout_s = (unsigned)v;
 			break;
 		default:
-			fprintf(stderr, "usage: koe serve [--listen ADDR:PORT] [--db FILE] [--threads N] "
-			                "[--tls-cert F --tls-key F]\n");
-			return 2;
+			return cli_usage("serve", USAGE, NULL);
 		}
 	}
-	if (optind != argc || (cert == NULL) != (key == NULL)) {
-		fprintf(stderr, "usage: koe serve [--listen ADDR:PORT] [--db FILE] [--threads N] "
-		                "[--tls-cert F --tls-key F] (both TLS files, or neither)\n");
-		return 2;
-	}
+	if (optind != argc)
+		return cli_usage_extra("serve", USAGE, argv[optind]);
+	if ((cert == NULL) != (key == NULL))
+		return cli_usage("serve", USAGE, "give both --tls-cert and --tls-key, or neither");
 	cfg.listen_addr = addr;
 	cfg.db_path = cli_db_path(db_opt);
 	cfg.key_path = cli_key_path(key_opt, cfg.db_path, keybuf, sizeof(keybuf));

@@ -8,6 +8,9 @@
 #include "cli.h"
 #include "koe/qn.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "[SURVEY] [--db FILE]"
+
 static const char *const C = "status";
 
 static double
@@ -60,13 +63,11 @@ run(int argc, char **argv)
 		if (c == 'd')
 			db_opt = optarg;
 		else {
-			fprintf(stderr, "usage: koe status [SURVEY] [--db FILE]\n");
-			return 2;
+			return cli_usage("status", USAGE, NULL);
 		}
 	}
 	if (argc - optind > 1) {
-		fprintf(stderr, "usage: koe status [SURVEY] [--db FILE]\n");
-		return 2;
+		return cli_usage_extra("status", USAGE, argv[optind + 1]);
 	}
 	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
 		goto done;

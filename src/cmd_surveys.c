@@ -6,6 +6,9 @@
 
 #include "cli.h"
 
+/* The synopsis of usage errors; the help below spells it out on its own lines. */
+#define USAGE "[--db FILE]"
+
 static const char *const C = "surveys";
 
 static int
@@ -26,13 +29,11 @@ run(int argc, char **argv)
 		if (c == 'd')
 			db_opt = optarg;
 		else {
-			fprintf(stderr, "usage: koe surveys [--db FILE]\n");
-			return 2;
+			return cli_usage("surveys", USAGE, NULL);
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: koe surveys [--db FILE]\n");
-		return 2;
+		return cli_usage_extra("surveys", USAGE, argv[optind]);
 	}
 	db = cli_open_db(C, cli_db_path(db_opt), false);
 	if (db == NULL)

@@ -107,5 +107,9 @@ main(int argc, char **argv)
 			return 0;
 		}
 	}
+	/* getopt names argv[0] in its messages: "koe report: unrecognized option". */
+	char prog[32];
+	snprintf(prog, sizeof(prog), "koe %s", cmd->name);
+	argv[1] = prog;
 	return cmd->run(argc - 1, argv + 1);
 }

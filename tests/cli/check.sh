@@ -40,6 +40,38 @@ expect "directory exit" 1 $?
 "$koe" check 2>/dev/null
 expect "no files exit" 2 $?
 
+# Usage errors of every command: exit 2, what is wrong, the synopsis and
+# where the help is, and nothing else happens (no database appears).
+usage_case() { # usage_case "ARGS" "FIRST LINE"
+	local cmd=${1%% *}
+	(cd "$tmp" && "$koe" $1 >"$tmp/out" 2>"$tmp/err")
+	expect "usage exit: koe $1" 2 $?
+	expect "usage reason: koe $1" "$2" "$(sed -n 1p "$tmp/err")"
+	expect "usage synopsis: koe $1" "usage: koe $cmd" "$(sed -n 2p "$tmp/err" | cut -d' ' -f1-3)"
+	expect "usage help: koe $1" "Run 'koe help $cmd' for details." "$(sed -n 3p "$tmp/err")"
+	expect "usage stdout: koe $1" "" "$(cat "$tmp/out")"
+}
+usage_case "check" "koe check: name at least one questionnaire file"
+usage_case "open" "koe open: name the questionnaire file"
+usage_case "open a.txt b.txt --roster r.csv" "koe open: name one questionnaire file"
+usage_case "open a.txt --base-url http://x" "koe open: --roster ROSTER.csv is required (who is invited)"
+usage_case "open a.txt --roster r.csv" "koe open: --base-url URL is required (where employees reach 'koe serve', e.g. https://survey.example.co.jp)"
+usage_case "open a.txt --rooster r.csv" "koe open: unrecognized option '--rooster'"
+usage_case "status a b" "koe status: unexpected argument 'b'"
+usage_case "remind a b" "koe remind: unexpected argument 'b'"
+usage_case "reissue" "koe reissue: name the employee whose link is lost"
+usage_case "reissue E1 s x" "koe reissue: too many arguments"
+usage_case "close a b" "koe close: unexpected argument 'b'"
+usage_case "surveys x" "koe surveys: unexpected argument 'x'"
+usage_case "serve x" "koe serve: unexpected argument 'x'"
+usage_case "serve --tls-cert c.pem" "koe serve: give both --tls-cert and --tls-key, or neither"
+usage_case "report" "koe report: --out FILE.pdf is required (where to write the report)"
+usage_case "report a b --out r.pdf" "koe report: unexpected argument 'b'"
+usage_case "report --out r.pdf --json=" "koe report: --json needs a file name"
+usage_case "demo x" "koe demo: unexpected argument 'x'"
+usage_case "demo --dri x" "koe demo: unrecognized option '--dri'"
+[ -z "$(ls "$tmp" | grep -v '^\(out\|err\|bad.txt\)$')" ] || { echo "FAIL: usage errors left files: $(ls "$tmp")" >&2; fail=1; }
+
 "$koe" --version >"$tmp/out"
 expect "version exit" 0 $?
 grep -Eq '^koe [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || { echo "FAIL: version text" >&2; fail=1; }
