@@ -1,6 +1,7 @@
 /* Helpers shared by the commands; see cli.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,44 +150,161 @@ cli_open_survey(const char *cmd, const char *db_opt, const char *name, struct db
 	return 1;
 }
 
-/* Reads one line from fd without echo. Returns its length or -1. */
+/* The terminal's settings while echo is off, so that Ctrl-C at a passphrase
+ * prompt does not leave the shell without echo. */
+static struct termios tty_saved;
+static volatile sig_atomic_t tty_saved_fd = -1;
+
+static void
+tty_restore_and_die(int sig)
+{
+	if (tty_saved_fd >= 0) {
+		tcsetattr(tty_saved_fd, TCSAFLUSH, &tty_saved);
+		(void)!write(tty_saved_fd, "\n", 1);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Reads one line from fd without echo. Returns its length, -1 when the
+ * terminal fails or is closed (Ctrl-D) before anything was typed, or -2 when
+ * the line does not fit in cap - 1 bytes (it is read to its end and wiped). */
 static long
 read_line_noecho(int fd, const char *prompt, char *buf, size_t cap)
 {
-	struct termios old, quiet;
+	struct termios quiet;
+	struct sigaction sa, old_int, old_term, old_hup;
 	size_t n = 0;
-	int restore = 0;
+	bool restore = false, eof = false, overflow = false;
 
 	if (write(fd, prompt, strlen(prompt)) < 0)
 		return -1;
-	if (tcgetattr(fd, &old) == 0) {
-		quiet = old;
+	if (tcgetattr(fd, &tty_saved) == 0) {
+		quiet = tty_saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = tty_restore_and_die;
+		sigemptyset(&sa.sa_mask);
+		/* A signal the shell set to be ignored stays ignored. */
+		sigaction(SIGINT, NULL, &old_int);
+		sigaction(SIGTERM, NULL, &old_term);
+		sigaction(SIGHUP, NULL, &old_hup);
+		if (old_int.sa_handler != SIG_IGN)
+			sigaction(SIGINT, &sa, NULL);
+		if (old_term.sa_handler != SIG_IGN)
+			sigaction(SIGTERM, &sa, NULL);
+		if (old_hup.sa_handler != SIG_IGN)
+			sigaction(SIGHUP, &sa, NULL);
+		tty_saved_fd = fd;
 		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
 	}
 	for (;;) {
 		char c;
 		ssize_t r = read(fd, &c, 1);
-		if (r <= 0 || c == '\n' || c == '\r')
+		if (r <= 0) {
+			eof = true;
+			break;
+		}
+		if (c == '\n' || c == '\r')
 			break;
 		if (n + 1 < cap)
 			buf[n++] = c;
+		else
+			overflow = true;
 	}
 	buf[n] = '\0';
 	if (restore)
-		tcsetattr(fd, TCSAFLUSH, &old);
+		tcsetattr(fd, TCSAFLUSH, &tty_saved);
+	if (tty_saved_fd >= 0) {
+		tty_saved_fd = -1;
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	}
+	if (eof && n == 0)
+		return -1;
+	if (overflow) {
+		sodium_memzero(buf, cap);
+		return -2;
+	}
 	return (long)n;
+}
+
+/* Characters, not bytes: 10 kanji are as good a passphrase as 10 letters. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t k = 0;
+	for (; *s; s++)
+		k += ((unsigned char)*s & 0xC0) != 0x80;
+	return k;
+}
+
+/* Asks on the terminal. A new passphrase (confirm) is asked for up to three
+ * times while it is too short or the repetition differs. */
+static int
+ask_passphrase(const char *cmd, bool confirm, char *buf, size_t cap, size_t *len)
+{
+	char again[SEAL_PASS_MAX + 2];
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+	int rc = 1;
+
+	if (fd < 0) {
+		cli_err(cmd, "no terminal to ask for the report passphrase; give --passphrase-file FILE");
+		return 1;
+	}
+	if (confirm) {
+		static const char intro[] =
+			"Choose the report passphrase: whoever writes the report needs it, and it cannot\n"
+			"be recovered. At least 10 characters; a few words work well.\n";
+		(void)!write(fd, intro, sizeof(intro) - 1);
+	}
+	for (int attempt = 1; attempt <= (confirm ? 3 : 1); attempt++) {
+		long n = read_line_noecho(fd, "Report passphrase: ", buf, cap);
+		if (n == -1) {
+			cli_err(cmd, "no passphrase was given; nothing was changed");
+			break;
+		}
+		if (n == -2) {
+			cli_err(cmd, "the passphrase is longer than %d bytes", SEAL_PASS_MAX);
+			continue;
+		}
+		if (utf8_chars(buf) < SEAL_PASS_MIN) {
+			cli_err(cmd, "the report passphrase needs at least %d characters (a few words "
+			             "work well)", SEAL_PASS_MIN);
+			continue;
+		}
+		if (confirm) {
+			long m = read_line_noecho(fd, "Repeat the passphrase: ", again, sizeof(again));
+			bool same = m == n && strcmp(again, buf) == 0;
+			sodium_memzero(again, sizeof(again));
+			if (m == -1) {
+				cli_err(cmd, "no passphrase was given; nothing was changed");
+				break;
+			}
+			if (!same) {
+				cli_err(cmd, "the two passphrases differ");
+				continue;
+			}
+		}
+		*len = (size_t)n;
+		rc = 0;
+		break;
+	}
+	if (rc != 0) {
+		sodium_memzero(buf, cap);
+		if (confirm)
+			cli_err(cmd, "no passphrase was set; nothing was changed");
+	}
+	close(fd);
+	return rc;
 }
 
 int
 cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf, size_t cap,
                     size_t *len)
 {
-	char again[SEAL_PASS_MAX + 2];
-	long n;
-	int fd;
-
 	if (file) {
 		char *content = NULL;
 		size_t clen = 0;
@@ -199,7 +317,7 @@ cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf, 
 		if (l + 1 > cap) {
 			sodium_memzero(content, clen);
 			free(content);
-			cli_err(cmd, "the passphrase is longer than %d characters", SEAL_PASS_MAX);
+			cli_err(cmd, "the passphrase is longer than %d bytes", SEAL_PASS_MAX);
 			return 1;
 		}
 		memcpy(buf, content, l);
@@ -207,38 +325,15 @@ cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf, 
 		sodium_memzero(content, clen);
 		free(content);
 		*len = l;
-	} else {
-		fd = open("/dev/tty", O_RDWR | O_NOCTTY);
-		if (fd < 0) {
-			cli_err(cmd, "no terminal to ask for the report passphrase; give --passphrase-file FILE");
+		if (utf8_chars(buf) < SEAL_PASS_MIN) {
+			sodium_memzero(buf, cap);
+			cli_err(cmd, "the report passphrase in '%s' needs at least %d characters (a few "
+			             "words work well)", file, SEAL_PASS_MIN);
 			return 1;
 		}
-		n = read_line_noecho(fd, "Report passphrase: ", buf, cap);
-		if (n >= 0 && confirm) {
-			long m = read_line_noecho(fd, "Repeat the passphrase: ", again, sizeof(again));
-			if (m != n || strcmp(again, buf) != 0) {
-				sodium_memzero(again, sizeof(again));
-				sodium_memzero(buf, cap);
-				close(fd);
-				cli_err(cmd, "the two passphrases differ; nothing was changed");
-				return 1;
-			}
-			sodium_memzero(again, sizeof(again));
-		}
-		close(fd);
-		if (n < 0) {
-			cli_err(cmd, "cannot read the passphrase from the terminal");
-			return 1;
-		}
-		*len = (size_t)n;
+		return 0;
 	}
-	if (*len < SEAL_PASS_MIN) {
-		sodium_memzero(buf, cap);
-		cli_err(cmd, "the report passphrase needs at least %d characters (a few words work well)",
-		        SEAL_PASS_MIN);
-		return 1;
-	}
-	return 0;
+	return ask_passphrase(cmd, confirm, buf, cap, len);
 }
 
 bool
