@@ -203,10 +203,16 @@ run(int argc, char **argv)
 		goto done;
 	}
 
-	if (cli_read_passphrase(C, passfile, false, pass, sizeof(pass), &passlen) != 0)
-		goto done;
-	err = resp_unlock(&rec, pass, passlen, sk);
-	sodium_memzero(pass, sizeof(pass));
+	/* On a terminal a mistyped passphrase can be typed again (three tries). */
+	for (int attempt = 1;; attempt++) {
+		if (cli_read_passphrase(C, passfile, false, pass, sizeof(pass), &passlen) != 0)
+			goto done;
+		err = resp_unlock(&rec, pass, passlen, sk);
+		sodium_memzero(pass, sizeof(pass));
+		if (err != KOE_EVERIFY || passfile != NULL || attempt == 3)
+			break;
+		cli_err(C, "wrong passphrase for survey '%s'; try again", id);
+	}
 	if (err == KOE_EVERIFY) {
 		cli_err(C, "wrong passphrase for survey '%s'; nothing was written", id);
 		goto done;

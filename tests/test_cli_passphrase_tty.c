@@ -1,8 +1,10 @@
-/* The report passphrase as HR types it: `koe open` on a real pseudo-terminal.
+/* The report passphrase as HR types it: `koe open` and `koe report` on a real
+ * pseudo-terminal.
  * Nothing typed is echoed; a passphrase that is too short or repeated wrongly
  * is asked for again (three tries); Ctrl-C at the prompt leaves the terminal
  * echoing again; Ctrl-D or three failures change nothing, so the next
- * `koe open` of the same survey still works. */
+ * `koe open` of the same survey still works; `koe report` lets a mistyped
+ * passphrase be typed again. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
@@ -29,9 +31,14 @@ struct session {
 	size_t seen; /* expect() matches after this offset */
 };
 
-/* Starts `koe open` on a new pseudo-terminal. */
+static const char *const open_args[] = {"koe", "open", survey, "--roster", roster,
+                                         "--base-url", "http://127.0.0.1:1", NULL};
+static const char *const report_args[] = {"koe", "report", "--interim", "--out", "r.pdf",
+                                           NULL};
+
+/* Starts `koe open` (or the command args) on a new pseudo-terminal. */
 static bool
-start(struct session *s)
+start_cmd(struct session *s, const char *const *args)
 {
 	memset(s, 0, sizeof(*s));
 	s->pid = forkpty(&s->master, NULL, NULL, NULL);
@@ -44,11 +51,16 @@ start(struct session *s)
 		/* As a shell starts a foreground command: ctest may run from a
 		 * background job, which inherits SIGINT ignored. */
 		signal(SIGINT, SIG_DFL);
-		execl(koe, "koe", "open", survey, "--roster", roster, "--base-url",
-		      "http://127.0.0.1:1", (char *)NULL);
+		execv(koe, (char *const *)args);
 		_exit(127);
 	}
 	return true;
+}
+
+static bool
+start(struct session *s)
+{
+	return start_cmd(s, open_args);
 }
 
 /* Reads what the terminal shows until it contains want (after the previous
@@ -194,6 +206,26 @@ ctrl_c_restores_echo(void)
 	close(s.master);
 }
 
+/* koe report asks once per try: a mistyped passphrase can be typed again. */
+static void
+report_retries_wrong_passphrase(void)
+{
+	struct session s;
+	char pdf[4200];
+	int st;
+	CHECK(start_cmd(&s, report_args));
+	CHECK(expect(&s, "Report passphrase: "));
+	type(&s, "correct horse battery stapel\n");
+	CHECK(expect(&s, "wrong passphrase for survey 'alumni-readiness-2026'; try again"));
+	CHECK(expect(&s, "Report passphrase: "));
+	type(&s, PASS "\n");
+	st = finish(&s);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(strstr(s.out, "horse") == NULL);
+	snprintf(pdf, sizeof(pdf), "%s/r.pdf", dir);
+	CHECK(access(pdf, R_OK) == 0);
+}
+
 int
 main(void)
 {
@@ -215,6 +247,7 @@ main(void)
 	/* Last: after every cancelled attempt above, the same survey still opens
 	 * (a half-written one would be refused as already open). */
 	RUN(retries_then_success);
+	RUN(report_retries_wrong_passphrase);
 
 	char rm[4200];
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
