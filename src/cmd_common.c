@@ -177,8 +177,8 @@ read_line_noecho(int fd, const char *prompt, char *buf, size_t cap)
 	size_t n = 0;
 	bool restore = false, eof = false, overflow = false;
 
-	if (write(fd, prompt, strlen(prompt)) < 0)
-		return -1;
+	/* Echo goes off before the prompt appears, so that nothing typed after
+	 * seeing it is echoed; nothing typed ahead is thrown away. */
 	if (tcgetattr(fd, &tty_saved) == 0) {
 		quiet = tty_saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -197,9 +197,11 @@ read_line_noecho(int fd, const char *prompt, char *buf, size_t cap)
 		if (old_hup.sa_handler != SIG_IGN)
 			sigaction(SIGHUP, &sa, NULL);
 		tty_saved_fd = fd;
-		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+		restore = tcsetattr(fd, TCSANOW, &quiet) == 0;
 	}
-	for (;;) {
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		eof = true;
+	while (!eof) {
 		char c;
 		ssize_t r = read(fd, &c, 1);
 		if (r <= 0) {
@@ -215,7 +217,7 @@ read_line_noecho(int fd, const char *prompt, char *buf, size_t cap)
 	}
 	buf[n] = '\0';
 	if (restore)
-		tcsetattr(fd, TCSAFLUSH, &tty_saved);
+		tcsetattr(fd, TCSANOW, &tty_saved);
 	if (tty_saved_fd >= 0) {
 		tty_saved_fd = -1;
 		sigaction(SIGINT, &old_int, NULL);
