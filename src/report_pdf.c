@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <hpdf_font.h>
+#include <hpdf_objects.h>
+
 #include "report_pdf_internal.h"
 
 static const char *
@@ -49,6 +52,7 @@ struct kpi {
 	char value[32];
 	char sub[160];
 	char reading[700];
+	char reading_short[700]; /* used when reading needs more than 4 lines */
 	bool gauge;
 	bool bad; /* a larger value is worse: the bar is red */
 	double v, lo, hi, min, max, mark; /* gauge scale and reference mark */
@@ -91,6 +95,8 @@ card(struct px *p, const struct kpi *k)
 #undef GX
 	}
 	size_t nl = px_wrap(p, k->reading, rw, 9);
+	if (nl > 4 && k->reading_short[0])
+		nl = px_wrap(p, k->reading_short, rw, 9);
 	if (nl > 4)
 		nl = 4;
 	px_draw_wrapped(p, rx, top - h / 2 + ((float)nl - 1) * 6.5f - 3, 9, 13, PX_TEXT, false, 4);
@@ -224,30 +230,54 @@ kpi_morale(const struct report *r, struct kpi *k)
 	/* A risk has no natural reference: the bar grows from zero, in red. */
 	k->mark = 0;
 	k->bad = true;
+	/* The summary names the highest hot spots (two, or one when two do not
+	 * fit the card) and counts the rest; the groups page lists them all. */
+	size_t top[2] = {SIZE_MAX, SIZE_MAX};
 	for (size_t g = 0; st->hotspots && g < r->nsegs; g++) {
 		if (st->hotspots[g].shown != STATS_SHOWN || !st->hotspots[g].hot)
 			continue;
-		size_t len = strlen(hot);
-		snprintf(hot + len, sizeof(hot) - len, "%s%s", nhot++ ? REPORT_TR(r, "、", ", ") : "",
-		         r->segs[g].label);
+		nhot++;
+		double v = st->hotspots[g].share.p;
+		if (top[0] == SIZE_MAX || v > st->hotspots[top[0]].share.p) {
+			top[1] = top[0];
+			top[0] = g;
+		} else if (top[1] == SIZE_MAX || v > st->hotspots[top[1]].share.p) {
+			top[1] = g;
+		}
 	}
-	const char *tail;
-	char tailbuf[500];
-	if (nhot) {
-		snprintf(tailbuf, sizeof(tailbuf),
-		         r->en ? " Hot spots: %s." : "特に高いグループ: %s。", hot);
-		tail = tailbuf;
-	} else if (r->nsegs > 1) {
-		tail = REPORT_TR(r, "社内の他の回答者より有意に高いグループはありません。",
-		                 " No group is significantly above the rest of the company.");
-	} else {
-		tail = "";
+	px_pct(a, sizeof(a), sc->unfav.p);
+	for (int named = 2; named >= 1; named--) {
+		char *out = named == 2 ? k->reading : k->reading_short;
+		size_t outsz = sizeof(k->reading);
+		hot[0] = '\0';
+		for (int t = 0; t < named && top[t] != SIZE_MAX; t++) {
+			size_t len = strlen(hot);
+			snprintf(hot + len, sizeof(hot) - len, "%s%s", t ? REPORT_TR(r, "、", ", ") : "",
+			         r->segs[top[t]].label);
+		}
+		if (nhot > (size_t)named) {
+			size_t len = strlen(hot);
+			snprintf(hot + len, sizeof(hot) - len,
+			         r->en ? " and %zu more" : " ほか %zu グループ", nhot - (size_t)named);
+		}
+		char tail[500];
+		if (nhot)
+			snprintf(tail, sizeof(tail), r->en ? " Hot spots: %s." : "特に高いグループ: %s。",
+			         hot);
+		else if (r->nsegs > 1)
+			snprintf(tail, sizeof(tail), "%s",
+			         REPORT_TR(r, "社内の他の回答者より有意に高いグループはありません。",
+			                   " No group is significantly above the rest of the company."));
+		else
+			tail[0] = '\0';
+		snprintf(out, outsz,
+		         r->en ? "%s may lose motivation or feel treated unfairly if the program is "
+		                 "introduced.%s"
+		               : "回答者の %s は、制度の導入で意欲や公平感が損なわれるおそれがあります。%s",
+		         a, tail);
+		if (nhot <= 1)
+			break; /* nothing shorter to say */
 	}
-	snprintf(k->reading, sizeof(k->reading),
-	         r->en ? "%s may lose motivation or feel treated unfairly if the program is "
-	                 "introduced.%s"
-	               : "回答者の %s は、制度の導入で意欲や公平感が損なわれるおそれがあります。%s",
-	         px_pct(a, sizeof(a), sc->unfav.p), tail);
 }
 
 static void
@@ -701,6 +731,60 @@ footers(struct px *p)
 	}
 }
 
+/* libharu 2.3.0 (Debian 12) gives a TrueType font with the UTF-8 encoder a
+ * /ToUnicode stream that is really its code-to-CID CMap ("begincidrange"),
+ * which viewers reject: poppler warns, and copying or searching Japanese
+ * text may fail elsewhere. The codes libharu writes are the characters'
+ * UTF-16 values (code = CID, and CIDToGIDMap picks the glyph), so the right
+ * ToUnicode is the identity: it is written here, in ranges that never cross
+ * a first byte (PDF 32000 9.10.3), skipping surrogates and U+FFFE/U+FFFF.
+ * The original stream stays in the file, unreferenced. */
+static HPDF_STATUS
+identity_to_unicode(HPDF_Font font)
+{
+	static const char head[] =
+		"/CIDInit /ProcSet findresource begin\n"
+		"12 dict begin\n"
+		"begincmap\n"
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		"/CMapName /Adobe-Identity-UCS def\n"
+		"/CMapType 2 def\n"
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+	static const char tail[] = "endcmap\n"
+	                           "CMapName currentdict /CMap defineresource pop\n"
+	                           "end\n"
+	                           "end\n";
+	HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+	HPDF_Dict cmap = HPDF_DictStream_New(font->mmgr, attr->xref);
+	HPDF_STATUS ret = HPDF_OK;
+	unsigned hi[256], n = 0;
+	char line[64];
+
+	if (cmap == NULL)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	for (unsigned b = 0; b < 256; b++)
+		if (b < 0xD8 || b > 0xDF)
+			hi[n++] = b;
+	ret |= HPDF_Stream_WriteStr(cmap->stream, head);
+	for (unsigned i = 0; i < n; i += 100) {
+		unsigned m = n - i < 100 ? n - i : 100;
+		snprintf(line, sizeof(line), "%u beginbfrange\n", m);
+		ret |= HPDF_Stream_WriteStr(cmap->stream, line);
+		for (unsigned j = i; j < i + m; j++) {
+			snprintf(line, sizeof(line), "<%02X00> <%02X%s> <%02X00>\n", hi[j], hi[j],
+			         hi[j] == 0xFF ? "FD" : "FF", hi[j]);
+			ret |= HPDF_Stream_WriteStr(cmap->stream, line);
+		}
+		ret |= HPDF_Stream_WriteStr(cmap->stream, "endbfrange\n");
+	}
+	ret |= HPDF_Stream_WriteStr(cmap->stream, tail);
+	if (ret != HPDF_OK)
+		return ret;
+	HPDF_Dict_RemoveElement(font, "ToUnicode");
+	return HPDF_Dict_Add(font, "ToUnicode", cmap);
+}
+
 static void
 layout(struct px *p)
 {
@@ -798,6 +882,8 @@ report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg, size_t
 		err = KOE_EIO;
 		goto done;
 	}
+	if (identity_to_unicode(p.font) != HPDF_OK)
+		goto done;
 	snprintf(creator, sizeof(creator), "koe %s", KOE_VERSION);
 	HPDF_SetInfoAttr(p.doc, HPDF_INFO_TITLE, survey_title(r));
 	HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, creator);

@@ -25,6 +25,25 @@ font_is_embedded(void)
 	free(fonts);
 }
 
+/* The Unicode map is a real ToUnicode CMap (bfrange), not libharu's
+ * code-to-CID map that poppler rejects with "Invalid 'begincidrange'
+ * operator in ToUnicode CMap": text extraction is silent and exact. */
+static void
+unicode_map_is_valid(void)
+{
+	char *err, *text;
+	CHECK_INT(rt_sh(&f, "pdftotext out.pdf text.txt"), 0);
+	err = rt_read(&f, "err", NULL);
+	CHECK(err != NULL && err[0] == '\0');
+	if (err && err[0])
+		fprintf(stderr, "pdftotext said: %.300s\n", err);
+	text = rt_read(&f, "text.txt", NULL);
+	CHECK(rt_has(text, "要点"));
+	CHECK(rt_has(text, "アルムナイ"));
+	free(err);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -36,6 +55,7 @@ main(void)
 	rt_respond(&f, r, 6);
 	rt_close(&f);
 	RUN(font_is_embedded);
+	RUN(unicode_map_is_valid);
 	rt_down(&f);
 	return harness_done();
 }

@@ -1,0 +1,83 @@
+/* DESIGN.md §8.1: the summary card on morale risk names the groups where
+ * the risk concentrates, highest first, and always ends its sentence: with
+ * many hot spots or long group names it names fewer and counts the rest
+ * ("ほか 2 グループ") instead of being cut off with "…". */
+#include "report_testlib.h"
+
+static struct fixture f;
+
+/* Three groups answer with a high morale risk, three without; every group
+ * has 20 respondents. g03 is the worst (all 20 at risk), g01 and g02 have
+ * 18 at risk. */
+static void
+respond(void)
+{
+	static struct rt_resp r[120];
+	size_t n = 0;
+	for (int g = 0; g < 6; g++) {
+		static const char *const code[] = {"g01", "g02", "g03", "g04", "g05", "g06"};
+		for (int k = 0; k < 20; k++) {
+			bool risk = g < 3 && (g == 2 || k < 18);
+			r[n++] = (struct rt_resp){code[g], 4, 3, 3, risk ? 1 : 5, 3, 7, risk ? 5 : 1, 1,
+			                          NULL};
+		}
+	}
+	rt_respond(&f, r, n);
+}
+
+/* Page 1 of the PDF as one line: pdftotext breaks the card's lines. */
+static char *
+summary_text(void)
+{
+	char *text = rt_pdftext(&f, "out.pdf", false), *w = text;
+	char *ff = text ? strchr(text, '\f') : NULL;
+	if (ff)
+		*ff = '\0';
+	for (const char *p = text; p && *p; p++)
+		if (*p != '\n')
+			*w++ = *p;
+	if (w)
+		*w = '\0';
+	return text;
+}
+
+static void
+many_long_hot_spots_are_counted(void)
+{
+	char *text;
+	CHECK_INT(rt_report(&f, NULL), 0);
+	text = summary_text();
+	CHECK(text != NULL);
+	/* The worst group is named first, the others are counted. */
+	CHECK(rt_has(text, "特に高いグループ: カスタマーサクセス本部 第三グループ（東日本・北海道） ほか 2 グループ。"));
+	CHECK(!rt_has(text, "…"));
+	if (text && !rt_has(text, "ほか 2 グループ。"))
+		fprintf(stderr, "summary: %.2000s\n", text);
+	free(text);
+
+	/* The JSON lists all three hot spots. */
+	json_t *j = rt_json(&f, "out.json");
+	json_t *hot = json_object_get(
+		json_object_get(json_object_get(j, "summary"), "morale_risk"), "hot_spots");
+	CHECK_INT(json_array_size(hot), 3);
+	json_decref(j);
+}
+
+int
+main(void)
+{
+	static const struct rt_group groups[] = {
+		{"g01", "カスタマーサクセス本部 第一グループ（東日本・北海道）", 25},
+		{"g02", "カスタマーサクセス本部 第二グループ（東日本・北海道）", 25},
+		{"g03", "カスタマーサクセス本部 第三グループ（東日本・北海道）", 25},
+		{"g04", "営業部", 25},
+		{"g05", "開発部", 25},
+		{"g06", "人事部", 25},
+	};
+	rt_up_alumni(&f, groups, 6);
+	respond();
+	rt_close(&f);
+	RUN(many_long_hot_spots_are_counted);
+	rt_down(&f);
+	return harness_done();
+}
