@@ -263,6 +263,54 @@ done:
 	return err;
 }
 
+/* A group label as people read it. koe writes "*" for a dimension merged
+ * to keep groups at k people (DESIGN.md §4.2): "人事部 / *" reads
+ * "人事部 / （統合）", and a group merged in every dimension reads
+ * "少人数のグループ（統合）". NULL when memory runs out. */
+static const char *
+display_label(struct report *r, const char *label)
+{
+	static const char sep[] = " / ";
+	const char *merged = REPORT_TR(r, "（統合）", "(merged)");
+	size_t n = strlen(label), cap = 0, len = 0;
+	bool all = true;
+	char *out;
+
+	/* Every "*" part grows to at most strlen(merged) bytes. */
+	for (const char *q = label; *q; q++)
+		cap += *q == '*' ? strlen(merged) : 1;
+	for (const char *part = label; part <= label + n;) {
+		const char *end = strstr(part, sep);
+		size_t plen = end ? (size_t)(end - part) : strlen(part);
+		all &= plen == 1 && part[0] == '*';
+		if (end == NULL)
+			break;
+		part = end + sizeof(sep) - 1;
+	}
+	if (all)
+		return REPORT_TR(r, "少人数のグループ（統合）", "Small groups (merged)");
+	if ((out = arena_alloc(&r->arena, cap + 1)) == NULL)
+		return NULL;
+	for (const char *part = label;;) {
+		const char *end = strstr(part, sep);
+		size_t plen = end ? (size_t)(end - part) : strlen(part);
+		if (plen == 1 && part[0] == '*') {
+			memcpy(out + len, merged, strlen(merged));
+			len += strlen(merged);
+		} else {
+			memcpy(out + len, part, plen);
+			len += plen;
+		}
+		if (end == NULL)
+			break;
+		memcpy(out + len, sep, sizeof(sep) - 1);
+		len += sizeof(sep) - 1;
+		part = end + sizeof(sep) - 1;
+	}
+	out[len] = '\0';
+	return out;
+}
+
 static enum koe_err
 make_segments(struct report *r, const struct report_source *src)
 {
@@ -282,6 +330,8 @@ make_segments(struct report *r, const struct report_source *src)
 				sg->label = src->segs[i].label;
 				sg->invited = src->segs[i].invited;
 			}
+		if ((sg->display = display_label(r, sg->label)) == NULL)
+			return KOE_ENOMEM;
 		sg->shown = st->group_shown[g] == STATS_SHOWN;
 		sg->rate = (struct stats_prop){.p = NAN, .lo = NAN, .hi = NAN,
 		                               .status = STATS_NO_DATA};

@@ -44,6 +44,7 @@ struct report_comment {
 
 struct report_segment {
 	const char *code, *label; /* borrowed from the source */
+	const char *display;      /* label for people: "*" written as （統合）/ (merged) */
 	int64_t invited;
 	bool shown;               /* respondents ≥ k after complementary suppression */
 	struct stats_prop rate;   /* responded of invited; status NO_DATA when

@@ -253,7 +253,7 @@ kpi_morale(const struct report *r, struct kpi *k)
 		for (int t = 0; t < named && top[t] != SIZE_MAX; t++) {
 			size_t len = strlen(hot);
 			snprintf(hot + len, sizeof(hot) - len, "%s%s", t ? REPORT_TR(r, "、", ", ") : "",
-			         r->segs[top[t]].label);
+			         r->segs[top[t]].display);
 		}
 		if (nhot > (size_t)named) {
 			size_t len = strlen(hot);
@@ -490,7 +490,7 @@ hot_spots(struct px *p)
 		snprintf(line, sizeof(line),
 		         r->en ? "%s: %s at risk (rest of the company %s, %s)"
 		               : "%s: 士気リスク %s（社内の他の回答者 %s、%s）",
-		         r->segs[g].label, px_pct(a, sizeof(a), h->share.p),
+		         r->segs[g].display, px_pct(a, sizeof(a), h->share.p),
 		         px_pct(b, sizeof(b), h->share.p - h->test.diff), q);
 		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false, line);
 	}
@@ -613,7 +613,7 @@ comments(struct px *p)
 			px_text(p, PX_ML + 2, p->y - 9, 9, PX_ACCENT, false, "・");
 			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->text);
 			if (cm->segment) {
-				snprintf(line, sizeof(line), "— %s", cm->segment);
+				snprintf(line, sizeof(line), "— %s", r->segs[cm->group].display);
 				px_para(p, PX_ML + 14, PX_CW - 14, 7, 10, PX_GREY, false, line);
 			}
 			p->y -= 5;
@@ -693,7 +693,7 @@ method(struct px *p)
 			if (r->segs[g].shown)
 				continue;
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
-			                        len ? REPORT_TR(r, "、", ", ") : "", r->segs[g].label);
+			                        len ? REPORT_TR(r, "、", ", ") : "", r->segs[g].display);
 		}
 	}
 	kv(p, REPORT_TR(r, "非表示のグループ", "Hidden groups"), line);

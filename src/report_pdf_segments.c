@@ -116,7 +116,7 @@ grid_row(struct px *p, const struct grid *g, size_t grp)
 	const struct stats_report *st = r->st;
 	size_t ng = r->nsegs;
 	bool company = grp == ng;
-	const char *label = company ? REPORT_TR(r, "全社", "Company") : r->segs[grp].label;
+	const char *label = company ? REPORT_TR(r, "全社", "Company") : r->segs[grp].display;
 	char buf[64], a[32];
 	HPDF_Page before = p->page;
 
@@ -235,12 +235,15 @@ px_segments(struct px *p)
 	                 "together with a small one so that no figure can be worked out by "
 	                 "subtraction. ▲ ▼ the group's mean scale score is significantly above or "
 	                 "below the rest of the company (Welch's t-test, Benjamini–Hochberg q < 0.05). ! a morale hot spot: the "
-	                 "group's morale risk is significantly above the rest of the company."
+	                 "group's morale risk is significantly above the rest of the company. (merged): "
+	                 "koe joined the values of a dimension that had fewer than %d people, so "
+	                 "that every group has at least that many."
 	               : "— は非表示: 回答者が %d 人未満のグループ、または差し引きで数値を推定できないよう"
 	                 "併せて非表示にしたグループです。▲ ▼ は尺度の平均点が社内の他の回答者より有意に高い・低いこと"
 	                 "（Welch の t 検定、Benjamini–Hochberg 法で q < 0.05）、! は士気リスクが社内の他の"
-	                 "回答者より有意に高いグループ（ホットスポット）を示します。",
-	         r->s->min_group);
+	                 "回答者より有意に高いグループ（ホットスポット）を示します。（統合）は、%d 人に満たない"
+	                 "区分を匿名性のためにまとめたものです。",
+	         r->s->min_group, r->s->min_group);
 	px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false, note);
 }
 

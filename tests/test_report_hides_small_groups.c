@@ -79,14 +79,14 @@ pdf_rows_of_hidden_groups_are_dashes(void)
 		char *end = strchr(line, '\n');
 		if (end)
 			*end = '\0';
-		const char *label = strstr(line, "法務部 / *");
+		const char *label = strstr(line, "法務部 / （統合）");
 		if (label == NULL)
 			label = strstr(line, "人事部");
 		/* The heatmap row: the label at the start of the line. */
 		if (label && label == line + strspn(line, " ") && strstr(line, "—")) {
 			rows++;
 			const char *rest = label + strlen(strncmp(label, "人事部", 9) == 0 ? "人事部"
-			                                                               : "法務部 / *");
+			                                                               : "法務部 / （統合）");
 			for (; *rest; rest++)
 				if (*rest != ' ' && strncmp(rest, "—", 3) != 0) {
 					fprintf(stderr, "figure in a hidden row: %s\n", line);

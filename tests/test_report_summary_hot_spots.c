@@ -1,7 +1,8 @@
 /* DESIGN.md §8.1: the summary card on morale risk names the groups where
  * the risk concentrates, highest first, and always ends its sentence: with
  * many hot spots or long group names it names fewer and counts the rest
- * ("ほか 2 グループ") instead of being cut off with "…". */
+ * ("ほか 2 グループ") instead of being cut off with "…". A group merged in
+ * every dimension ("* / *") reads "少人数のグループ（統合）". */
 #include "report_testlib.h"
 
 static struct fixture f;
@@ -63,6 +64,25 @@ many_long_hot_spots_are_counted(void)
 	json_decref(j);
 }
 
+/* Merged groups read as such: "* / *" is written for people. */
+static void
+merged_group_has_a_readable_name(void)
+{
+	char *text = rt_pdftext(&f, "out.pdf", false);
+	CHECK(rt_has(text, "少人数のグループ（統合）"));
+	CHECK(rt_has(text, "（統合）は、5 人に満たない区分を匿名性のためにまとめたものです。"));
+	CHECK(!rt_has(text, "* / *"));
+	free(text);
+	/* The JSON keeps the stored label (README: Report JSON schema). */
+	json_t *j = rt_json(&f, "out.json"), *s;
+	size_t i;
+	bool found = false;
+	json_array_foreach(json_object_get(j, "segments"), i, s)
+		found |= strcmp(json_string_value(json_object_get(s, "label")), "* / *") == 0;
+	CHECK(found);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -72,12 +92,13 @@ main(void)
 		{"g03", "カスタマーサクセス本部 第三グループ（東日本・北海道）", 25},
 		{"g04", "営業部", 25},
 		{"g05", "開発部", 25},
-		{"g06", "人事部", 25},
+		{"g06", "* / *", 25}, /* merged in both dimensions */
 	};
 	rt_up_alumni(&f, groups, 6);
 	respond();
 	rt_close(&f);
 	RUN(many_long_hot_spots_are_counted);
+	RUN(merged_group_has_a_readable_name);
 	rt_down(&f);
 	return harness_done();
 }
