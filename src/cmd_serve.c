@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "koe/http.h"
@@ -118,10 +119,17 @@ run(int argc, char **argv)
 	cfg.listen_addr = addr;
 	cfg.db_path = cli_db_path(db_opt);
 	cfg.key_path = cli_key_path(key_opt, cfg.db_path, keybuf, sizeof(keybuf));
+	if (access(cfg.db_path, F_OK) != 0) {
+		cli_err(C, "no database at '%s' (open a survey first with 'koe open', or give --db FILE)",
+		        cfg.db_path);
+		goto done;
+	}
 	if (cert) {
-		if (util_read_file(cert, 1 << 20, &cert_pem, &len) != KOE_OK ||
-		    util_read_file(key, 1 << 20, &key_pem, &len) != KOE_OK) {
-			cli_err(C, "cannot read the TLS certificate or key: %s", strerror(errno));
+		const char *bad = util_read_file(cert, 1 << 20, &cert_pem, &len) != KOE_OK ? cert
+		                  : util_read_file(key, 1 << 20, &key_pem, &len) != KOE_OK ? key
+		                                                                              : NULL;
+		if (bad) {
+			cli_err(C, "cannot read '%s': %s", bad, errno ? strerror(errno) : "too large");
 			goto done;
 		}
 		cfg.tls_cert_pem = cert_pem;

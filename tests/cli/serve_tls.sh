@@ -20,6 +20,18 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
 	-keyout tls.key -out tls.crt 2>/dev/null || { echo "FAIL: openssl" >&2; exit 1; }
 
+# No database: said plainly, nothing created.
+"$koe" serve --db none.db --listen 127.0.0.1:0 2>err.txt
+[ $? = 1 ] || say_fail "serve without a database should fail"
+grep -qx "koe serve: no database at 'none.db' (open a survey first with 'koe open', or give --db FILE)" err.txt ||
+	say_fail "no database message: $(cat err.txt)"
+[ ! -e none.db ] || say_fail "serve created a database"
+# A TLS file that cannot be read is named.
+"$koe" serve --listen 127.0.0.1:0 --tls-cert tls.crt --tls-key missing.key 2>err.txt
+[ $? = 1 ] || say_fail "missing TLS key should fail"
+grep -qx "koe serve: cannot read 'missing.key': No such file or directory" err.txt ||
+	say_fail "missing TLS key message: $(cat err.txt)"
+
 # Only one TLS file is a usage error.
 "$koe" serve --tls-cert tls.crt 2>/dev/null
 [ $? = 2 ] || say_fail "--tls-cert alone should be a usage error"
