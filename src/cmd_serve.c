@@ -184,6 +184,7 @@ const struct cli_command cmd_serve = {
 	"  --threads N          request threads (default: one per CPU)\n"
 	"  --tls-cert, --tls-key  PEM files: serve HTTPS\n"
 	"  --max-connections N  default 1024; --per-ip N  default 64 (0: no limit)\n"
-	"  --timeout SECONDS    idle connections are closed after this (default 15)\n",
+	"  --timeout SECONDS    a request must arrive whole within this, and idle\n"
+	"                       connections are closed after it (default 15)\n",
 	.run = run,
 };

@@ -27,6 +27,21 @@ http_config_defaults(struct http_config *c)
 	c->timeout_s = 15;
 }
 
+/* The connection's context, set by on_connection(). */
+static struct http_conn *
+conn_of(struct MHD_Connection *c)
+{
+	return MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Security headers on every response; see DESIGN.md §3 and the README. */
 static void
 add_headers(struct http_server *s, struct MHD_Response *resp, const char *type, bool api)
@@ -52,8 +67,7 @@ enum MHD_Result
 http_reply(struct MHD_Connection *c, unsigned status, const char *type, const void *body,
            size_t len, bool copy, bool api)
 {
-	struct http_server *s = *(struct http_server **)MHD_get_connection_info(
-		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct http_server *s = conn_of(c)->s;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		len, (void *)body, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
@@ -149,8 +163,7 @@ http_parse_body(struct MHD_Connection *c, const struct http_req *r, enum MHD_Res
 static enum MHD_Result
 method_not_allowed(struct MHD_Connection *c, const char *allow)
 {
-	struct http_server *s = *(struct http_server **)MHD_get_connection_info(
-		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct http_server *s = conn_of(c)->s;
 	static const char body[] =
 		"{\"error\":\"method_not_allowed\",\"message\":\"this method is not allowed here\"}";
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
@@ -249,6 +262,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		r->body[r->len] = '\0';
 		return MHD_YES;
 	}
+	/* The request is whole: no deadline while it is answered. */
+	atomic_store(&conn_of(c)->deadline_ms, 0);
 	if (r->no_host)
 		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, "malformed",
 		                        "an HTTP/1.1 request needs a Host header");
@@ -264,8 +279,9 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
 	struct http_server *s = cls;
 	struct http_req *r = *req_cls;
-	(void)c;
 	(void)toe;
+	/* The next request on this connection has its own deadline. */
+	atomic_store(&conn_of(c)->deadline_ms, now_ms() + 1000LL * s->cfg.timeout_s);
 	if (r == NULL)
 		return;
 	if (r->body) {
@@ -277,15 +293,87 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	atomic_fetch_sub(&s->inflight, 1);
 }
 
-/* Every connection's socket context points at the server, so reply helpers
- * can reach its settings without globals. */
+/* Every connection's socket context is a struct http_conn: the server (so
+ * reply helpers reach its settings without globals), its socket and its
+ * request deadline. The list of them is what the reaper walks.
+ * libmicrohttpd notifies CLOSED before it closes the socket, and the
+ * reaper only touches sockets of listed connections under conns_lock, so it
+ * never shuts down a descriptor that was closed and reused. */
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
               enum MHD_ConnectionNotificationCode toe)
 {
-	(void)c;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
-		*socket_context = cls;
+	struct http_server *s = cls;
+	struct http_conn *k;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k = calloc(1, sizeof(*k));
+		if (k == NULL || fd == NULL) {
+			free(k);
+			*socket_context = &s->no_conn; /* served, without a deadline */
+			return;
+		}
+		k->s = s;
+		k->fd = fd->connect_fd;
+		atomic_init(&k->deadline_ms, now_ms() + 1000LL * s->cfg.timeout_s);
+		pthread_mutex_lock(&s->conns_lock);
+		k->next = s->conns;
+		if (s->conns)
+			s->conns->prev = k;
+		s->conns = k;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = k;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		k = *socket_context;
+		if (k == NULL || k == &s->no_conn)
+			return;
+		pthread_mutex_lock(&s->conns_lock);
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			s->conns = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		pthread_mutex_unlock(&s->conns_lock);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
+/* libmicrohttpd closes a connection after --timeout seconds of silence, but
+ * a client that sends one byte every few seconds is never silent
+ * (slowloris). The reaper gives every request a deadline instead: it must
+ * arrive whole within --timeout seconds of the connection starting to wait
+ * for it; past that, the socket is shut down and libmicrohttpd drops the
+ * connection. Requests being answered have no deadline. */
+static void *
+reaper(void *arg)
+{
+	struct http_server *s = arg;
+
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->reaper_stop) {
+		struct timespec until;
+		long long now = now_ms();
+		for (struct http_conn *k = s->conns; k; k = k->next) {
+			long long d = atomic_load(&k->deadline_ms);
+			if (d != 0 && now > d) {
+				shutdown(k->fd, SHUT_RDWR);
+				atomic_store(&k->deadline_ms, 0);
+			}
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->reaper_wake, &s->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return NULL;
 }
 
 static int
@@ -359,6 +447,10 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 	s->cfg = *cfg;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
+	pthread_mutex_init(&s->conns_lock, NULL);
+	pthread_cond_init(&s->reaper_wake, NULL);
+	s->no_conn.s = s;
+	s->no_conn.fd = -1;
 
 	/* Privileged work first: the key file and the database. */
 	err = tok_seed_load(cfg->key_path, seed, m, sizeof(m));
@@ -444,6 +536,12 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 		goto fail;
 	}
 	s->port = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT)->port;
+	if (pthread_create(&s->reaper, NULL, reaper, s) != 0) {
+		err = KOE_ENOMEM;
+		snprintf(msg, msglen, "cannot start a thread");
+		goto fail;
+	}
+	s->reaper_started = true;
 	*out = s;
 	return KOE_OK;
 fail:
@@ -474,6 +572,13 @@ http_stop(struct http_server *s)
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
 	}
+	if (s->reaper_started) {
+		pthread_mutex_lock(&s->conns_lock);
+		s->reaper_stop = true;
+		pthread_cond_signal(&s->reaper_wake);
+		pthread_mutex_unlock(&s->conns_lock);
+		pthread_join(s->reaper, NULL);
+	}
 	http_worker_stop(s);
 	http_surveys_free(s);
 	if (s->invite_key)
@@ -481,5 +586,7 @@ http_stop(struct http_server *s)
 	db_close(s->db);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->conns_lock);
+	pthread_cond_destroy(&s->reaper_wake);
 	free(s);
 }

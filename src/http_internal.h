@@ -79,6 +79,16 @@ struct http_req {
 	struct job job;
 };
 
+/* One client connection, in MHD's socket context. deadline_ms is when the
+ * request the connection is waiting for must be complete (CLOCK_MONOTONIC
+ * milliseconds), 0 while a complete request is being answered. */
+struct http_conn {
+	struct http_server *s;
+	int fd;
+	atomic_llong deadline_ms;
+	struct http_conn *prev, *next;     /* in the server's list, under conns_lock */
+};
+
 struct http_server {
 	struct http_config cfg;
 	struct MHD_Daemon *d;
@@ -96,6 +106,14 @@ struct http_server {
 	struct job *head, *tail;
 	bool stopping;
 	atomic_int inflight;               /* requests started, not completed */
+
+	/* The request deadline (see http.c, reaper) */
+	pthread_mutex_t conns_lock;
+	pthread_cond_t reaper_wake;
+	struct http_conn *conns;
+	struct http_conn no_conn;          /* context when a conn cannot be allocated */
+	pthread_t reaper;
+	bool reaper_started, reaper_stop;
 };
 
 /* http.c: replies. Each adds the security headers and returns MHD's result. */

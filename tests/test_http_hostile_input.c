@@ -611,17 +611,21 @@ slow_requests_are_dropped(void)
 }
 
 /* Slowloris proper: connections that send a header byte just often enough
- * never go idle, and libmicrohttpd has no deadline for a whole request. What
- * bounds them is the per-address limit (--per-ip 8 here): they cannot take
- * more, and employees from other addresses are served meanwhile. */
+ * never go idle, so libmicrohttpd's idle timeout never fires. koe gives every
+ * request a deadline (--timeout, 2 s here): the trickling connections are
+ * dropped within it although they keep sending, an employee from another
+ * address is served meanwhile, and while they last, the per-address limit
+ * (--per-ip 8 here) keeps a ninth one out. */
 static void
-trickling_connections_are_bounded(void)
+trickling_connections_are_dropped(void)
 {
 	int fd[10];
-	double t0 = now_s();
+	double t0 = now_s(), closed_at[8];
 	bool employee_done = false;
+	int open_conns = 0;
 
 	for (int i = 0; i < 8; i++) {
+		closed_at[i] = -1;
 		fd[i] = connect_from("127.0.0.3");
 		CHECK(fd[i] >= 0);
 		if (fd[i] >= 0)
@@ -638,22 +642,37 @@ trickling_connections_are_bounded(void)
 		close(fd[8]);
 	}
 	tried += 9;
-	/* Trickle for longer than the idle timeout, serving an employee
-	 * half way through. */
-	while (now_s() - t0 < 4.5) {
-		for (int i = 0; i < 8; i++)
-			if (fd[i] >= 0)
-				send(fd[i], "X", 1, MSG_NOSIGNAL);
-		if (!employee_done && now_s() - t0 > 2.5) {
+	/* Trickle a byte every 0.4 s, well inside the idle timeout, for up to
+	 * 6 s; serve an employee on the way; note when each one is dropped. */
+	do {
+		open_conns = 0;
+		for (int i = 0; i < 8; i++) {
+			char c;
+			struct pollfd pf = {fd[i], POLLIN, 0};
+			if (fd[i] < 0 || closed_at[i] >= 0)
+				continue;
+			if (poll(&pf, 1, 0) > 0 && recv(fd[i], &c, 1, MSG_DONTWAIT) <= 0) {
+				closed_at[i] = now_s() - t0;
+				continue;
+			}
+			send(fd[i], "X", 1, MSG_NOSIGNAL);
+			open_conns++;
+		}
+		if (!employee_done && now_s() - t0 > 1.0) {
 			CHECK_INT(employee_answers(), 201);
 			employee_done = true;
 		}
-		usleep(500 * 1000);
-	}
+		usleep(400 * 1000);
+	} while (open_conns > 0 && now_s() - t0 < 6.0);
 	CHECK(employee_done);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 8; i++) {
+		/* Deadline 2 s after connecting; the reaper looks every 0.25 s. */
+		if (!(closed_at[i] >= 1.5 && closed_at[i] < 4.0))
+			fprintf(stderr, "trickling connection %d closed at %.2f s\n", i, closed_at[i]);
+		CHECK(closed_at[i] >= 1.5 && closed_at[i] < 4.0);
 		if (fd[i] >= 0)
 			close(fd[i]);
+	}
 	/* Once they are gone the address is served again. */
 	{
 		double t1 = now_s();
@@ -664,6 +683,44 @@ trickling_connections_are_bounded(void)
 		}
 		CHECK_INT(st, 200);
 	}
+}
+
+/* A keep-alive connection that answered one request has a fresh deadline
+ * for the next: a second request trickled over more than --timeout is
+ * dropped too, after the first was answered. */
+static void
+keep_alive_trickle_is_dropped(void)
+{
+	int fd = connect_from("127.0.0.6");
+	char buf[4096];
+	double t0;
+	ssize_t n;
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	static const char first[] = "GET /static/koe.css HTTP/1.1\r\nHost: x\r\n\r\n";
+	send(fd, first, sizeof(first) - 1, MSG_NOSIGNAL);
+	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	CHECK(n > 12 && memcmp(buf, "HTTP/1.1 200", 12) == 0);
+	/* Drain the rest of the first response. */
+	usleep(200 * 1000);
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	t0 = now_s();
+	send(fd, "GET /static/koe.css HTTP/1.1\r\n", 31, MSG_NOSIGNAL);
+	double closed = -1;
+	while (now_s() - t0 < 6.0 && closed < 0) {
+		char c;
+		struct pollfd pf = {fd, POLLIN, 0};
+		if (poll(&pf, 1, 0) > 0 && recv(fd, &c, 1, MSG_DONTWAIT) <= 0)
+			closed = now_s() - t0;
+		else
+			send(fd, "X", 1, MSG_NOSIGNAL);
+		usleep(400 * 1000);
+	}
+	CHECK(closed >= 1.5 && closed < 4.0);
+	close(fd);
+	tried++;
 }
 
 /* Idle connections up to the per-address limit, and a burst over it: the
@@ -787,7 +844,8 @@ main(void)
 	setup(&good, &spent, &other_group, &s2);
 	RUN(catalogue_requests);
 	RUN(slow_requests_are_dropped);
-	RUN(trickling_connections_are_bounded);
+	RUN(trickling_connections_are_dropped);
+	RUN(keep_alive_trickle_is_dropped);
 	RUN(too_many_connections);
 	harness_current = "abused tokens";
 	abused_tokens_still_valid(&good, &s2);
