@@ -319,9 +319,11 @@ run(int argc, char **argv)
 	if (created)
 		printf("A new master key was created in %s (mode 0600): back it up; never share it.\n",
 		       cli_key_path(key_opt, cli_db_path(db_opt), keybuf, sizeof(keybuf)));
+	char fp[160];
+	util_fingerprint_groups(key.key_id, 8, "\n  ", fp, sizeof(fp));
 	printf("\nSurvey key fingerprint (post it on the intranet; every survey page shows it):\n"
 	       "  %s\n",
-	       key.key_id);
+	       fp);
 	if (!is_loopback_url(base_url) && strncmp(base_url, "http://", 7) == 0)
 		printf("\nWarning: the links use plain http; answers would cross the network "
 		       "unencrypted. Serve over https (koe serve --tls-cert/--tls-key or a proxy).\n");

@@ -18,6 +18,7 @@
 #include <hpdf_font.h>
 #include <hpdf_objects.h>
 
+#include "koe/util.h"
 #include "report_pdf_internal.h"
 
 static const char *
@@ -662,7 +663,9 @@ method(struct px *p)
 	             "signed by the survey's key while it is blinded (RFC 9497 POPRF). The answers "
 	             "are later sent with that token alone, in a separate request, so nobody — the "
 	             "server included — can tell which invitation they came from."));
-	kv(p, REPORT_TR(r, "公開鍵のフィンガープリント", "Public key fingerprint"), rec->key_id);
+	char fp[160];
+	util_fingerprint_groups(rec->key_id, 8, "\n", fp, sizeof(fp));
+	kv(p, REPORT_TR(r, "公開鍵のフィンガープリント", "Public key fingerprint"), fp);
 	if (rec->state == DB_CLOSED && rec->receipts_digest) {
 		snprintf(line, sizeof(line),
 		         r->en ? "%lld receipts; SHA-256 of the sorted receipt list: %s"

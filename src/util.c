@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "koe/util.h"
@@ -70,4 +71,23 @@ done:
 	free(buf);
 	fclose(f);
 	return err;
+}
+
+void
+util_fingerprint_groups(const char *hex, int per_line, const char *brk, char *out, size_t outsz)
+{
+	size_t o = 0, n = strlen(hex);
+	int g = 0;
+	if (outsz == 0)
+		return;
+	for (size_t i = 0; i < n && o + 1 < outsz; i += 4, g++) {
+		const char *sep = g == 0 ? "" : per_line > 0 && g % per_line == 0 ? brk : " ";
+		int w = snprintf(out + o, outsz - o, "%s%.4s", sep, hex + i);
+		if (w < 0 || (size_t)w >= outsz - o) {
+			out[o] = '\0';
+			return;
+		}
+		o += (size_t)w;
+	}
+	out[o] = '\0';
 }

@@ -51,7 +51,10 @@ grep -q "法務部" "$t/out" && say_fail "a department of one is shown as its ow
 [ "$(head -c 3 links.csv | od -An -tx1 | tr -d ' ')" = efbbbf ] || say_fail "links.csv BOM"
 [ "$(grep -c '/s/' links.csv)" = 49 ] || say_fail "links count"
 grep -q '"山田, 太郎0"' links.csv || say_fail "CSV quoting of names"
-fp=$(grep -A1 'fingerprint' "$t/out" | tail -1 | tr -d ' ')
+# The fingerprint in groups of four, eight to a line, as the page shows it.
+grep -A2 'fingerprint' "$t/out" | tail -2 | grep -Eqx '  ([0-9a-f]{4} ){7}[0-9a-f]{4}' ||
+	say_fail "fingerprint grouping: $(grep -A2 'fingerprint' "$t/out")"
+fp=$(grep -A2 'fingerprint' "$t/out" | tail -2 | tr -d ' \n')
 [ ${#fp} = 64 ] || say_fail "fingerprint printed"
 
 # Invite codes never reach the database.

@@ -48,7 +48,9 @@ grep -q "Final report of 'alumni-readiness-2026' (0 responses)" "$t/out" || say_
 pdftotext reports/r.pdf reports/r.txt 2>/dev/null || say_fail "pdftotext"
 grep -q "回答者はまだ 0 人です" reports/r.txt || say_fail "empty report text"
 fp=$(grep -o '"key_id": "[0-9a-f]*"' reports/r.json | cut -d'"' -f4)
-[ ${#fp} = 64 ] && grep -q "$fp" reports/r.txt || say_fail "fingerprint in PDF and JSON"
+[ ${#fp} = 64 ] && tr -d ' \n' <reports/r.txt | grep -q "$fp" || say_fail "fingerprint in PDF and JSON"
+[ "$(grep -Ec '([0-9a-f]{4} ){7}[0-9a-f]{4}' reports/r.txt)" = 2 ] ||
+	say_fail "fingerprint in the PDF in groups of four, eight to a line"
 grep -q '"count": 0' reports/r.json || say_fail "receipt count"
 ls reports | grep -q tmp- && say_fail "temporary file left behind"
 

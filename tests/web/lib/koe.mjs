@@ -164,7 +164,9 @@ export async function setup(surveyFiles) {
     ]);
     if (r.status !== 0) throw new Error(`koe open ${file} exited ${r.status}: ${r.stderr}${r.stdout}`);
     const id = /Survey '([^']+)' is open/.exec(r.stdout);
-    const fp = /\b([0-9a-f]{64})\b/.exec(r.stdout);
+    // Printed in groups of four, eight to a line, as the page shows it.
+    const fpm = /fingerprint[^\n]*\n((?:[ \n]*[0-9a-f]{4}){16})/.exec(r.stdout);
+    const fp = fpm ? [null, fpm[1].replace(/\s+/g, '')] : null;
     if (!id) throw new Error(`koe open printed no survey id: ${r.stdout}`);
     k.surveys[id[1]] = { file, links: readLinks(out), fingerprint: fp ? fp[1] : null, openOutput: r.stdout };
   });
