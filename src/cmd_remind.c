@@ -52,7 +52,8 @@ remind_with_links(struct db *db, const char *survey, const char *links_path,
 	struct koe_diags d = {0};
 	uint8_t seed[TOK_SEED_BYTES], key[INVITE_KEY_BYTES];
 	char msg[TOK_MSG_MAX];
-	size_t unknown = 0;
+	size_t unknown = 0, replaced = 0;
+	char replaced_ids[300] = "";
 	int status = 1;
 
 	if (util_read_file(links_path, ROSTER_MAX_BYTES, &buf, &len) != KOE_OK) {
@@ -80,6 +81,23 @@ remind_with_links(struct db *db, const char *survey, const char *links_path,
 			unknown++;
 			continue;
 		}
+		/* A link replaced by 'koe reissue': the new one is not in the
+		 * file. If it is unopened too, the employee still needs a
+		 * reminder, which only HR can send: say who. */
+		if (inv.status == DB_INV_REVOKED && inv.employee_id) {
+			struct db_invitation cur;
+			if (db_invitation_by_employee(db, survey, inv.employee_id, &cur) == KOE_OK) {
+				if (cur.status == DB_INV_NEW) {
+					size_t l = strlen(replaced_ids);
+					if (replaced++ < 10)
+						snprintf(replaced_ids + l, sizeof(replaced_ids) - l, "%s%s",
+						         l ? ", " : "", inv.employee_id);
+					else if (replaced == 11)
+						snprintf(replaced_ids + l, sizeof(replaced_ids) - l, ", ...");
+				}
+				db_invitation_clear(&cur);
+			}
+		}
 		if (inv.status == DB_INV_NEW) {
 			cli_csv_field(r->out, ro->rows[i].employee_id);
 			fputc(',', r->out);
@@ -97,6 +115,12 @@ remind_with_links(struct db *db, const char *survey, const char *links_path,
 		fprintf(stderr, "koe remind: note: %zu links in %s are not (or no longer) "
 		                "invitations of '%s' and were left out\n",
 		        unknown, links_path, survey);
+	if (replaced)
+		fprintf(stderr, "koe remind: note: %zu %s not opened the new link 'koe reissue' gave, "
+		                "which %s does not hold, so the list leaves out: %s. Send that link again "
+		                "(or run 'koe reissue' once more).\n",
+		        replaced, replaced == 1 ? "employee has" : "employees have", links_path,
+		        replaced_ids);
 	status = 0;
 done:
 	sodium_memzero(key, sizeof(key));
@@ -169,8 +193,13 @@ run(int argc, char **argv)
 		cli_err(C, "cannot write the list: %s", strerror(errno));
 		goto done;
 	}
-	fprintf(stderr, "%zu employees have not opened their link yet.%s\n", r.n,
-	        links ? "" : " (Give --links links.csv to include their links.)");
+	if (links)
+		fprintf(stderr, "%zu %s not opened their link yet, listed with it.\n", r.n,
+		        r.n == 1 ? "employee has" : "employees have");
+	else
+		fprintf(stderr, "%zu %s not opened their link yet. (Give --links links.csv to include "
+		                "their links.)\n",
+		        r.n, r.n == 1 ? "employee has" : "employees have");
 	status = 0;
 done:
 	if (r.out && r.out != stdout && fclose(r.out) != 0 && status == 0) {

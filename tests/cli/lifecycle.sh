@@ -95,6 +95,11 @@ expect_exit 0 "status after reissue" -- "$koe" status
 grep -q "reissued links 1" "$t/out" || say_fail "reissue counted"
 expect_exit 0 "remind after reissue" -- "$koe" remind --links links.csv
 grep -q "/s/$code" "$t/out" && say_fail "revoked link still offered by remind"
+# ...but HR is told who is left out and why: E000's new link is unopened.
+grep -q "note: 1 employee has not opened the new link 'koe reissue' gave, which links.csv does not hold, so the list leaves out: E000\." "$t/err" ||
+	say_fail "remind names the reissued employee it leaves out: $(cat "$t/err")"
+grep -q "^48 employees have not opened their link yet, listed with it\.$" "$t/err" ||
+	say_fail "remind count after reissue: $(cat "$t/err")"
 
 # A missing key file: a clear message, nothing changed.
 mv koe.key koe.key.bak
