@@ -33,6 +33,10 @@ extern const struct cli_command cmd_demo;
 
 #define cli_suggest koe_suggest
 
+/* How the user started koe (argv[0], e.g. "./build/koe"), for commands
+ * that print a command to type next. */
+extern const char *cli_self;
+
 /* Prints "koe CMD: message" to stderr. */
 void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -102,15 +102,16 @@ run(int argc, char **argv)
 		goto dberr;
 	in_tx = 0;
 	if (db_compact(db) != KOE_OK)
-		fprintf(stderr, "koe close: warning: could not compact the database (%s); run "
-		                "'koe close' tools again later or VACUUM it\n",
-		        db_errmsg(db));
+		fprintf(stderr, "koe close: warning: could not compact the database (%s); the "
+		                "deleted rows may linger in the file until it is vacuumed "
+		                "(sqlite3 %s VACUUM)\n",
+		        db_errmsg(db), cli_db_path(db_opt));
 	printf("Survey '%s' is closed.\n", id);
 	printf("Responses: %" PRId64 ". Receipt digest (SHA-256 of the sorted receipt list):\n  %s\n",
 	       dg.n, hex);
 	printf("The invitation list (employee ids, e-mail addresses, names) has been deleted;\n"
-	       "only counts per group remain. Next: koe report %s --out reports/%s.pdf\n",
-	       id, id);
+	       "only counts per group remain. Next: %s report %s%s%s --out reports/%s.pdf\n",
+	       cli_self, id, db_opt ? " --db " : "", db_opt ? db_opt : "", id);
 	status = 0;
 	goto done;
 dberr:

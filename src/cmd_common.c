@@ -33,6 +33,8 @@ cli_usage_synopsis(const char *cmd, const char *synopsis)
 	return 2;
 }
 
+const char *cli_self = "koe";
+
 int
 cli_usage(const char *cmd, const char *synopsis, const char *why)
 {

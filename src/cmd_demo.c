@@ -522,10 +522,13 @@ run(int argc, char **argv)
 		for (size_t i = 0; i < nl && i < 5; i++)
 			printf("  %s/s/%s\n", base_url, live[i]);
 		free(live);
-		printf("\nThen see the count with: koe status --db %s\n"
-		       "The report passphrase of both demo surveys is in %s.\n"
-		       "Press Ctrl-C to stop.\n\n",
-		       live_db, pass);
+		printf("\nWhile it runs, see the count from another terminal:\n"
+		       "  %s status --db %s\n"
+		       "Press Ctrl-C to stop. Then close it and write its report (the passphrase of\n"
+		       "both demo surveys is in %s):\n"
+		       "  %s close --db %s --yes\n"
+		       "  %s report --db %s --out %s/live.pdf --passphrase-file %s\n\n",
+		       cli_self, live_db, pass, cli_self, live_db, cli_self, live_db, reports, pass);
 		fflush(stdout);
 		char *sv[] = {"serve", "--listen", (char *)listen, "--db", live_db, "--key", key, NULL};
 		status = sub(&cmd_serve, sv);

@@ -327,7 +327,8 @@ run(int argc, char **argv)
 	if (!is_loopback_url(base_url) && strncmp(base_url, "http://", 7) == 0)
 		printf("\nWarning: the links use plain http; answers would cross the network "
 		       "unencrypted. Serve over https (koe serve --tls-cert/--tls-key or a proxy).\n");
-	printf("\nNext: start the service with 'koe serve' and send the links.\n");
+	printf("\nNext: start the service with '%s serve%s%s' and send the links.\n", cli_self,
+	       db_opt ? " --db " : "", db_opt ? db_opt : "");
 	status = 0;
 	goto done;
 dberr:

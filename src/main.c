@@ -67,6 +67,10 @@ main(int argc, char **argv)
 {
 	const struct cli_command *cmd;
 
+	/* Commands that print a next step name koe as it was started, unless
+	 * it was found on the PATH. */
+	if (argc > 0 && argv[0] && strchr(argv[0], '/'))
+		cli_self = argv[0];
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
