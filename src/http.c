@@ -280,8 +280,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct http_server *s = cls;
 	struct http_req *r = *req_cls;
 	(void)toe;
-	/* The next request on this connection has its own deadline. */
-	atomic_store(&conn_of(c)->deadline_ms, now_ms() + 1000LL * s->cfg.timeout_s);
+	/* The next request on this connection has its own deadline.
+	 * (libmicrohttpd completes requests before it reports the connection
+	 * closed, so the context is still there; checked all the same.) */
+	struct http_conn *k = conn_of(c);
+	if (k)
+		atomic_store(&k->deadline_ms, now_ms() + 1000LL * s->cfg.timeout_s);
 	if (r == NULL)
 		return;
 	if (r->body) {
