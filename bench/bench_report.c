@@ -35,6 +35,7 @@
 
 #define NGROUPS 30
 #define PASS "bench report passphrase"
+#define PASS2 "bench second holder passphrase"
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 
@@ -111,24 +112,23 @@ static const char *const comments[] = {
 static int
 seal_all(struct db *db, const struct qn_survey *s, const struct db_survey *rec, size_t n)
 {
-	struct seal_batch b;
+	struct seal_key b;
 	struct ans_set a;
 	char seg[16];
-	if (ans_set_new(s, &a) != KOE_OK)
+	if (ans_set_new(s, &a) != KOE_OK || seal_key_new(&b, rec->report_pk) != KOE_OK)
 		return -1;
+	/* One server run: one sealing key, as `koe serve` stores it. */
 	db_begin(db);
+	if (db_seal_key_insert(db, s->id, b.epk) != KOE_OK)
+		return -1;
 	for (size_t r = 0; r < n; r++) {
-		uint8_t receipt[32], id[16], *box;
-		size_t boxlen;
+		uint8_t receipt[32], *box;
+		size_t nboxes;
 		double att = uniform() * 2 - 1;
 		int g = (int)(uniform() * uniform() * NGROUPS);
-		if (r % 4096 == 0) {
-			if (r) {
-				seal_batch_wipe(&b);
-				db_commit(db);
-				db_begin(db);
-			}
-			seal_batch_new(&b, rec->report_pk);
+		if (r % 4096 == 0 && r) {
+			db_commit(db);
+			db_begin(db);
 		}
 		snprintf(seg, sizeof(seg), "g%02d", g + 1);
 		memset(a.v, 0, a.n * sizeof(*a.v));
@@ -167,15 +167,14 @@ seal_all(struct db *db, const struct qn_survey *s, const struct db_survey *rec, 
 			}
 		}
 		randombytes_buf(receipt, sizeof(receipt));
-		randombytes_buf(id, sizeof(id));
-		if (resp_seal(&b, s, seg, &a, &box, &boxlen) != KOE_OK ||
-		    db_response_insert(db, s->id, receipt, id, seg, b.epk, box, boxlen) != KOE_OK) {
+		if (resp_seal(&b, s, seg, &a, &box, &nboxes) != KOE_OK ||
+		    db_response_store(db, s->id, receipt, seg, box, nboxes) != KOE_OK) {
 			fprintf(stderr, "insert failed: %s\n", db_errmsg(db));
 			return -1;
 		}
 		free(box);
 	}
-	seal_batch_wipe(&b);
+	seal_key_wipe(&b);
 	ans_set_free(&a);
 	return db_commit(db) == KOE_OK ? 0 : -1;
 }
@@ -210,7 +209,7 @@ main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
 	char koe[4096], dir[] = "/tmp/koe-bench-report-XXXXXX", path[256], pdfp[256], jsonp[256];
-	char passp[256], msg[300];
+	char passp[256], passp2[256], msg[300];
 	struct koe_diags d = {0};
 	struct qn_survey *s = NULL;
 	struct db *db = NULL;
@@ -243,8 +242,12 @@ main(int argc, char **argv)
 	snprintf(pdfp, sizeof(pdfp), "%s/report.pdf", dir);
 	snprintf(jsonp, sizeof(jsonp), "%s/report.json", dir);
 	snprintf(passp, sizeof(passp), "%s/pass.txt", dir);
+	snprintf(passp2, sizeof(passp2), "%s/pass2.txt", dir);
 	FILE *pf = fopen(passp, "w");
 	if (pf == NULL || fputs(PASS "\n", pf) < 0 || fclose(pf) != 0)
+		return 1;
+	pf = fopen(passp2, "w");
+	if (pf == NULL || fputs(PASS2 "\n", pf) < 0 || fclose(pf) != 0)
 		return 1;
 	if (db_open(path, DB_CREATE, &db, msg, sizeof(msg)) != KOE_OK)
 		return 1;
@@ -255,9 +258,16 @@ main(int argc, char **argv)
 	rec.source_len = strlen(src);
 	rec.invited = (int64_t)(n + n / 4);
 	snprintf(rec.key_id, sizeof(rec.key_id), "%064d", 0);
-	seal_kdf_new(&rec.kdf);
-	if (seal_keypair_from_passphrase(PASS, strlen(PASS), &rec.kdf, rec.report_pk, sk) != KOE_OK ||
-	    db_survey_insert(db, &rec) != KOE_OK)
+	/* Two key holders, as the README advises and `koe demo` does. */
+	struct seal_holder holders[2];
+	if (seal_holder_new(s->id, "HR", PASS, strlen(PASS), &holders[0]) != KOE_OK ||
+	    seal_holder_new(s->id, "Rep", PASS2, strlen(PASS2), &holders[1]) != KOE_OK ||
+	    seal_holders_key(holders, 2, rec.report_pk) != KOE_OK || db_begin(db) != KOE_OK ||
+	    db_survey_insert(db, &rec) != KOE_OK ||
+	    db_holder_insert(db, s->id, 0, &holders[0]) != KOE_OK ||
+	    db_holder_insert(db, s->id, 1, &holders[1]) != KOE_OK ||
+	    db_storage_reserve(db, s->id, rec.invited * 3 / 2 + 64, rec.invited * 2 + 64) != KOE_OK ||
+	    db_commit(db) != KOE_OK)
 		return 1;
 	for (int g = 0; g < NGROUPS; g++) {
 		char code[16], label[64];
@@ -282,7 +292,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	char *report_argv[] = {koe, "report", "--db", path, "--passphrase-file", passp, "--out", pdfp,
+	char *report_argv[] = {koe, "report", "--db", path, "--passphrase-file", passp,
+	                       "--passphrase-file", passp2, "--out", pdfp,
 	                       "--json", jsonp, NULL};
 	for (int rep = 0; rep < 3; rep++) {
 		double secs;
@@ -332,10 +343,14 @@ main(int argc, char **argv)
 	    db_segments_get(db, s->id, &segs, &nsegs) != KOE_OK)
 		return 1;
 	t0 = now();
-	if (resp_unlock(&rec, PASS, strlen(PASS), sk) != KOE_OK)
-		return 1;
+	{
+		const char *pw[] = {PASS, PASS2};
+		size_t pl[] = {strlen(PASS), strlen(PASS2)};
+		if (resp_unlock(db, &rec, pw, pl, 2, sk) != KOE_OK)
+			return 1;
+	}
 	t1 = now();
-	printf("  passphrase (Argon2id, %.0f MiB): %.3f s\n", (double)rec.kdf.mem / 1048576, t1 - t0);
+	printf("  two holders' passphrases (Argon2id, 128 MiB each): %.3f s\n", t1 - t0);
 	t0 = t1;
 	if (resp_open_all(db, &rec, s, sk, NULL, &t) != KOE_OK)
 		return 1;

@@ -21,6 +21,7 @@ struct cli_command {
 };
 
 extern const struct cli_command cmd_check;
+extern const struct cli_command cmd_holder;
 extern const struct cli_command cmd_open;
 extern const struct cli_command cmd_status;
 extern const struct cli_command cmd_remind;
@@ -76,6 +77,9 @@ int cli_open_survey(const char *cmd, const char *db_opt, const char *name, struc
  * 1 after printing why. */
 int cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf,
                         size_t cap, size_t *len);
+/* The same with the terminal prompt given (NULL: "Report passphrase: "). */
+int cli_read_passphrase_as(const char *cmd, const char *file, bool confirm, const char *prompt,
+                           char *buf, size_t cap, size_t *len);
 
 /* Asks a yes/no question on the terminal; false when there is none. */
 bool cli_confirm(const char *question);

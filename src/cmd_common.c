@@ -248,7 +248,8 @@ utf8_chars(const char *s)
 /* Asks on the terminal. A new passphrase (confirm) is asked for up to three
  * times while it is too short or the repetition differs. */
 static int
-ask_passphrase(const char *cmd, bool confirm, char *buf, size_t cap, size_t *len)
+ask_passphrase(const char *cmd, bool confirm, const char *prompt, char *buf, size_t cap,
+               size_t *len)
 {
 	char again[SEAL_PASS_MAX + 2];
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
@@ -265,7 +266,7 @@ ask_passphrase(const char *cmd, bool confirm, char *buf, size_t cap, size_t *len
 		(void)!write(fd, intro, sizeof(intro) - 1);
 	}
 	for (int attempt = 1; attempt <= (confirm ? 3 : 1); attempt++) {
-		long n = read_line_noecho(fd, "Report passphrase: ", buf, cap);
+		long n = read_line_noecho(fd, prompt ? prompt : "Report passphrase: ", buf, cap);
 		if (n == -1) {
 			cli_err(cmd, "no passphrase was given; nothing was changed");
 			break;
@@ -309,6 +310,13 @@ int
 cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf, size_t cap,
                     size_t *len)
 {
+	return cli_read_passphrase_as(cmd, file, confirm, NULL, buf, cap, len);
+}
+
+int
+cli_read_passphrase_as(const char *cmd, const char *file, bool confirm, const char *prompt,
+                       char *buf, size_t cap, size_t *len)
+{
 	if (file) {
 		char *content = NULL;
 		size_t clen = 0;
@@ -337,7 +345,7 @@ cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *buf, 
 		}
 		return 0;
 	}
-	return ask_passphrase(cmd, confirm, buf, cap, len);
+	return ask_passphrase(cmd, confirm, prompt, buf, cap, len);
 }
 
 bool

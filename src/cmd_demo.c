@@ -30,7 +30,11 @@ static const char *const C = "demo";
 extern const unsigned char demo_alumni_readiness_txt[];
 extern const size_t demo_alumni_readiness_txt_len;
 
-#define DEMO_PASSPHRASE "koe demo passphrase (not for real surveys)"
+/* Two key holders, as the README advises: HR and an employee
+ * representative. Their passphrases sit in files only because this is a
+ * demo; real holders type theirs. */
+#define DEMO_PASS_HR  "koe demo: HR passphrase (not for real surveys)"
+#define DEMO_PASS_REP "koe demo: representative passphrase (not for real surveys)"
 #define DEMO_THREADS 8
 
 /* A deterministic generator, so every demo tells the same story. */
@@ -299,7 +303,8 @@ remove_demo_files(const char *dir)
 {
 	static const char *const names[] = {
 		"demo.db", "demo.db-wal", "demo.db-shm", "live.db", "live.db-wal", "live.db-shm",
-		"links.csv", "live-links.csv", "roster.csv", "live-roster.csv",
+		"links.csv", "live-links.csv", "roster.csv", "live-roster.csv", "holder-hr.txt",
+		"holder-rep.txt", "passphrase.txt",
 	};
 	char path[4200];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -320,7 +325,8 @@ run(int argc, char **argv)
 	};
 	const char *dir = "demo", *reports = "reports", *listen = "127.0.0.1:8080";
 	int serve = 1, c, status = 1;
-	char survey[4200], roster[4200], pass[4200], db[4200], key[4200], links[4200];
+	char survey[4200], roster[4200], pass[4200], pass2[4200], db[4200], key[4200], links[4200];
+	char holder1[4200], holder2[4200];
 	char pdf[4200], json[4200], live_db[4200], live_links[4200], live_roster[4200];
 	char base_url[256];
 	struct koe_diags d = {0};
@@ -353,7 +359,10 @@ run(int argc, char **argv)
 	}
 	snprintf(survey, sizeof(survey), "%s/alumni-readiness.txt", dir);
 	snprintf(roster, sizeof(roster), "%s/roster.csv", dir);
-	snprintf(pass, sizeof(pass), "%s/passphrase.txt", dir);
+	snprintf(pass, sizeof(pass), "%s/passphrase-hr.txt", dir);
+	snprintf(pass2, sizeof(pass2), "%s/passphrase-rep.txt", dir);
+	snprintf(holder1, sizeof(holder1), "%s/holder-hr.txt", dir);
+	snprintf(holder2, sizeof(holder2), "%s/holder-rep.txt", dir);
 	snprintf(db, sizeof(db), "%s/demo.db", dir);
 	snprintf(key, sizeof(key), "%s/koe.key", dir);
 	snprintf(links, sizeof(links), "%s/links.csv", dir);
@@ -367,7 +376,8 @@ run(int argc, char **argv)
 	printf("== koe demo: a whole survey, end to end, in %s/ ==\n\n", dir);
 	/* 1. The example questionnaire and a generated roster. */
 	if (write_file(survey, demo_alumni_readiness_txt, demo_alumni_readiness_txt_len, 0644) != 0 ||
-	    write_file(pass, DEMO_PASSPHRASE "\n", strlen(DEMO_PASSPHRASE) + 1, 0600) != 0) {
+	    write_file(pass, DEMO_PASS_HR "\n", strlen(DEMO_PASS_HR) + 1, 0600) != 0 ||
+	    write_file(pass2, DEMO_PASS_REP "\n", strlen(DEMO_PASS_REP) + 1, 0600) != 0) {
 		cli_err(C, "cannot write into '%s': %s", dir, strerror(errno));
 		goto done;
 	}
@@ -409,12 +419,28 @@ run(int argc, char **argv)
 	       "employees in %s.\n\n",
 	       survey, q->nquestions, q->nitems, n, roster);
 
-	/* 2. koe open. */
-	printf("2. $ koe open %s --roster %s --base-url http://127.0.0.1 ...\n\n", survey, roster);
+	/* 2. Two key holders make their shares, then koe open. */
+	printf("2. Two key holders, each on their own machine:\n"
+	       "   $ koe holder %s --name 人事部 --out %s\n"
+	       "   $ koe holder %s --name 従業員代表 --out %s\n",
+	       survey, holder1, survey, holder2);
+	unlink(holder1);
+	unlink(holder2);
+	{
+		char *h1[] = {"holder", survey, "--name", "人事部", "--out", holder1,
+		              "--passphrase-file", pass, NULL};
+		char *h2[] = {"holder", survey, "--name", "従業員代表", "--out", holder2,
+		              "--passphrase-file", pass2, NULL};
+		if (sub(&cmd_holder, h1) != 0 || sub(&cmd_holder, h2) != 0)
+			goto done;
+	}
+	printf("\n   $ koe open %s --roster %s --holder %s --holder %s --base-url http://127.0.0.1 "
+	       "...\n\n",
+	       survey, roster, holder1, holder2);
 	{
 		char *av[] = {"open", survey, "--roster", roster, "--base-url", "http://127.0.0.1",
-		              "--db", db, "--key", key, "--out", links, "--passphrase-file", pass,
-		              NULL};
+		              "--db", db, "--key", key, "--out", links, "--holder", holder1,
+		              "--holder", holder2, NULL};
 		if (sub(&cmd_open, av) != 0)
 			goto done;
 	}
@@ -482,10 +508,10 @@ run(int argc, char **argv)
 		if (sub(&cmd_close, av) != 0)
 			goto done;
 	}
-	printf("\n6. $ koe report --out %s --json %s\n", pdf, json);
+	printf("\n6. $ koe report --out %s --json %s  (both holders' passphrases)\n", pdf, json);
 	{
-		char *av[] = {"report", "--db", db, "--passphrase-file", pass, "--out", pdf,
-		              "--json", json, NULL};
+		char *av[] = {"report", "--db", db, "--passphrase-file", pass, "--passphrase-file",
+		              pass2, "--out", pdf, "--json", json, NULL};
 		if (sub(&cmd_report, av) != 0)
 			goto done;
 	}
@@ -513,7 +539,7 @@ run(int argc, char **argv)
 		printf("\n7. A second survey for you to try, in %s:\n", live_db);
 		char *av[] = {"open", survey, "--roster", live_roster, "--base-url", base_url,
 		              "--db", live_db, "--key", key, "--out", live_links,
-		              "--passphrase-file", pass, NULL};
+		              "--holder", holder1, "--holder", holder2, NULL};
 		if (sub(&cmd_open, av) != 0)
 			goto done;
 		char (*live)[32] = calloc(12, sizeof(*live));
@@ -524,11 +550,13 @@ run(int argc, char **argv)
 		free(live);
 		printf("\nWhile it runs, see the count from another terminal:\n"
 		       "  %s status --db %s\n"
-		       "Press Ctrl-C to stop. Then close it and write its report (the passphrase of\n"
-		       "both demo surveys is in %s):\n"
+		       "Press Ctrl-C to stop. Then close it and write its report (the two key\n"
+		       "holders' passphrases are in %s and %s):\n"
 		       "  %s close --db %s --yes\n"
-		       "  %s report --db %s --out %s/live.pdf --passphrase-file %s\n\n",
-		       cli_self, live_db, pass, cli_self, live_db, cli_self, live_db, reports, pass);
+		       "  %s report --db %s --out %s/live.pdf --passphrase-file %s "
+		       "--passphrase-file %s\n\n",
+		       cli_self, live_db, pass, pass2, cli_self, live_db, cli_self, live_db, reports,
+		       pass, pass2);
 		fflush(stdout);
 		char *sv[] = {"serve", "--listen", (char *)listen, "--db", live_db, "--key", key, NULL};
 		status = sub(&cmd_serve, sv);

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/holder.h"
 #include "koe/invite.h"
 #include "koe/qn.h"
 #include "koe/roster.h"
@@ -21,7 +22,12 @@
 #include "koe/util.h"
 
 /* The synopsis of usage errors; the help below spells it out on its own lines. */
-#define USAGE "SURVEY.txt --roster ROSTER.csv --base-url URL [--db FILE] [--key FILE] [--out links.csv] [--passphrase-file FILE]"
+#define USAGE "SURVEY.txt --roster ROSTER.csv --base-url URL [--holder FILE]... [--db FILE] [--key FILE] [--out links.csv] [--passphrase-file FILE]"
+
+/* The one holder made from HR's passphrase when no --holder is given. */
+#define SINGLE_HOLDER_NAME "HR"
+/* Slots and buckets made beyond the invitations (reissued links). */
+#define OPEN_SPARE 64
 
 static const char *const C = "open";
 
@@ -77,6 +83,47 @@ print_segments(const struct seg_table *t, size_t k, const char *const *dims, siz
 		printf("  * = merged because fewer than %zu people shared the value\n", k);
 }
 
+/* Reads and checks each holder's public part for survey: the proof must
+ * verify for this survey, and no name or key may repeat. */
+static int
+load_holders(const char *survey, const char *const *files, size_t n, struct seal_holder *h)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *text = NULL, sid[HOLDER_SURVEY_MAX], msg[200];
+		size_t len = 0;
+		if (util_read_file(files[i], HOLDER_FILE_MAX * 4, &text, &len) != KOE_OK) {
+			cli_err(C, "cannot read the key holder file '%s': %s", files[i],
+			        errno ? strerror(errno) : "too large");
+			return 1;
+		}
+		enum koe_err err = holder_parse(text, len, sid, &h[i], msg, sizeof(msg));
+		free(text);
+		if (err != KOE_OK) {
+			cli_err(C, "%s: %s", files[i], msg);
+			return 1;
+		}
+		if (strcmp(sid, survey) != 0) {
+			cli_err(C, "%s: made for survey '%s', not '%s'; ask %s to run "
+			           "'koe holder %s --name ...' again",
+			        files[i], sid, survey, h[i].name, survey);
+			return 1;
+		}
+		if (seal_holder_verify(survey, &h[i]) != KOE_OK) {
+			cli_err(C, "%s: the proof does not verify (the file was altered or is not %s's); "
+			           "ask the holder to make it again", files[i], h[i].name);
+			return 1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(h[i].name, h[j].name) == 0 ||
+			    memcmp(h[i].pub, h[j].pub, SEAL_PK_BYTES) == 0) {
+				cli_err(C, "%s and %s are the same key holder (%s); every holder makes "
+				           "their own share", files[j], files[i], h[i].name);
+				return 1;
+			}
+	}
+	return 0;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -87,8 +134,13 @@ run(int argc, char **argv)
 		{"key", required_argument, NULL, 'k'},
 		{"out", required_argument, NULL, 'o'},
 		{"passphrase-file", required_argument, NULL, 'p'},
+		{"holder", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *holder_files[SEAL_HOLDERS_MAX];
+	size_t nholder_files = 0;
+	struct seal_holder holders[SEAL_HOLDERS_MAX];
+	size_t nholders = 0;
 	const char *roster_path = NULL, *url_opt = NULL, *db_opt = NULL, *key_opt = NULL,
 	           *out_path = "links.csv", *pass_file = NULL, *survey_path;
 	char keybuf[4096], tmp_path[4200], pass[SEAL_PASS_MAX + 2];
@@ -102,7 +154,7 @@ run(int argc, char **argv)
 	struct db *db = NULL;
 	struct db_survey rec = {0};
 	struct tok_survey_key key = {0};
-	uint8_t seed[TOK_SEED_BYTES], report_sk[SEAL_SK_BYTES], inv_key[INVITE_KEY_BYTES];
+	uint8_t seed[TOK_SEED_BYTES], inv_key[INVITE_KEY_BYTES];
 	FILE *links = NULL;
 	int status = 1, c, created = 0, tmp_made = 0, in_tx = 0;
 	char msg[TOK_MSG_MAX];
@@ -117,6 +169,11 @@ run(int argc, char **argv)
 		case 'k': key_opt = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'p': pass_file = optarg; break;
+		case 'H':
+			if (nholder_files == SEAL_HOLDERS_MAX)
+				return cli_usage("open", USAGE, "at most 8 key holders (--holder)");
+			holder_files[nholder_files++] = optarg;
+			break;
 		default:
 			return cli_usage("open", USAGE, NULL);
 		}
@@ -131,6 +188,10 @@ run(int argc, char **argv)
 		return cli_usage("open", USAGE,
 		                 "--base-url URL is required (where employees reach 'koe serve', "
 		                 "e.g. https://survey.example.co.jp)");
+	if (nholder_files > 0 && pass_file != NULL)
+		return cli_usage("open", USAGE,
+		                 "give either --holder files (one per key holder) or "
+		                 "--passphrase-file (a single holder), not both");
 	survey_path = argv[optind];
 	base_url = clean_base_url(url_opt);
 	if (base_url == NULL) {
@@ -225,9 +286,28 @@ run(int argc, char **argv)
 	}
 	invite_key_derive(seed, inv_key);
 
-	/* 6. The report passphrase: only its public key is kept. */
-	if (cli_read_passphrase(C, pass_file, true, pass, sizeof(pass), &passlen) != 0)
+	/* 6. The report key: the holders' public parts, checked, or one holder
+	 * made here from HR's passphrase. Only public parts are kept. */
+	if (nholder_files > 0) {
+		if (load_holders(s->id, holder_files, nholder_files, holders) != 0)
+			goto done;
+		nholders = nholder_files;
+	} else {
+		if (cli_read_passphrase(C, pass_file, true, pass, sizeof(pass), &passlen) != 0)
+			goto done;
+		err = seal_holder_new(s->id, SINGLE_HOLDER_NAME, pass, passlen, &holders[0]);
+		sodium_memzero(pass, sizeof(pass));
+		if (err != KOE_OK) {
+			cli_err(C, "cannot derive the report key: %s", koe_strerror(err));
+			goto done;
+		}
+		nholders = 1;
+	}
+	if ((err = seal_holders_key(holders, nholders, rec.report_pk)) != KOE_OK) {
+		cli_err(C, "the key holders' public parts do not add up to a usable key "
+		           "(one cancels another); ask each holder to make theirs again");
 		goto done;
+	}
 	rec.id = (char *)s->id;
 	rec.title = (char *)s->title;
 	rec.base_url = base_url;
@@ -235,14 +315,6 @@ run(int argc, char **argv)
 	rec.source_len = qlen;
 	memcpy(rec.public_key, key.pk, sizeof(rec.public_key));
 	memcpy(rec.key_id, key.key_id, sizeof(rec.key_id));
-	seal_kdf_new(&rec.kdf);
-	err = seal_keypair_from_passphrase(pass, passlen, &rec.kdf, rec.report_pk, report_sk);
-	sodium_memzero(pass, sizeof(pass));
-	sodium_memzero(report_sk, sizeof(report_sk));
-	if (err != KOE_OK) {
-		cli_err(C, "cannot derive the report key: %s", koe_strerror(err));
-		goto done;
-	}
 	rec.invited = (int64_t)ro->nrows;
 
 	/* 7. One transaction for everything; the links file is written to a
@@ -268,6 +340,14 @@ run(int argc, char **argv)
 	}
 	in_tx = 1;
 	if (db_survey_insert(db, &rec) != KOE_OK)
+		goto dberr;
+	for (size_t i = 0; i < nholders; i++)
+		if (db_holder_insert(db, s->id, (int)i, &holders[i]) != KOE_OK)
+			goto dberr;
+	/* Room for every answer before any arrives (db.h): slots for about
+	 * 1.5 chunks per invitation, spent buckets at most half full. */
+	if (db_storage_reserve(db, s->id, (int64_t)ro->nrows * 3 / 2 + OPEN_SPARE,
+	                       (int64_t)ro->nrows * 2 + OPEN_SPARE) != KOE_OK)
 		goto dberr;
 	for (size_t g = 0; g < segs->ngroups; g++)
 		if (db_segment_insert(db, s->id, segs->groups[g].code, segs->groups[g].label,
@@ -313,6 +393,14 @@ run(int argc, char **argv)
 	printf("Survey '%s' is open: %zu invitations, %zu groups, k = %d.\n", s->id, ro->nrows,
 	       segs->ngroups, s->min_group);
 	print_segments(segs, (size_t)s->min_group, s->segments, s->nsegments);
+	if (nholders > 1) {
+		printf("\nKey holders (the report needs every one of their passphrases):\n");
+		for (size_t i = 0; i < nholders; i++)
+			printf("  %zu. %s\n", i + 1, holders[i].name);
+	} else {
+		printf("\nOne key holder: whoever knows the report passphrase can read every answer\n"
+		       "(never who gave it). To share that power, use 'koe holder' and --holder.\n");
+	}
 	printf("\nLinks for the mail merge: %s (UTF-8 with BOM; employee_id, email, name, link)\n",
 	       out_path);
 	printf("Keep that file safe: the links are not stored anywhere else.\n");
@@ -363,15 +451,20 @@ const struct cli_command cmd_open = {
 	.summary = "start a survey: invitations, groups and the links file",
 	.help =
 	"usage: koe open SURVEY.txt --roster ROSTER.csv --base-url URL\n"
-	"                [--db FILE] [--key FILE] [--out links.csv] [--passphrase-file FILE]\n"
+	"                [--holder FILE]... [--db FILE] [--key FILE] [--out links.csv]\n"
+	"                [--passphrase-file FILE]\n"
 	"\n"
 	"Loads the questionnaire and the roster (both checked like 'koe check'),\n"
 	"groups employees so that every group has at least MinGroup people, creates\n"
 	"one one-time link per employee and writes them to links.csv (UTF-8 with BOM\n"
 	"for Excel: employee_id, email, name, link) for the mail merge.\n"
 	"\n"
-	"It asks twice for the report passphrase. Only the person who knows it can\n"
-	"open the answers with 'koe report'; koe keeps no copy and cannot recover it.\n"
+	"The answers are sealed to the report's key holders. Best: two or more\n"
+	"people (say HR and an employee representative) each run 'koe holder' on\n"
+	"their own machine and hand you the file it writes; give each with --holder.\n"
+	"The report then needs every holder's passphrase; nobody alone can read an\n"
+	"answer. Without --holder, koe asks twice for one report passphrase and HR is\n"
+	"the single holder: whoever knows it can read every answer (never who gave it).\n"
 	"\n"
 	"  --roster FILE           CSV with employee_id, optional email and name, and\n"
 	"                          the columns named in [[Segments:...]]\n"
@@ -381,8 +474,10 @@ const struct cli_command cmd_open = {
 	"  --key FILE              master key file, created on first use (default:\n"
 	"                          $KOE_KEY or koe.key beside the database)\n"
 	"  --out FILE              links file (default: links.csv; never overwritten)\n"
-	"  --passphrase-file FILE  read the passphrase from the first line of FILE\n"
-	"                          instead of asking (for scripts)\n"
+	"  --holder FILE           a key holder's public part from 'koe holder'\n"
+	"                          (repeat for each holder, at most 8)\n"
+	"  --passphrase-file FILE  single holder: read the passphrase from the first\n"
+	"                          line of FILE instead of asking (for scripts)\n"
 	"\n"
 	"Nothing is changed when anything fails, and a survey id can be opened once.\n",
 	.run = run,

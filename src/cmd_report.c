@@ -23,7 +23,7 @@
 
 static const char *const C = "report";
 
-#define USAGE "[SURVEY] --out FILE.pdf [--json FILE] [--passphrase-file FILE] [--interim] [--db FILE]"
+#define USAGE "[SURVEY] --out FILE.pdf [--json FILE] [--passphrase-file FILE]... [--interim] [--db FILE]"
 
 /* A file being written: its temporary name until it is renamed. */
 struct staged {
@@ -116,6 +116,108 @@ unstage(struct staged *f)
 	f->live = false;
 }
 
+/* The report secret: one passphrase per key holder, from the files given
+ * (in any order) and then, for the holders still missing, from the
+ * terminal, asking for each by name (three tries each). Returns 0 with the
+ * secret in sk, or 1 after printing why. */
+static int
+unlock(struct db *db, const struct db_survey *rec, const char *const *files, size_t nfiles,
+       uint8_t sk[SEAL_SK_BYTES])
+{
+	struct seal_holder h[SEAL_HOLDERS_MAX];
+	bool opened[SEAL_HOLDERS_MAX] = {false};
+	char pass[SEAL_PASS_MAX + 2], prompt[256];
+	uint8_t x[SEAL_SK_BYTES];
+	size_t nh = 0, passlen = 0;
+	enum koe_err err = KOE_OK;
+	int rc = 1;
+
+	memset(sk, 0, SEAL_SK_BYTES);
+	if (db_holders_get(db, rec->id, h, SEAL_HOLDERS_MAX, &nh) != KOE_OK || nh == 0) {
+		cli_err(C, "cannot read the key holders of survey '%s': %s", rec->id, db_errmsg(db));
+		return 1;
+	}
+	if (nfiles > nh) {
+		cli_err(C, "%zu passphrase files for %zu key holder%s; give one per holder", nfiles, nh,
+		        nh == 1 ? "" : "s");
+		return 1;
+	}
+	for (size_t f = 0; f < nfiles; f++) {
+		bool found = false;
+		if (cli_read_passphrase(C, files[f], false, pass, sizeof(pass), &passlen) != 0)
+			goto done;
+		for (size_t i = 0; i < nh && !found; i++) {
+			if (opened[i])
+				continue;
+			err = resp_holder_secret(&h[i], pass, passlen, x);
+			if (err == KOE_OK) {
+				seal_secret_add(sk, x);
+				opened[i] = found = true;
+			} else if (err != KOE_EVERIFY) {
+				cli_err(C, "cannot derive the key: %s", koe_strerror(err));
+				goto done;
+			}
+		}
+		sodium_memzero(pass, sizeof(pass));
+		if (!found) {
+			if (nh == 1)
+				cli_err(C, "wrong passphrase for survey '%s'; nothing was written", rec->id);
+			else
+				cli_err(C, "the passphrase in '%s' is not that of any %skey holder of "
+				           "survey '%s'; nothing was written",
+				        files[f], f ? "other " : "", rec->id);
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < nh; i++) {
+		if (opened[i])
+			continue;
+		if (nh > 1)
+			snprintf(prompt, sizeof(prompt), "Passphrase of %.64s (key holder %zu of %zu): ",
+			         h[i].name, i + 1, nh);
+		else
+			snprintf(prompt, sizeof(prompt), "Report passphrase: ");
+		/* On a terminal a mistyped passphrase can be typed again. */
+		for (int attempt = 1;; attempt++) {
+			if (cli_read_passphrase_as(C, NULL, false, prompt, pass, sizeof(pass), &passlen) != 0)
+				goto done;
+			err = resp_holder_secret(&h[i], pass, passlen, x);
+			sodium_memzero(pass, sizeof(pass));
+			if (err != KOE_EVERIFY || attempt == 3)
+				break;
+			if (nh > 1)
+				cli_err(C, "wrong passphrase for %s; try again", h[i].name);
+			else
+				cli_err(C, "wrong passphrase for survey '%s'; try again", rec->id);
+		}
+		if (err == KOE_EVERIFY) {
+			if (nh > 1)
+				cli_err(C, "wrong passphrase for %s; nothing was written", h[i].name);
+			else
+				cli_err(C, "wrong passphrase for survey '%s'; nothing was written", rec->id);
+			goto done;
+		}
+		if (err != KOE_OK) {
+			cli_err(C, "cannot derive the key: %s", koe_strerror(err));
+			goto done;
+		}
+		seal_secret_add(sk, x);
+		opened[i] = true;
+	}
+	if (!seal_secret_matches(sk, rec->report_pk)) {
+		cli_err(C, "the key holders' secrets do not add up to the survey's key; nothing was "
+		           "written");
+		goto done;
+	}
+	rc = 0;
+done:
+	sodium_memzero(x, sizeof(x));
+	sodium_memzero(pass, sizeof(pass));
+	if (rc != 0)
+		sodium_memzero(sk, SEAL_SK_BYTES);
+	return rc;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -127,12 +229,13 @@ run(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db_opt = NULL, *out = NULL, *json = NULL, *passfile = NULL;
+	const char *db_opt = NULL, *out = NULL, *json = NULL, *passfiles[SEAL_HOLDERS_MAX];
+	size_t npassfiles = 0;
 	bool interim = false;
 	struct db *db = NULL;
 	struct db_survey rec = {0};
 	struct db_segment *segs = NULL;
-	size_t nsegs = 0, passlen = 0, pdflen = 0, jsonlen = 0;
+	size_t nsegs = 0, pdflen = 0, jsonlen = 0;
 	struct qn_survey *q = NULL;
 	struct koe_diags d = {0};
 	struct resp_table *t = NULL;
@@ -149,7 +252,11 @@ run(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'j': json = optarg; break;
-		case 'p': passfile = optarg; break;
+		case 'p':
+			if (npassfiles == SEAL_HOLDERS_MAX)
+				return cli_usage(C, USAGE, "at most 8 passphrase files, one per key holder");
+			passfiles[npassfiles++] = optarg;
+			break;
 		case 'i': interim = true; break;
 		case 'd': db_opt = optarg; break;
 		default: return cli_usage(C, USAGE, NULL);
@@ -203,24 +310,8 @@ run(int argc, char **argv)
 		goto done;
 	}
 
-	/* On a terminal a mistyped passphrase can be typed again (three tries). */
-	for (int attempt = 1;; attempt++) {
-		if (cli_read_passphrase(C, passfile, false, pass, sizeof(pass), &passlen) != 0)
-			goto done;
-		err = resp_unlock(&rec, pass, passlen, sk);
-		sodium_memzero(pass, sizeof(pass));
-		if (err != KOE_EVERIFY || passfile != NULL || attempt == 3)
-			break;
-		cli_err(C, "wrong passphrase for survey '%s'; try again", id);
-	}
-	if (err == KOE_EVERIFY) {
-		cli_err(C, "wrong passphrase for survey '%s'; nothing was written", id);
+	if (unlock(db, &rec, passfiles, npassfiles, sk) != 0)
 		goto done;
-	}
-	if (err != KOE_OK) {
-		cli_err(C, "cannot derive the report key: %s", koe_strerror(err));
-		goto done;
-	}
 	err = resp_open_all(db, &rec, q, sk, progress, &t);
 	sodium_memzero(sk, sizeof(sk));
 	if (err != KOE_OK) {
@@ -299,14 +390,17 @@ const struct cli_command cmd_report = {
 	.help =
 	"usage: koe " USAGE "\n"
 	"\n"
-	"Asks for the report passphrase (or reads the first line of --passphrase-file),\n"
-	"opens the sealed answers and writes an A4 PDF in the survey's language:\n"
+	"Needs the passphrase of every key holder of the survey: each\n"
+	"--passphrase-file FILE gives one (its first line; any order), and koe asks on\n"
+	"the terminal, by name, for the holders still missing. It then opens the sealed\n"
+	"answers and writes an A4 PDF in the survey's language:\n"
 	"a one-page summary, support, rejoin and morale sections with charts, results\n"
 	"by group, the drivers of support, the comments, and method and anonymity.\n"
 	"No figure is shown for a group of fewer than MinGroup people.\n"
 	"\n"
 	"  --out FILE.pdf    the PDF to write (replaced only when everything succeeded)\n"
 	"  --json FILE       also write every figure of the PDF as JSON\n"
+	"  --passphrase-file FILE  a key holder's passphrase (repeat for each holder)\n"
 	"  --interim         allow a report while the survey is still open; every page\n"
 	"                    is then marked 中間集計 / interim\n"
 	"\n"

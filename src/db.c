@@ -7,7 +7,9 @@
 
 #include "koe/db.h"
 
-static const char schema_v1[] =
+#define DB_BUSY_MS 10000
+
+static const char schema_v2[] =
 	"CREATE TABLE surveys ("
 	" id TEXT PRIMARY KEY,"
 	" title TEXT NOT NULL,"
@@ -17,14 +19,33 @@ static const char schema_v1[] =
 	" public_key BLOB NOT NULL,"
 	" key_id TEXT NOT NULL,"
 	" report_pk BLOB NOT NULL,"
-	" kdf_salt BLOB NOT NULL,"
-	" kdf_ops INTEGER NOT NULL,"
-	" kdf_mem INTEGER NOT NULL,"
 	" invited INTEGER NOT NULL,"
 	" reissued INTEGER NOT NULL DEFAULT 0,"
 	" opened_final INTEGER,"
 	" receipts_count INTEGER,"
-	" receipts_digest TEXT"
+	" receipts_digest TEXT,"
+	" nslots INTEGER NOT NULL DEFAULT 0,"
+	" nused INTEGER NOT NULL DEFAULT 0,"
+	" nbuckets INTEGER NOT NULL DEFAULT 0,"
+	" nspent INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	/* The report's key holders: public parts only (seal.h). */
+	"CREATE TABLE holders ("
+	" survey TEXT NOT NULL REFERENCES surveys(id),"
+	" idx INTEGER NOT NULL,"
+	" name TEXT NOT NULL,"
+	" pub BLOB NOT NULL,"
+	" kdf_salt BLOB NOT NULL,"
+	" kdf_ops INTEGER NOT NULL,"
+	" kdf_mem INTEGER NOT NULL,"
+	" proof BLOB NOT NULL,"
+	" PRIMARY KEY (survey, idx)"
+	") WITHOUT ROWID;"
+	/* Ephemeral sealing keys, one per server run; no answer refers to one. */
+	"CREATE TABLE seal_keys ("
+	" survey TEXT NOT NULL REFERENCES surveys(id),"
+	" epk BLOB NOT NULL,"
+	" PRIMARY KEY (survey, epk)"
 	") WITHOUT ROWID;"
 	"CREATE TABLE segments ("
 	" survey TEXT NOT NULL REFERENCES surveys(id),"
@@ -34,7 +55,9 @@ static const char schema_v1[] =
 	" opened_final INTEGER,"
 	" PRIMARY KEY (survey, code)"
 	") WITHOUT ROWID;"
-	/* Invitations: the only place employees appear; deleted at close. */
+	/* Invitations: the only place employees appear; deleted at close.
+	 * blinded is written as 32 zero bytes and overwritten in place when
+	 * the link fetches its token, so the row never moves. */
 	"CREATE TABLE invitations ("
 	" survey TEXT NOT NULL,"
 	" invite_hash BLOB NOT NULL,"
@@ -43,18 +66,24 @@ static const char schema_v1[] =
 	" name TEXT NOT NULL,"
 	" segment TEXT NOT NULL,"
 	" status INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)),"
-	" blinded BLOB,"
+	" blinded BLOB NOT NULL,"
 	" PRIMARY KEY (survey, invite_hash),"
 	" FOREIGN KEY (survey, segment) REFERENCES segments(survey, code)"
 	") WITHOUT ROWID;"
 	"CREATE UNIQUE INDEX invitations_employee ON invitations(survey, employee_id)"
 	" WHERE status != 2;"
-	/* Spent tokens and responses: random or hash keys, no timestamps, no
-	 * column shared with invitations but the survey and segment. */
+	/* Spent tokens: an open-addressing hash table of fixed-size rows made
+	 * in advance. A receipt's bucket follows from the receipt (a hash),
+	 * and spending overwrites the row in place: neither position nor size
+	 * says anything about arrival. segment is the code padded with spaces
+	 * to DB_SEGMENT_BYTES. */
 	"CREATE TABLE spent ("
 	" survey TEXT NOT NULL REFERENCES surveys(id),"
+	" bucket INTEGER NOT NULL,"
+	" used INTEGER NOT NULL,"
 	" receipt BLOB NOT NULL,"
-	" PRIMARY KEY (survey, receipt)"
+	" segment TEXT NOT NULL,"
+	" PRIMARY KEY (survey, bucket)"
 	") WITHOUT ROWID;"
 	/* After close: only the keyed hashes of the invitations, so a late
 	 * visitor learns "closed" instead of "unknown link". No employee data. */
@@ -63,14 +92,15 @@ static const char schema_v1[] =
 	" invite_hash BLOB NOT NULL,"
 	" PRIMARY KEY (survey, invite_hash)"
 	") WITHOUT ROWID;"
-	"CREATE TABLE responses ("
-	" survey TEXT NOT NULL,"
-	" id BLOB NOT NULL,"
-	" segment TEXT NOT NULL,"
-	" epk BLOB NOT NULL,"
+	/* Sealed answer chunks: fixed-size rows made in advance with random
+	 * bytes; a chunk is written over a free slot picked at random, in
+	 * place. No column names a segment, a key, a time or another row. */
+	"CREATE TABLE slots ("
+	" survey TEXT NOT NULL REFERENCES surveys(id),"
+	" slot INTEGER NOT NULL,"
+	" used INTEGER NOT NULL,"
 	" box BLOB NOT NULL,"
-	" PRIMARY KEY (survey, id),"
-	" FOREIGN KEY (survey, segment) REFERENCES segments(survey, code)"
+	" PRIMARY KEY (survey, slot)"
 	") WITHOUT ROWID;";
 
 /* The fixed set of statements, prepared once per connection on first use. */
@@ -90,11 +120,25 @@ enum stmt {
 	S_INV_ISSUE,
 	S_INV_UNOPENED,
 	S_SURVEY_REISSUED,
-	S_SPENT_INSERT,
-	S_RESPONSE_INSERT,
-	S_RESPONSES,
-	S_RESPONSE_COUNT,
+	S_SPENT_GET,
+	S_SPENT_SET,
+	S_SPENT_USED,
+	S_SPENT_CLEAR,
+	S_SPENT_ADD,
+	S_SEGMENT_EXISTS,
+	S_SLOT_FIND,
+	S_SLOT_SET,
+	S_SLOTS_ADD,
+	S_SLOTS_USED,
+	S_SURVEY_SIZES,
+	S_SURVEY_SET_SIZES,
+	S_HOLDER_INSERT,
+	S_HOLDERS,
+	S_SEAL_KEY_INSERT,
+	S_SEAL_KEYS,
 	S_RECEIPTS,
+	S_CLOSE_FREE_SLOTS,
+	S_CLOSE_FREE_SPENT,
 	S_SAVEPOINT,
 	S_RELEASE,
 	S_ROLLBACK_TO,
@@ -114,11 +158,11 @@ static const char *const sql[S_COUNT] = {
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_SURVEY_INSERT] =
 		"INSERT INTO surveys (id, title, base_url, source, state, public_key, key_id,"
-		" report_pk, kdf_salt, kdf_ops, kdf_mem, invited)"
-		" VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		" report_pk, invited)"
+		" VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8)",
 	[S_SURVEY_GET] =
 		"SELECT id, title, base_url, source, state, public_key, key_id, report_pk,"
-		" kdf_salt, kdf_ops, kdf_mem, invited, reissued, opened_final,"
+		" 0, 0, 0, invited, reissued, opened_final,"
 		" receipts_count, receipts_digest FROM surveys WHERE id = ?1",
 	[S_SURVEY_IDS] = "SELECT id FROM surveys ORDER BY id",
 	[S_SEGMENT_INSERT] =
@@ -130,12 +174,12 @@ static const char *const sql[S_COUNT] = {
 		" FROM segments g"
 		" LEFT JOIN (SELECT segment, count(*) AS n FROM invitations"
 		"   WHERE survey = ?1 AND status = 1 GROUP BY segment) o ON o.segment = g.code"
-		" LEFT JOIN (SELECT segment, count(*) AS n FROM responses"
-		"   WHERE survey = ?1 GROUP BY segment) r ON r.segment = g.code"
+		" LEFT JOIN (SELECT rtrim(segment) AS segment, count(*) AS n FROM spent"
+		"   WHERE survey = ?1 AND used = 1 GROUP BY segment) r ON r.segment = g.code"
 		" WHERE g.survey = ?1 ORDER BY g.code",
 	[S_INV_INSERT] =
-		"INSERT INTO invitations (survey, invite_hash, employee_id, email, name, segment)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"INSERT INTO invitations (survey, invite_hash, employee_id, email, name, segment,"
+		" blinded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, zeroblob(32))",
 	[S_INV_BY_EMPLOYEE] =
 		"SELECT invite_hash, employee_id, email, name, segment, status, blinded"
 		" FROM invitations WHERE survey = ?1 AND employee_id = ?2 AND status != 2",
@@ -151,12 +195,45 @@ static const char *const sql[S_COUNT] = {
 		"SELECT invite_hash, employee_id, email, name, segment, status, blinded"
 		" FROM invitations WHERE survey = ?1 AND status = 0 ORDER BY employee_id",
 	[S_SURVEY_REISSUED] = "UPDATE surveys SET reissued = reissued + 1 WHERE id = ?1",
-	[S_SPENT_INSERT] = "INSERT INTO spent (survey, receipt) VALUES (?1, ?2)",
-	[S_RESPONSE_INSERT] =
-		"INSERT INTO responses (survey, id, segment, epk, box) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_RESPONSES] = "SELECT segment, epk, box FROM responses WHERE survey = ?1",
-	[S_RESPONSE_COUNT] = "SELECT count(*) FROM responses WHERE survey = ?1",
-	[S_RECEIPTS] = "SELECT receipt FROM spent WHERE survey = ?1 ORDER BY receipt",
+	[S_SPENT_GET] = "SELECT used, receipt FROM spent WHERE survey = ?1 AND bucket = ?2",
+	[S_SPENT_SET] =
+		"UPDATE spent SET used = 1, receipt = ?3, segment = ?4"
+		" WHERE survey = ?1 AND bucket = ?2",
+	[S_SPENT_USED] =
+		"SELECT receipt, segment FROM spent WHERE survey = ?1 AND used = 1",
+	[S_SPENT_CLEAR] =
+		"UPDATE spent SET used = 0, receipt = zeroblob(32), segment = ?2"
+		" WHERE survey = ?1 AND used = 1",
+	/* Rows ?2 .. ?3-1, in one statement. */
+	[S_SPENT_ADD] =
+		"WITH RECURSIVE c(i) AS (SELECT ?2 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ?3)"
+		" INSERT INTO spent (survey, bucket, used, receipt, segment)"
+		" SELECT ?1, i, 0, zeroblob(32), ?4 FROM c",
+	[S_SEGMENT_EXISTS] = "SELECT 1 FROM segments WHERE survey = ?1 AND code = ?2",
+	[S_SLOT_FIND] =
+		"SELECT slot FROM slots WHERE survey = ?1 AND slot >= ?2 AND used = 0"
+		" ORDER BY slot LIMIT 1",
+	[S_SLOT_SET] =
+		"UPDATE slots SET used = 1, box = ?3 WHERE survey = ?1 AND slot = ?2 AND used = 0",
+	[S_SLOTS_ADD] =
+		"WITH RECURSIVE c(i) AS (SELECT ?2 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ?3)"
+		" INSERT INTO slots (survey, slot, used, box) SELECT ?1, i, 0, randomblob(?4) FROM c",
+	[S_SLOTS_USED] = "SELECT box FROM slots WHERE survey = ?1 AND used = 1",
+	[S_SURVEY_SIZES] = "SELECT nslots, nused, nbuckets, nspent FROM surveys WHERE id = ?1",
+	[S_SURVEY_SET_SIZES] =
+		"UPDATE surveys SET nslots = ?2, nused = ?3, nbuckets = ?4, nspent = ?5 WHERE id = ?1",
+	[S_HOLDER_INSERT] =
+		"INSERT INTO holders (survey, idx, name, pub, kdf_salt, kdf_ops, kdf_mem, proof)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_HOLDERS] =
+		"SELECT name, pub, kdf_salt, kdf_ops, kdf_mem, proof FROM holders"
+		" WHERE survey = ?1 ORDER BY idx",
+	[S_SEAL_KEY_INSERT] = "INSERT INTO seal_keys (survey, epk) VALUES (?1, ?2)",
+	[S_SEAL_KEYS] = "SELECT epk FROM seal_keys WHERE survey = ?1",
+	[S_RECEIPTS] =
+		"SELECT receipt FROM spent WHERE survey = ?1 AND used = 1 ORDER BY receipt",
+	[S_CLOSE_FREE_SLOTS] = "DELETE FROM slots WHERE survey = ?1 AND used = 0",
+	[S_CLOSE_FREE_SPENT] = "DELETE FROM spent WHERE survey = ?1 AND used = 0",
 	[S_SAVEPOINT] = "SAVEPOINT job",
 	[S_RELEASE] = "RELEASE job",
 	[S_ROLLBACK_TO] = "ROLLBACK TO job",
@@ -254,6 +331,12 @@ migrate(struct db *db, int flags, char *msg, size_t msglen)
 		         version, DB_SCHEMA_VERSION);
 		return KOE_ESTATE;
 	}
+	if (version == 1) {
+		snprintf(msg, msglen,
+		         "the database was written by koe 0.1 (schema 1), whose answers are sealed to a "
+		         "single passphrase; write its reports with that version, or start anew");
+		return KOE_ESTATE;
+	}
 	if (!(flags & DB_CREATE) || (flags & DB_READONLY)) {
 		snprintf(msg, msglen, "the database has no koe data (schema %d)", version);
 		return KOE_EDB;
@@ -270,7 +353,7 @@ migrate(struct db *db, int flags, char *msg, size_t msglen)
 			return exec(db, "COMMIT");
 		}
 		sqlite3_finalize(st);
-		if (exec(db, schema_v1) != KOE_OK || exec(db, "PRAGMA user_version = 1") != KOE_OK ||
+		if (exec(db, schema_v2) != KOE_OK || exec(db, "PRAGMA user_version = 2") != KOE_OK ||
 		    exec(db, "COMMIT") != KOE_OK) {
 			exec(db, "ROLLBACK");
 			goto fail;
@@ -304,7 +387,7 @@ db_open(const char *path, int flags, struct db **out, char *msg, size_t msglen)
 		return code == SQLITE_CANTOPEN && !(flags & DB_CREATE) ? KOE_ENOTFOUND : KOE_EDB;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_busy_timeout(db->h, DB_BUSY_MS);
 	/* WAL with synchronous=FULL: a commit is durable when it returns.
 	 * secure_delete overwrites deleted rows (employee data at close). */
 	if ((!(flags & DB_READONLY) && exec(db, "PRAGMA journal_mode=WAL") != KOE_OK) ||
@@ -360,7 +443,18 @@ db_commit(struct db *db)
 {
 	sqlite3_stmt *st = stmt(db, S_COMMIT);
 	enum koe_err err = st ? step_done(st) : KOE_EDB;
-	return err == KOE_EEXIST ? KOE_EDB : err;
+	if (err == KOE_EEXIST)
+		err = KOE_EDB;
+	/* Move the commit into the main file and empty the WAL at once, so the
+	 * WAL never keeps a history of commits in their order (db.h). Without
+	 * waiting: when a reader holds an old snapshot, the next commit
+	 * tries again. */
+	if (err == KOE_OK) {
+		sqlite3_busy_timeout(db->h, 0);
+		sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+	}
+	return err;
 }
 
 void
@@ -400,10 +494,7 @@ db_survey_insert(struct db *db, const struct db_survey *s)
 	sqlite3_bind_blob(st, 5, s->public_key, sizeof(s->public_key), SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, s->key_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 7, s->report_pk, sizeof(s->report_pk), SQLITE_STATIC);
-	sqlite3_bind_blob(st, 8, s->kdf.salt, sizeof(s->kdf.salt), SQLITE_STATIC);
-	sqlite3_bind_int64(st, 9, (sqlite3_int64)s->kdf.ops);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)s->kdf.mem);
-	sqlite3_bind_int64(st, 11, s->invited);
+	sqlite3_bind_int64(st, 8, s->invited);
 	return step_done(st);
 }
 
@@ -443,9 +534,6 @@ db_survey_get(struct db *db, const char *id, struct db_survey *out)
 	snprintf(out->key_id, sizeof(out->key_id), "%s",
 	         (const char *)sqlite3_column_text(st, 6));
 	col_blob(st, 7, out->report_pk, sizeof(out->report_pk));
-	col_blob(st, 8, out->kdf.salt, sizeof(out->kdf.salt));
-	out->kdf.ops = (uint64_t)sqlite3_column_int64(st, 9);
-	out->kdf.mem = (uint64_t)sqlite3_column_int64(st, 10);
 	out->invited = sqlite3_column_int64(st, 11);
 	out->reissued = sqlite3_column_int64(st, 12);
 	out->opened_final = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13);
@@ -608,9 +696,10 @@ read_invitation(sqlite3_stmt *st, struct db_invitation *out)
 	out->name = col_text(st, 3);
 	out->segment = col_text(st, 4);
 	out->status = sqlite3_column_int(st, 5);
-	out->has_blinded = sqlite3_column_type(st, 6) == SQLITE_BLOB;
-	if (out->has_blinded)
-		col_blob(st, 6, out->blinded, sizeof(out->blinded));
+	col_blob(st, 6, out->blinded, sizeof(out->blinded));
+	out->has_blinded = false;
+	for (size_t i = 0; i < sizeof(out->blinded); i++)
+		out->has_blinded |= out->blinded[i] != 0;
 	if (!out->employee_id || !out->email || !out->name || !out->segment) {
 		db_invitation_clear(out);
 		return KOE_ENOMEM;
@@ -738,42 +827,282 @@ db_survey_add_reissued(struct db *db, const char *survey)
 	return step_done(st);
 }
 
-enum koe_err
-db_response_insert(struct db *db, const char *survey, const uint8_t receipt[DB_HASH_BYTES],
-                   const uint8_t id[DB_RESPONSE_ID_BYTES], const char *segment,
-                   const uint8_t epk[SEAL_PK_BYTES], const uint8_t *box, size_t boxlen)
-{
-	sqlite3_stmt *st = stmt(db, S_SPENT_INSERT);
-	enum koe_err err;
+struct sizes {
+	int64_t nslots, nused, nbuckets, nspent;
+};
 
+static enum koe_err
+sizes_get(struct db *db, const char *survey, struct sizes *z)
+{
+	sqlite3_stmt *st = stmt(db, S_SURVEY_SIZES);
+	enum koe_err err = KOE_EDB;
+	int rc;
 	if (st == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, receipt, DB_HASH_BYTES, SQLITE_STATIC);
-	err = step_done(st);
-	if (err != KOE_OK)
-		return err;
-	st = stmt(db, S_RESPONSE_INSERT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		z->nslots = sqlite3_column_int64(st, 0);
+		z->nused = sqlite3_column_int64(st, 1);
+		z->nbuckets = sqlite3_column_int64(st, 2);
+		z->nspent = sqlite3_column_int64(st, 3);
+		err = KOE_OK;
+	} else if (rc == SQLITE_DONE) {
+		err = KOE_ENOTFOUND;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static enum koe_err
+sizes_set(struct db *db, const char *survey, const struct sizes *z)
+{
+	sqlite3_stmt *st = stmt(db, S_SURVEY_SET_SIZES);
 	if (st == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, id, DB_RESPONSE_ID_BYTES, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, segment, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, epk, SEAL_PK_BYTES, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, box, (int)boxlen, SQLITE_STATIC);
-	err = step_done(st);
-	/* A duplicate random id (2^-128) or a bad segment is not a double
-	 * spend; report it as a database error so the caller rolls back. */
-	return err == KOE_EEXIST ? KOE_EDB : err;
+	sqlite3_bind_int64(st, 2, z->nslots);
+	sqlite3_bind_int64(st, 3, z->nused);
+	sqlite3_bind_int64(st, 4, z->nbuckets);
+	sqlite3_bind_int64(st, 5, z->nspent);
+	return step_done(st);
+}
+
+/* Appends rows [from, to) to a table made in advance. */
+static enum koe_err
+add_rows(struct db *db, enum stmt s, const char *survey, int64_t from, int64_t to)
+{
+	static const char blank[DB_SEGMENT_BYTES + 1] = "                ";
+	sqlite3_stmt *st;
+	if (to <= from)
+		return KOE_OK;
+	if ((st = stmt(db, s)) == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	if (s == S_SLOTS_ADD)
+		sqlite3_bind_int(st, 4, SEAL_BOX_BYTES);
+	else
+		sqlite3_bind_text(st, 4, blank, DB_SEGMENT_BYTES, SQLITE_STATIC);
+	return step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
 }
 
 enum koe_err
-db_responses_foreach(struct db *db, const char *survey,
-                     int (*fn)(void *ctx, const char *segment, const uint8_t *epk,
-                               const uint8_t *box, size_t boxlen),
-                     void *ctx)
+db_storage_reserve(struct db *db, const char *survey, int64_t slots, int64_t buckets)
 {
-	sqlite3_stmt *st = stmt(db, S_RESPONSES);
+	struct sizes z;
+	enum koe_err err = sizes_get(db, survey, &z);
+	if (err != KOE_OK)
+		return err;
+	if (slots > z.nslots) {
+		if ((err = add_rows(db, S_SLOTS_ADD, survey, z.nslots, slots)) != KOE_OK)
+			return err;
+		z.nslots = slots;
+	}
+	if (buckets > z.nbuckets) {
+		if (z.nspent > 0)
+			return KOE_ESTATE; /* growing a used table needs a rehash: spend_grow() */
+		if ((err = add_rows(db, S_SPENT_ADD, survey, z.nbuckets, buckets)) != KOE_OK)
+			return err;
+		z.nbuckets = buckets;
+	}
+	return sizes_set(db, survey, &z);
+}
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+pad_segment(const char *segment, char out[DB_SEGMENT_BYTES + 1])
+{
+	size_t n = strlen(segment);
+	memset(out, ' ', DB_SEGMENT_BYTES);
+	memcpy(out, segment, n);
+	out[DB_SEGMENT_BYTES] = 0;
+}
+
+/* Puts a receipt into the spent table (linear probing from the bucket its
+ * first bytes name). KOE_EEXIST when it is there already. */
+static enum koe_err
+spend_put(struct db *db, const char *survey, int64_t nbuckets,
+          const uint8_t receipt[DB_HASH_BYTES], const char *padded)
+{
+	int64_t b = (int64_t)(le64(receipt) % (uint64_t)nbuckets);
+	for (int64_t probes = 0; probes < nbuckets; probes++, b = (b + 1) % nbuckets) {
+		sqlite3_stmt *st = stmt(db, S_SPENT_GET);
+		int rc, used = 0, same = 0;
+		if (st == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, b);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			used = sqlite3_column_int(st, 0);
+			same = used && sqlite3_column_bytes(st, 1) == DB_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(st, 1), receipt, DB_HASH_BYTES) == 0;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return KOE_EDB;
+		if (same)
+			return KOE_EEXIST;
+		if (used)
+			continue;
+		if ((st = stmt(db, S_SPENT_SET)) == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, b);
+		sqlite3_bind_blob(st, 3, receipt, DB_HASH_BYTES, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, padded, DB_SEGMENT_BYTES, SQLITE_STATIC);
+		return step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
+	}
+	return KOE_EDB; /* full: cannot happen below half load */
+}
+
+/* Doubles the spent table: every receipt is put again at its bucket in the
+ * larger table, so positions stay a function of the receipt alone. */
+static enum koe_err
+spend_grow(struct db *db, const char *survey, struct sizes *z)
+{
+	static const char blank[DB_SEGMENT_BYTES + 1] = "                ";
+	struct kept {
+		uint8_t receipt[DB_HASH_BYTES];
+		char seg[DB_SEGMENT_BYTES + 1];
+	} *v = NULL;
+	size_t n = 0, cap = (size_t)z->nspent + 1;
+	sqlite3_stmt *st;
+	enum koe_err err = KOE_OK;
+	int rc;
+	int64_t grown = z->nbuckets * 2;
+
+	if ((v = calloc(cap, sizeof(*v))) == NULL)
+		return KOE_ENOMEM;
+	if ((st = stmt(db, S_SPENT_USED)) == NULL) {
+		free(v);
+		return KOE_EDB;
+	}
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap) {
+		col_blob(st, 0, v[n].receipt, DB_HASH_BYTES);
+		snprintf(v[n].seg, sizeof(v[n].seg), "%s", (const char *)sqlite3_column_text(st, 1));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		err = KOE_EDB;
+	if (err == KOE_OK && (st = stmt(db, S_SPENT_CLEAR)) != NULL) {
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, blank, DB_SEGMENT_BYTES, SQLITE_STATIC);
+		err = step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
+	}
+	if (err == KOE_OK)
+		err = add_rows(db, S_SPENT_ADD, survey, z->nbuckets, grown);
+	for (size_t i = 0; err == KOE_OK && i < n; i++)
+		err = spend_put(db, survey, grown, v[i].receipt, v[i].seg);
+	if (err == KOE_OK)
+		z->nbuckets = grown;
+	free(v);
+	return err == KOE_EEXIST ? KOE_EDB : err;
+}
+
+/* Writes one box over a free slot picked at random. */
+static enum koe_err
+slot_put(struct db *db, const char *survey, struct sizes *z, const uint8_t *box)
+{
+	int64_t start, slot = -1;
+	uint64_t r;
+
+	sqlite3_randomness(sizeof(r), &r);
+	start = (int64_t)(r % (uint64_t)z->nslots);
+	for (int pass = 0; pass < 2 && slot < 0; pass++) {
+		sqlite3_stmt *st = stmt(db, S_SLOT_FIND);
+		int rc;
+		if (st == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, pass == 0 ? start : 0);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			slot = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return KOE_EDB;
+	}
+	if (slot < 0)
+		return KOE_EDB; /* the caller made room first */
+	sqlite3_stmt *st = stmt(db, S_SLOT_SET);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, slot);
+	sqlite3_bind_blob(st, 3, box, SEAL_BOX_BYTES, SQLITE_STATIC);
+	if (step_done(st) != KOE_OK || sqlite3_changes(db->h) != 1)
+		return KOE_EDB;
+	z->nused++;
+	return KOE_OK;
+}
+
+enum koe_err
+db_response_store(struct db *db, const char *survey, const uint8_t receipt[DB_HASH_BYTES],
+                  const char *segment, const uint8_t *boxes, size_t nboxes)
+{
+	char padded[DB_SEGMENT_BYTES + 1];
+	struct sizes z;
+	enum koe_err err;
+
+	if (strlen(segment) > DB_SEGMENT_BYTES || nboxes == 0)
+		return KOE_EINVAL;
+	pad_segment(segment, padded);
+	{
+		sqlite3_stmt *st = stmt(db, S_SEGMENT_EXISTS);
+		int rc;
+		if (st == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, segment, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? KOE_EINVAL : KOE_EDB;
+	}
+	if ((err = sizes_get(db, survey, &z)) != KOE_OK)
+		return err == KOE_ENOTFOUND ? KOE_EDB : err;
+	if (z.nbuckets == 0 || z.nslots == 0)
+		return KOE_EDB; /* made without storage: not a survey koe open made */
+	/* Keep the spent table at most half full, and room for every chunk. */
+	if ((z.nspent + 1) * 2 > z.nbuckets && (err = spend_grow(db, survey, &z)) != KOE_OK)
+		return err;
+	if ((err = spend_put(db, survey, z.nbuckets, receipt, padded)) != KOE_OK)
+		return err;
+	z.nspent++;
+	if (z.nused + (int64_t)nboxes > z.nslots) {
+		/* Slots added now sit after the others in the file; see
+		 * db.h on what that reveals. */
+		int64_t more = z.nslots / 2 > 64 ? z.nslots / 2 : 64;
+		if (more < (int64_t)nboxes)
+			more = (int64_t)nboxes;
+		if ((err = add_rows(db, S_SLOTS_ADD, survey, z.nslots, z.nslots + more)) != KOE_OK)
+			return err;
+		z.nslots += more;
+	}
+	for (size_t i = 0; i < nboxes; i++)
+		if ((err = slot_put(db, survey, &z, boxes + i * SEAL_BOX_BYTES)) != KOE_OK)
+			return err;
+	return sizes_set(db, survey, &z);
+}
+
+enum koe_err
+db_boxes_foreach(struct db *db, const char *survey,
+                 int (*fn)(void *ctx, const uint8_t box[SEAL_BOX_BYTES]), void *ctx)
+{
+	sqlite3_stmt *st = stmt(db, S_SLOTS_USED);
 	enum koe_err err = KOE_OK;
 	int rc;
 
@@ -781,16 +1110,11 @@ db_responses_foreach(struct db *db, const char *survey,
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *seg = (const char *)sqlite3_column_text(st, 0);
-		const uint8_t *epk = sqlite3_column_blob(st, 1);
-		const uint8_t *box = sqlite3_column_blob(st, 2);
-		size_t boxlen = (size_t)sqlite3_column_bytes(st, 2);
-		if (seg == NULL || epk == NULL || sqlite3_column_bytes(st, 1) != SEAL_PK_BYTES ||
-		    box == NULL) {
+		if (sqlite3_column_bytes(st, 0) != SEAL_BOX_BYTES) {
 			err = KOE_EINVAL;
 			break;
 		}
-		if (fn(ctx, seg, epk, box, boxlen)) {
+		if (fn(ctx, sqlite3_column_blob(st, 0))) {
 			err = KOE_EINVAL;
 			break;
 		}
@@ -802,21 +1126,114 @@ db_responses_foreach(struct db *db, const char *survey,
 }
 
 enum koe_err
+db_storage_counts(struct db *db, const char *survey, int64_t *responses, int64_t *boxes)
+{
+	struct sizes z;
+	enum koe_err err = sizes_get(db, survey, &z);
+	if (err != KOE_OK)
+		return err;
+	if (responses)
+		*responses = z.nspent;
+	if (boxes)
+		*boxes = z.nused;
+	return KOE_OK;
+}
+
+enum koe_err
 db_response_count(struct db *db, const char *survey, int64_t *n)
 {
-	sqlite3_stmt *st = stmt(db, S_RESPONSE_COUNT);
-	enum koe_err err = KOE_EDB;
+	return db_storage_counts(db, survey, n, NULL);
+}
+
+enum koe_err
+db_holder_insert(struct db *db, const char *survey, int idx, const struct seal_holder *h)
+{
+	sqlite3_stmt *st = stmt(db, S_HOLDER_INSERT);
 	if (st == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		err = KOE_OK;
-	}
-	sqlite3_reset(st);
-	return err;
+	sqlite3_bind_int(st, 2, idx);
+	sqlite3_bind_text(st, 3, h->name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, h->pub, SEAL_PK_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, h->kdf.salt, SEAL_SALT_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)h->kdf.ops);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)h->kdf.mem);
+	sqlite3_bind_blob(st, 8, h->proof, SEAL_PROOF_BYTES, SQLITE_STATIC);
+	return step_done(st);
 }
 
+enum koe_err
+db_holders_get(struct db *db, const char *survey, struct seal_holder *out, size_t cap,
+               size_t *n)
+{
+	sqlite3_stmt *st = stmt(db, S_HOLDERS);
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+		struct seal_holder *h = &out[*n];
+		memset(h, 0, sizeof(*h));
+		snprintf(h->name, sizeof(h->name), "%s", (const char *)sqlite3_column_text(st, 0));
+		col_blob(st, 1, h->pub, SEAL_PK_BYTES);
+		col_blob(st, 2, h->kdf.salt, SEAL_SALT_BYTES);
+		h->kdf.ops = (uint64_t)sqlite3_column_int64(st, 3);
+		h->kdf.mem = (uint64_t)sqlite3_column_int64(st, 4);
+		col_blob(st, 5, h->proof, SEAL_PROOF_BYTES);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? KOE_OK : KOE_EDB;
+}
+
+enum koe_err
+db_seal_key_insert(struct db *db, const char *survey, const uint8_t epk[SEAL_PK_BYTES])
+{
+	sqlite3_stmt *st = stmt(db, S_SEAL_KEY_INSERT);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, epk, SEAL_PK_BYTES, SQLITE_STATIC);
+	return step_done(st);
+}
+
+enum koe_err
+db_seal_keys_get(struct db *db, const char *survey, uint8_t (**out)[SEAL_PK_BYTES], size_t *n)
+{
+	sqlite3_stmt *st = stmt(db, S_SEAL_KEYS);
+	uint8_t (*v)[SEAL_PK_BYTES] = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			void *nv;
+			cap = cap ? cap * 2 : 8;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				sqlite3_reset(st);
+				free(v);
+				return KOE_ENOMEM;
+			}
+			v = nv;
+		}
+		col_blob(st, 0, v[cnt++], SEAL_PK_BYTES);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return KOE_EDB;
+	}
+	*out = v;
+	*n = cnt;
+	return KOE_OK;
+}
 enum koe_err
 db_receipts_foreach(struct db *db, const char *survey,
                     int (*fn)(void *ctx, const uint8_t receipt[DB_HASH_BYTES]), void *ctx)
@@ -867,6 +1284,18 @@ db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
 	if ((err = step_done(st)) != KOE_OK)
 		return err;
 	if ((st = stmt(db, S_CLOSE_KEEP_HASHES)) == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	if ((err = step_done(st)) != KOE_OK)
+		return err;
+	/* Unused slots and buckets only made room; the vacuum after close
+	 * then rebuilds the file without them. */
+	if ((st = stmt(db, S_CLOSE_FREE_SLOTS)) == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	if ((err = step_done(st)) != KOE_OK)
+		return err;
+	if ((st = stmt(db, S_CLOSE_FREE_SPENT)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	if ((err = step_done(st)) != KOE_OK)

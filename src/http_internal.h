@@ -21,7 +21,6 @@
 #define HTTP_MAX_BODY      (64 * 1024) /* bytes of a request body */
 #define HTTP_MAX_JSON_DEPTH 8          /* nesting of a request body */
 #define HTTP_BATCH_MAX     512         /* jobs in one group commit */
-#define HTTP_SEAL_ROTATE   4096        /* responses per sealing batch */
 
 /* One survey the server answers for. Everything but the fields marked
  * "worker" is written once at start and read-only afterwards. */
@@ -35,9 +34,9 @@ struct http_survey {
 	char *manifest;                    /* the JSON manifest, built once */
 	size_t manifest_len;
 	atomic_int state;                  /* enum db_state, refreshed by the worker */
+	struct seal_key *seal;             /* this run's sealing key (seal.h),
+	                                      sodium_malloc'd; NULL once closed */
 	/* worker */
-	struct seal_batch *batch;          /* sodium_malloc'd; NULL until needed */
-	size_t batch_used;
 	char *receipts;                    /* JSON, built once after close */
 	size_t receipts_len;
 };

@@ -196,6 +196,24 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 	if (sv->manifest == NULL) {
 		err = KOE_ENOMEM;
 		snprintf(msg, msglen, "out of memory");
+		goto done;
+	}
+	/* This run's sealing key, stored before any answer is sealed with it
+	 * so no answer is ever sealed under a key the report cannot find. */
+	if (sv->rec.state == DB_OPEN) {
+		if ((sv->seal = sodium_malloc(sizeof(*sv->seal))) == NULL ||
+		    seal_key_new(sv->seal, sv->rec.report_pk) != KOE_OK) {
+			err = KOE_ECRYPTO;
+			snprintf(msg, msglen, "cannot make the sealing key of survey '%s'", id);
+			goto done;
+		}
+		if ((err = db_begin(s->db)) != KOE_OK ||
+		    (err = db_seal_key_insert(s->db, id, sv->seal->epk)) != KOE_OK ||
+		    (err = db_commit(s->db)) != KOE_OK) {
+			db_rollback(s->db);
+			snprintf(msg, msglen, "cannot store the sealing key: %s", db_errmsg(s->db));
+			goto done;
+		}
 	}
 done:
 	db_segments_free(segs, nsegs);
@@ -247,9 +265,9 @@ http_surveys_free(struct http_server *s)
 				tok_segment_key_wipe(&sv->segkeys[g]);
 			sodium_free(sv->segkeys);
 		}
-		if (sv->batch) {
-			seal_batch_wipe(sv->batch);
-			sodium_free(sv->batch);
+		if (sv->seal) {
+			seal_key_wipe(sv->seal);
+			sodium_free(sv->seal);
 		}
 		for (size_t g = 0; g < sv->nseg; g++)
 			free(sv->seg_codes[g]);

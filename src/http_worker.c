@@ -86,51 +86,34 @@ static void
 run_respond(struct http_server *s, struct job *j)
 {
 	struct http_survey *sv = j->sv;
-	uint8_t ad[512], id[DB_RESPONSE_ID_BYTES];
-	size_t adlen, boxlen;
-	uint8_t *box = NULL;
+	uint8_t *boxes = NULL;
+	size_t nboxes = 0;
 	enum koe_err err;
 
-	if (atomic_load(&sv->state) != DB_OPEN) {
+	if (atomic_load(&sv->state) != DB_OPEN || sv->seal == NULL) {
 		j->result = JR_CLOSED;
 		return;
 	}
-	/* A new ephemeral sealing key now and then; see seal.h. */
-	if (sv->batch == NULL || sv->batch_used >= HTTP_SEAL_ROTATE) {
-		if (sv->batch == NULL && (sv->batch = sodium_malloc(sizeof(*sv->batch))) == NULL) {
-			j->result = JR_ERROR;
-			return;
-		}
-		if (seal_batch_new(sv->batch, sv->rec.report_pk) != KOE_OK) {
-			j->result = JR_ERROR;
-			return;
-		}
-		sv->batch_used = 0;
-	}
-	adlen = resp_ad(sv->rec.id, sv->seg_codes[j->seg], ad, sizeof(ad));
-	box = malloc(seal_box_len(j->plainlen));
-	if (adlen == 0 || box == NULL ||
-	    seal_box(sv->batch, ad, adlen, j->plain, j->plainlen, box, &boxlen) != KOE_OK) {
-		free(box);
+	/* The same sealing code the tests and the report's reader use. */
+	if (resp_seal_plain(sv->seal, sv->rec.id, sv->seg_codes[j->seg], j->plain, j->plainlen,
+	                    &boxes, &nboxes) != KOE_OK) {
 		j->result = JR_ERROR;
 		return;
 	}
-	sv->batch_used++;
-	randombytes_buf(id, sizeof(id));
 	if (db_savepoint(s->db) != KOE_OK) {
-		free(box);
+		free(boxes);
 		j->result = JR_ERROR;
 		return;
 	}
-	err = db_response_insert(s->db, sv->rec.id, j->receipt, id, sv->seg_codes[j->seg],
-	                         sv->batch->epk, box, boxlen);
+	err = db_response_store(s->db, sv->rec.id, j->receipt, sv->seg_codes[j->seg], boxes,
+	                        nboxes);
 	if (err == KOE_OK && db_release(s->db) == KOE_OK) {
 		j->result = JR_OK;
 	} else {
 		db_rollback_to(s->db);
 		j->result = err == KOE_EEXIST ? JR_CONFLICT : JR_ERROR;
 	}
-	free(box);
+	free(boxes);
 }
 
 static void

@@ -7,6 +7,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_demo,
 	&cmd_check,
+	&cmd_holder,
 	&cmd_open,
 	&cmd_status,
 	&cmd_remind,

@@ -1,5 +1,6 @@
 /* Sealing and opening responses; see include/koe/resp.h. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,83 +8,147 @@
 
 #include "koe/resp.h"
 
-size_t
-resp_ad(const char *survey, const char *segment, uint8_t *out, size_t cap)
+enum koe_err
+resp_seal_plain(const struct seal_key *k, const char *survey, const char *segment,
+                const uint8_t *plain, size_t len, uint8_t **boxes, size_t *nboxes)
 {
-	size_t a = strlen(survey), b = strlen(segment);
-	if (a + 1 + b > cap)
-		return 0;
-	memcpy(out, survey, a);
-	out[a] = 0;
-	memcpy(out + a + 1, segment, b);
-	return a + 1 + b;
+	size_t seglen = strlen(segment), total = 1 + seglen + len, n;
+	uint8_t chunk[SEAL_PLAIN_BYTES], id[8], *out;
+
+	*boxes = NULL;
+	*nboxes = 0;
+	if (seglen == 0 || seglen > 255)
+		return KOE_EINVAL;
+	n = (total + RESP_CHUNK_PAYLOAD - 1) / RESP_CHUNK_PAYLOAD;
+	if (n > RESP_MAX_CHUNKS)
+		return KOE_ETOOBIG;
+	if ((out = malloc(n * SEAL_BOX_BYTES)) == NULL)
+		return KOE_ENOMEM;
+	randombytes_buf(id, sizeof(id));
+	/* The payload stream is segment length, segment, answers; each chunk
+	 * takes the next RESP_CHUNK_PAYLOAD bytes of it. */
+	for (size_t c = 0, pos = 0; c < n; c++) {
+		size_t take = total - pos < RESP_CHUNK_PAYLOAD ? total - pos : RESP_CHUNK_PAYLOAD;
+		memset(chunk, 0, sizeof(chunk));
+		memcpy(chunk, id, 8);
+		chunk[8] = (uint8_t)c;
+		chunk[9] = (uint8_t)n;
+		chunk[10] = (uint8_t)take;
+		chunk[11] = (uint8_t)(take >> 8);
+		for (size_t i = 0; i < take; i++, pos++) {
+			uint8_t byte;
+			if (pos == 0)
+				byte = (uint8_t)seglen;
+			else if (pos <= seglen)
+				byte = (uint8_t)segment[pos - 1];
+			else
+				byte = plain[pos - 1 - seglen];
+			chunk[RESP_CHUNK_HEAD + i] = byte;
+		}
+		seal_box(k, (const uint8_t *)survey, strlen(survey), chunk, out + c * SEAL_BOX_BYTES);
+	}
+	sodium_memzero(chunk, sizeof(chunk));
+	*boxes = out;
+	*nboxes = n;
+	return KOE_OK;
 }
 
 enum koe_err
-resp_seal(const struct seal_batch *b, const struct qn_survey *s, const char *segment,
-          const struct ans_set *a, uint8_t **box, size_t *boxlen)
+resp_seal(const struct seal_key *k, const struct qn_survey *s, const char *segment,
+          const struct ans_set *a, uint8_t **boxes, size_t *nboxes)
 {
-	uint8_t ad[512];
-	size_t adlen = resp_ad(s->id, segment, ad, sizeof(ad));
 	size_t cap = ans_encoded_max(s, a), len = 0;
-	uint8_t *plain = NULL, *out = NULL;
+	uint8_t *plain = malloc(cap);
 	enum koe_err err;
 
-	*box = NULL;
-	if (adlen == 0)
-		return KOE_EINVAL;
-	plain = malloc(cap);
-	out = malloc(seal_box_len(cap));
-	if (plain == NULL || out == NULL) {
-		err = KOE_ENOMEM;
-		goto done;
-	}
+	*boxes = NULL;
+	if (plain == NULL)
+		return KOE_ENOMEM;
 	err = ans_encode(s, a, plain, cap, &len);
 	if (err == KOE_OK)
-		err = seal_box(b, ad, adlen, plain, len, out, boxlen);
-	if (err == KOE_OK) {
-		*box = out;
-		out = NULL;
-	}
-done:
-	if (plain)
-		sodium_memzero(plain, cap);
+		err = resp_seal_plain(k, s->id, segment, plain, len, boxes, nboxes);
+	sodium_memzero(plain, cap);
 	free(plain);
-	free(out);
 	return err;
 }
 
 enum koe_err
-resp_unlock(const struct db_survey *rec, const char *pass, size_t passlen,
-            uint8_t sk[SEAL_SK_BYTES])
+resp_holder_secret(const struct seal_holder *h, const char *pass, size_t len,
+                   uint8_t x[SEAL_SK_BYTES])
 {
-	uint8_t pk[SEAL_PK_BYTES];
-	enum koe_err err = seal_keypair_from_passphrase(pass, passlen, &rec->kdf, pk, sk);
+	enum koe_err err = seal_holder_secret(pass, len, &h->kdf, x);
 	if (err == KOE_EINVAL)
 		err = KOE_EVERIFY; /* too short or long: cannot be the passphrase */
-	if (err == KOE_OK && sodium_memcmp(pk, rec->report_pk, SEAL_PK_BYTES) != 0)
+	if (err == KOE_OK && !seal_secret_matches(x, h->pub))
 		err = KOE_EVERIFY;
 	if (err != KOE_OK)
-		sodium_memzero(sk, SEAL_SK_BYTES);
+		sodium_memzero(x, SEAL_SK_BYTES);
 	return err;
 }
 
-/* A growable table while reading; one key agreement per sealing batch. */
-struct batch_key {
-	uint8_t epk[SEAL_PK_BYTES];
-	uint8_t key[SEAL_KEY_BYTES];
+enum koe_err
+resp_unlock(struct db *db, const struct db_survey *rec, const char *const *pass,
+            const size_t *passlen, size_t npass, uint8_t sk[SEAL_SK_BYTES])
+{
+	struct seal_holder h[SEAL_HOLDERS_MAX];
+	bool opened[SEAL_HOLDERS_MAX] = {false};
+	uint8_t x[SEAL_SK_BYTES];
+	size_t nh = 0;
+	enum koe_err err;
+
+	memset(sk, 0, SEAL_SK_BYTES);
+	if ((err = db_holders_get(db, rec->id, h, SEAL_HOLDERS_MAX, &nh)) != KOE_OK)
+		return err;
+	if (nh == 0 || npass != nh)
+		return KOE_EVERIFY;
+	for (size_t p = 0; p < npass; p++) {
+		bool found = false;
+		for (size_t i = 0; i < nh && !found; i++) {
+			if (opened[i])
+				continue;
+			err = resp_holder_secret(&h[i], pass[p], passlen[p], x);
+			if (err == KOE_OK) {
+				seal_secret_add(sk, x);
+				opened[i] = found = true;
+			} else if (err != KOE_EVERIFY) {
+				goto fail;
+			}
+		}
+		if (!found) {
+			err = KOE_EVERIFY;
+			goto fail;
+		}
+	}
+	sodium_memzero(x, sizeof(x));
+	if (!seal_secret_matches(sk, rec->report_pk)) {
+		err = KOE_EVERIFY;
+		goto fail;
+	}
+	return KOE_OK;
+fail:
+	sodium_memzero(x, sizeof(x));
+	sodium_memzero(sk, SEAL_SK_BYTES);
+	return err;
+}
+
+/* A chunk of an answer sealed in several, kept until its siblings are read. */
+struct pending {
+	uint8_t id[8];
+	uint8_t idx, count;
+	uint16_t len;
+	uint8_t payload[RESP_CHUNK_PAYLOAD];
 };
 
 struct opener {
 	const struct db_survey *rec;
 	const struct qn_survey *s;
-	const uint8_t *sk;
 	struct resp_table *t;
 	size_t cap;           /* responses the arrays can hold */
-	struct batch_key *keys;
-	size_t nkeys, capkeys;
-	uint8_t *plain;
-	size_t plaincap;
+	struct seal_key *keys; /* sodium_malloc'd, one per server run */
+	size_t nkeys;
+	uint8_t chunk[SEAL_PLAIN_BYTES];
+	struct pending *pend;
+	size_t npend, cappend;
 	struct ans_set set;
 	size_t capmulti, captexts;
 	size_t total;
@@ -92,38 +157,15 @@ struct opener {
 };
 
 static int
-segment_index(struct opener *o, const char *code, uint32_t *idx)
+segment_index(struct opener *o, const char *code, size_t len, uint32_t *idx)
 {
 	struct resp_table *t = o->t;
 	for (size_t i = 0; i < t->nsegs; i++)
-		if (strcmp(t->segs[i], code) == 0) {
+		if (strlen(t->segs[i]) == len && memcmp(t->segs[i], code, len) == 0) {
 			*idx = (uint32_t)i;
 			return 0;
 		}
 	return -1;
-}
-
-static const uint8_t *
-batch_key(struct opener *o, const uint8_t *epk)
-{
-	for (size_t i = 0; i < o->nkeys; i++)
-		if (memcmp(o->keys[i].epk, epk, SEAL_PK_BYTES) == 0)
-			return o->keys[i].key;
-	if (o->nkeys == o->capkeys) {
-		size_t cap = o->capkeys ? o->capkeys * 2 : 8;
-		struct batch_key *nv = sodium_allocarray(cap, sizeof(*nv));
-		if (nv == NULL)
-			return NULL;
-		if (o->nkeys)
-			memcpy(nv, o->keys, o->nkeys * sizeof(*nv));
-		sodium_free(o->keys);
-		o->keys = nv;
-		o->capkeys = cap;
-	}
-	memcpy(o->keys[o->nkeys].epk, epk, SEAL_PK_BYTES);
-	if (seal_batch_key(o->sk, epk, o->keys[o->nkeys].key) != KOE_OK)
-		return NULL;
-	return o->keys[o->nkeys++].key;
 }
 
 static int
@@ -151,46 +193,25 @@ grow_rows(struct opener *o)
 	return 0;
 }
 
+/* Adds one whole answer (the joined payload) to the table. */
 static int
-open_one(void *ctx, const char *segment, const uint8_t *epk, const uint8_t *box, size_t boxlen)
+add_answer(struct opener *o, const uint8_t *payload, size_t plen)
 {
-	struct opener *o = ctx;
 	struct resp_table *t = o->t;
-	uint8_t ad[512];
-	size_t adlen = resp_ad(o->rec->id, segment, ad, sizeof(ad)), plen;
-	const uint8_t *key;
 	uint32_t sidx;
-	size_t r = t->n;
+	size_t r = t->n, seglen;
 
-	if (adlen == 0) {
-		o->err = KOE_EINVAL;
+	if (plen < 1 || (seglen = payload[0]) == 0 || plen < 1 + seglen ||
+	    segment_index(o, (const char *)payload + 1, seglen, &sidx) != 0) {
+		o->err = KOE_EINVAL; /* the survey has no such segment */
 		return 1;
 	}
-	if (boxlen > o->plaincap) {
-		uint8_t *p = realloc(o->plain, boxlen);
-		if (p == NULL)
-			goto oom;
-		o->plain = p;
-		o->plaincap = boxlen;
-	}
-	if ((key = batch_key(o, epk)) == NULL) {
-		o->err = KOE_EVERIFY;
-		return 1;
-	}
-	if (seal_unbox(key, ad, adlen, box, boxlen, o->plain, &plen) != KOE_OK) {
-		o->err = KOE_EVERIFY;
-		return 1;
-	}
-	if (ans_decode(o->s, o->plain, plen, &o->set) != KOE_OK) {
+	if (ans_decode(o->s, payload + 1 + seglen, plen - 1 - seglen, &o->set) != KOE_OK) {
 		o->err = KOE_EINVAL;
 		return 1;
 	}
 	if (r == o->cap && grow_rows(o) != 0)
 		goto oom;
-	if (segment_index(o, segment, &sidx) != 0) {
-		o->err = KOE_EINVAL; /* the survey has no such segment */
-		return 1;
-	}
 	t->segment[r] = sidx;
 	for (size_t i = 0; i < t->nitems; i++) {
 		const struct ans_value *v = &o->set.v[i];
@@ -241,13 +262,107 @@ open_one(void *ctx, const char *segment, const uint8_t *epk, const uint8_t *box,
 		t->num[i * o->cap + r] = x;
 	}
 	t->n++;
-	sodium_memzero(o->plain, plen);
 	if (o->progress && (t->n % 4096 == 0 || t->n == o->total))
 		o->progress(t->n, o->total);
 	return 0;
 oom:
 	o->err = KOE_ENOMEM;
 	return 1;
+}
+
+/* One sealed chunk: opened with whichever run key fits, then added at once
+ * when the answer fits in one chunk, else kept until its siblings come. */
+static int
+open_one(void *ctx, const uint8_t box[SEAL_BOX_BYTES])
+{
+	struct opener *o = ctx;
+	const uint8_t *ad = (const uint8_t *)o->rec->id;
+	size_t adlen = strlen(o->rec->id), len;
+	bool opened = false;
+	int rc;
+
+	for (size_t i = 0; i < o->nkeys && !opened; i++)
+		opened = seal_unbox(&o->keys[i], ad, adlen, box, o->chunk) == KOE_OK;
+	if (!opened) {
+		o->err = KOE_EVERIFY;
+		return 1;
+	}
+	len = (size_t)o->chunk[10] | (size_t)o->chunk[11] << 8;
+	if (o->chunk[9] == 0 || o->chunk[8] >= o->chunk[9] || len > RESP_CHUNK_PAYLOAD) {
+		o->err = KOE_EINVAL;
+		return 1;
+	}
+	if (o->chunk[9] == 1) {
+		rc = add_answer(o, o->chunk + RESP_CHUNK_HEAD, len);
+		sodium_memzero(o->chunk, sizeof(o->chunk));
+		return rc;
+	}
+	if (o->npend == o->cappend) {
+		size_t cap = o->cappend ? o->cappend * 2 : 64;
+		struct pending *nv = sodium_allocarray(cap, sizeof(*nv));
+		if (nv == NULL) {
+			o->err = KOE_ENOMEM;
+			return 1;
+		}
+		if (o->npend)
+			memcpy(nv, o->pend, o->npend * sizeof(*nv));
+		sodium_free(o->pend);
+		o->pend = nv;
+		o->cappend = cap;
+	}
+	struct pending *p = &o->pend[o->npend++];
+	memcpy(p->id, o->chunk, 8);
+	p->idx = o->chunk[8];
+	p->count = o->chunk[9];
+	p->len = (uint16_t)len;
+	memcpy(p->payload, o->chunk + RESP_CHUNK_HEAD, len);
+	sodium_memzero(o->chunk, sizeof(o->chunk));
+	return 0;
+}
+
+static int
+pending_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	int c = memcmp(x->id, y->id, 8);
+	return c ? c : (int)x->idx - (int)y->idx;
+}
+
+/* Joins the chunks of every answer sealed in several and adds it. Every
+ * answer must be whole: count chunks with indices 0 .. count-1. */
+static enum koe_err
+join_pending(struct opener *o)
+{
+	uint8_t *buf = NULL;
+	enum koe_err err = KOE_OK;
+
+	if (o->npend == 0)
+		return KOE_OK;
+	qsort(o->pend, o->npend, sizeof(*o->pend), pending_cmp);
+	if ((buf = malloc((size_t)RESP_MAX_CHUNKS * RESP_CHUNK_PAYLOAD)) == NULL)
+		return KOE_ENOMEM;
+	for (size_t i = 0; i < o->npend && err == KOE_OK;) {
+		size_t n = o->pend[i].count, len = 0;
+		if (i + n > o->npend) {
+			err = KOE_EINVAL;
+			break;
+		}
+		for (size_t c = 0; c < n; c++) {
+			const struct pending *p = &o->pend[i + c];
+			if (p->idx != c || p->count != n || memcmp(p->id, o->pend[i].id, 8) != 0) {
+				err = KOE_EINVAL;
+				break;
+			}
+			memcpy(buf + len, p->payload, p->len);
+			len += p->len;
+		}
+		if (err == KOE_OK && add_answer(o, buf, len) != 0)
+			err = o->err;
+		sodium_memzero(buf, len);
+		i += n;
+	}
+	free(buf);
+	return err;
 }
 
 void
@@ -274,7 +389,9 @@ resp_open_all(struct db *db, const struct db_survey *rec, const struct qn_survey
               const uint8_t sk[SEAL_SK_BYTES], void (*progress)(size_t, size_t),
               struct resp_table **out)
 {
-	struct opener o = {.rec = rec, .s = s, .sk = sk, .progress = progress};
+	struct opener o = {.rec = rec, .s = s, .progress = progress};
+	uint8_t (*epks)[SEAL_PK_BYTES] = NULL;
+	size_t nepks = 0;
 	int64_t total = 0;
 	enum koe_err err;
 
@@ -314,11 +431,29 @@ resp_open_all(struct db *db, const struct db_survey *rec, const struct qn_survey
 		err = KOE_ENOMEM;
 		goto done;
 	}
-	err = db_responses_foreach(db, rec->id, open_one, &o);
+	/* One key agreement per server run, whatever the number of answers. */
+	if ((err = db_seal_keys_get(db, rec->id, &epks, &nepks)) != KOE_OK)
+		goto done;
+	if (nepks && (o.keys = sodium_allocarray(nepks, sizeof(*o.keys))) == NULL) {
+		err = KOE_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < nepks; i++, o.nkeys++)
+		if ((err = seal_key_open(sk, rec->report_pk, epks[i], &o.keys[i])) != KOE_OK) {
+			err = KOE_EVERIFY;
+			goto done;
+		}
+	err = db_boxes_foreach(db, rec->id, open_one, &o);
 	if (err == KOE_EINVAL && o.err != KOE_OK)
 		err = o.err;
+	if (err == KOE_OK)
+		err = join_pending(&o);
 	if (err != KOE_OK)
 		goto done;
+	if (o.t->n != o.total) {
+		err = KOE_EINVAL; /* a spent token without its answer, or the reverse */
+		goto done;
+	}
 	/* Compact the columns to exactly n rows so callers index i * n + r. */
 	if (o.cap != o.t->n) {
 		size_t n = o.t->n;
@@ -336,11 +471,11 @@ resp_open_all(struct db *db, const struct db_survey *rec, const struct qn_survey
 	*out = o.t;
 	o.t = NULL;
 done:
+	free(epks);
 	if (o.keys)
 		sodium_free(o.keys);
-	if (o.plain)
-		sodium_memzero(o.plain, o.plaincap);
-	free(o.plain);
+	if (o.pend)
+		sodium_free(o.pend);
 	ans_set_free(&o.set);
 	resp_table_free(o.t);
 	return err;

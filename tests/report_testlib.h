@@ -102,16 +102,14 @@ rt_up(struct fixture *f, char *source, size_t len, const struct rt_group *g, siz
 	randombytes_buf(f->rec.public_key, sizeof(f->rec.public_key));
 	snprintf(f->rec.key_id, sizeof(f->rec.key_id), "%s",
 	         "5e2f9d0c1b7a4e3f8d6c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e");
-	seal_kdf_new(&f->rec.kdf);
-	if (seal_keypair_from_passphrase(FIXTURE_PASS, strlen(FIXTURE_PASS), &f->rec.kdf,
-	                                 f->rec.report_pk, f->report_sk) != KOE_OK)
-		exit(2);
+	fixture_holder(f);
 	for (size_t i = 0; i < ng; i++)
 		f->rec.invited += g[i].invited;
 	if (db_survey_insert(f->db, &f->rec) != KOE_OK) {
 		fprintf(stderr, "fixture insert: %s\n", db_errmsg(f->db));
 		exit(2);
 	}
+	fixture_store_keys(f);
 	for (size_t i = 0; i < ng; i++)
 		if (db_segment_insert(f->db, f->s->id, g[i].code, g[i].label, g[i].invited) != KOE_OK) {
 			fprintf(stderr, "segment insert: %s\n", db_errmsg(f->db));
@@ -165,9 +163,10 @@ rt_scale(struct fixture *f, struct ans_set *a, const char *qid, int v)
 static inline void
 rt_respond(struct fixture *f, const struct rt_resp *r, size_t n)
 {
-	struct seal_batch b;
+	struct seal_key b;
 	struct ans_set a;
-	if (seal_batch_new(&b, f->rec.report_pk) != KOE_OK || ans_set_new(f->s, &a) != KOE_OK)
+	fixture_seal_key(f, &b);
+	if (ans_set_new(f->s, &a) != KOE_OK)
 		exit(2);
 	for (size_t k = 0; k < n; k++) {
 		memset(a.v, 0, a.n * sizeof(*a.v));
@@ -195,7 +194,7 @@ rt_respond(struct fixture *f, const struct rt_resp *r, size_t n)
 		}
 	}
 	ans_set_free(&a);
-	seal_batch_wipe(&b);
+	seal_key_wipe(&b);
 }
 
 /* Runs a shell command in the fixture's directory with koe as $KOE; its

@@ -25,9 +25,47 @@ struct fixture {
 	struct db *db;
 	struct qn_survey *s;
 	struct db_survey rec;
-	uint8_t report_sk[SEAL_SK_BYTES];
+	uint8_t report_sk[SEAL_SK_BYTES]; /* the single holder's secret */
+	struct seal_holder holder;
 	char *source;
 };
+
+/* One key holder from FIXTURE_PASS, as `koe open --passphrase-file` makes
+ * it: sets f->rec.report_pk and f->report_sk. */
+static inline void
+fixture_holder(struct fixture *f)
+{
+	if (seal_holder_new(f->s->id, "HR", FIXTURE_PASS, strlen(FIXTURE_PASS), &f->holder) !=
+	            KOE_OK ||
+	    seal_holders_key(&f->holder, 1, f->rec.report_pk) != KOE_OK ||
+	    resp_holder_secret(&f->holder, FIXTURE_PASS, strlen(FIXTURE_PASS), f->report_sk) !=
+	            KOE_OK)
+		exit(2);
+}
+
+/* After db_survey_insert(): the holder and storage, as `koe open` stores
+ * them. */
+static inline void
+fixture_store_keys(struct fixture *f)
+{
+	int64_t n = f->rec.invited;
+	if (db_holder_insert(f->db, f->s->id, 0, &f->holder) != KOE_OK ||
+	    db_storage_reserve(f->db, f->s->id, n * 3 / 2 + 64, n * 2 + 64) != KOE_OK) {
+		fprintf(stderr, "fixture keys: %s\n", db_errmsg(f->db));
+		exit(2);
+	}
+}
+
+/* A server run's sealing key, stored as `koe serve` stores it. */
+static inline void
+fixture_seal_key(struct fixture *f, struct seal_key *k)
+{
+	if (seal_key_new(k, f->rec.report_pk) != KOE_OK || db_begin(f->db) != KOE_OK ||
+	    db_seal_key_insert(f->db, f->s->id, k->epk) != KOE_OK || db_commit(f->db) != KOE_OK) {
+		fprintf(stderr, "fixture seal key: %s\n", db_errmsg(f->db));
+		exit(2);
+	}
+}
 
 /* Creates the database with survey tests/data/NAME and segments g01, g02 of
  * 10 invitees each. Aborts the test on failure. */
@@ -62,10 +100,7 @@ fixture_up(struct fixture *f, const char *name)
 	f->rec.source_len = len;
 	randombytes_buf(f->rec.public_key, sizeof(f->rec.public_key));
 	snprintf(f->rec.key_id, sizeof(f->rec.key_id), "%064d", 0);
-	seal_kdf_new(&f->rec.kdf);
-	if (seal_keypair_from_passphrase(FIXTURE_PASS, strlen(FIXTURE_PASS), &f->rec.kdf,
-	                                 f->rec.report_pk, f->report_sk) != KOE_OK)
-		exit(2);
+	fixture_holder(f);
 	f->rec.invited = 20;
 	if (db_survey_insert(f->db, &f->rec) != KOE_OK ||
 	    db_segment_insert(f->db, f->s->id, "g01", "営業部", 10) != KOE_OK ||
@@ -73,25 +108,25 @@ fixture_up(struct fixture *f, const char *name)
 		fprintf(stderr, "fixture insert: %s\n", db_errmsg(f->db));
 		exit(2);
 	}
+	fixture_store_keys(f);
 	koe_diags_free(&d);
 }
 
 /* Seals and stores one response in its own transaction. */
 static inline enum koe_err
-fixture_respond(struct fixture *f, const struct seal_batch *b, const char *segment,
+fixture_respond(struct fixture *f, const struct seal_key *k, const char *segment,
                 const struct ans_set *a)
 {
-	uint8_t receipt[DB_HASH_BYTES], id[DB_RESPONSE_ID_BYTES], *box = NULL;
-	size_t boxlen;
+	uint8_t receipt[DB_HASH_BYTES], *box = NULL;
+	size_t nboxes;
 	enum koe_err err;
 
 	randombytes_buf(receipt, sizeof(receipt));
-	randombytes_buf(id, sizeof(id));
-	err = resp_seal(b, f->s, segment, a, &box, &boxlen);
+	err = resp_seal(k, f->s, segment, a, &box, &nboxes);
 	if (err != KOE_OK)
 		return err;
 	if ((err = db_begin(f->db)) == KOE_OK) {
-		err = db_response_insert(f->db, f->s->id, receipt, id, segment, b->epk, box, boxlen);
+		err = db_response_store(f->db, f->s->id, receipt, segment, box, nboxes);
 		if (err == KOE_OK)
 			err = db_commit(f->db);
 		else

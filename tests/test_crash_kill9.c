@@ -413,8 +413,8 @@ receipts_after_close(void)
 	CHECK_STR((const char *)sqlite3_column_text(st, 0), "ok");
 	sqlite3_finalize(st);
 	CHECK_INT(sqlite3_prepare_v2(h,
-	                             "SELECT (SELECT count(*) FROM spent WHERE survey = ?1),"
-	                             " (SELECT count(*) FROM responses WHERE survey = ?1),"
+	                             "SELECT (SELECT count(*) FROM spent WHERE survey = ?1 AND used),"
+	                             " (SELECT count(*) FROM slots WHERE survey = ?1 AND used),"
 	                             " (SELECT opened_final FROM surveys WHERE id = ?1)",
 	                             -1, &st, NULL),
 	          SQLITE_OK);

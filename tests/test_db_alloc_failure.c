@@ -45,7 +45,7 @@ sequence(const char *path, const struct db_survey *rec)
 	struct db *db = NULL;
 	char msg[256];
 	uint8_t hash[DB_HASH_BYTES] = {1}, blinded[32] = {2}, receipt[DB_HASH_BYTES] = {3};
-	uint8_t id[DB_RESPONSE_ID_BYTES] = {4}, epk[SEAL_PK_BYTES] = {5}, box[300] = {6};
+	uint8_t box[SEAL_BOX_BYTES] = {6};
 	struct db_invitation inv = {0};
 	struct db_segment *segs = NULL;
 	size_t nsegs = 0;
@@ -59,6 +59,7 @@ sequence(const char *path, const struct db_survey *rec)
 		goto done;
 	if ((err = db_survey_insert(db, rec)) != KOE_OK ||
 	    (err = db_segment_insert(db, rec->id, "g01", "営業部", 5)) != KOE_OK ||
+	    (err = db_storage_reserve(db, rec->id, 8, 10)) != KOE_OK ||
 	    (err = db_invitation_insert(db, rec->id, hash, "E1", "e1@example.jp", "名前", "g01")) !=
 	            KOE_OK ||
 	    (err = db_commit(db)) != KOE_OK) {
@@ -74,7 +75,7 @@ sequence(const char *path, const struct db_survey *rec)
 		db_rollback(db);
 		goto done;
 	}
-	err = db_response_insert(db, rec->id, receipt, id, "g01", epk, box, sizeof(box));
+	err = db_response_store(db, rec->id, receipt, "g01", box, 1);
 	if (err == KOE_OK)
 		err = db_release(db);
 	if (err != KOE_OK) {

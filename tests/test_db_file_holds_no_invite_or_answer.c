@@ -51,7 +51,7 @@ static void
 answers_are_sealed(void)
 {
 	static const char secret[] = "人事部長には言えない本音 XYZZY-4711";
-	struct seal_batch b;
+	struct seal_key b;
 	struct ans_set a;
 	struct resp_table *t = NULL;
 	const struct qn_item *essay = qn_item_find(f.s, "essay");
@@ -61,17 +61,19 @@ answers_are_sealed(void)
 	a.v[idx].present = true;
 	a.v[idx].text = secret;
 	a.v[idx].textlen = strlen(secret);
-	CHECK_INT(seal_batch_new(&b, f.rec.report_pk), KOE_OK);
+	fixture_seal_key(&f, &b);
 	CHECK_INT(fixture_respond(&f, &b, "g01", &a), KOE_OK);
 	CHECK(!db_files_contain(&f, secret, strlen(secret)));
 	CHECK(!db_files_contain(&f, "XYZZY", 5));
-	/* The server's batch key is not on disk either. */
+	/* The server's sealing key is not on disk, only its public half. */
 	CHECK(!db_files_contain(&f, b.key, sizeof(b.key)));
 	CHECK(db_files_contain(&f, b.epk, sizeof(b.epk)));
+	/* Nor is the holder's secret. */
+	CHECK(!db_files_contain(&f, f.report_sk, sizeof(f.report_sk)));
 	CHECK_INT(resp_open_all(f.db, &f.rec, f.s, f.report_sk, NULL, &t), KOE_OK);
 	CHECK(t && t->ntexts == 1 && strcmp(t->texts[0].text, secret) == 0);
 	resp_table_free(t);
-	seal_batch_wipe(&b);
+	seal_key_wipe(&b);
 	ans_set_free(&a);
 }
 
@@ -79,13 +81,16 @@ static void
 wrong_passphrase_opens_nothing(void)
 {
 	uint8_t sk[SEAL_SK_BYTES];
-	CHECK_INT(resp_unlock(&f.rec, "wrong horse battery staple", 26, sk), KOE_EVERIFY);
-	CHECK_INT(resp_unlock(&f.rec, "short", 5, sk), KOE_EVERIFY);
-	CHECK_INT(resp_unlock(&f.rec, FIXTURE_PASS, strlen(FIXTURE_PASS), sk), KOE_OK);
+	const char *wrong[] = {"wrong horse battery staple"}, *shrt[] = {"short"},
+	           *right[] = {FIXTURE_PASS};
+	size_t wl[] = {26}, sl[] = {5}, rl[] = {strlen(FIXTURE_PASS)};
+	CHECK_INT(resp_unlock(f.db, &f.rec, wrong, wl, 1, sk), KOE_EVERIFY);
+	CHECK_INT(resp_unlock(f.db, &f.rec, shrt, sl, 1, sk), KOE_EVERIFY);
+	CHECK_INT(resp_unlock(f.db, &f.rec, right, rl, 1, sk), KOE_OK);
 	CHECK_MEM(sk, f.report_sk, SEAL_SK_BYTES);
 	/* A right-looking key that is not the report key fails to open. */
 	struct resp_table *t = NULL;
-	sk[5] ^= 1; /* not a clamped bit */
+	sk[5] ^= 1;
 	CHECK_INT(resp_open_all(f.db, &f.rec, f.s, sk, NULL, &t), KOE_EVERIFY);
 	CHECK(t == NULL);
 }

@@ -1,4 +1,4 @@
-/* DESIGN.md §4.4: a token is spent once. A second submission with the same
+/* docs/ARCHITECTURE.md §4.4: a token is spent once. A second submission with the same
  * receipt stores nothing; issuance is idempotent for the same blinded element
  * and refused for a different one or a revoked invitation. */
 #include "survey_fixture.h"
@@ -8,36 +8,52 @@ static struct fixture f;
 static void
 second_spend_is_refused(void)
 {
-	uint8_t receipt[DB_HASH_BYTES], id1[DB_RESPONSE_ID_BYTES], id2[DB_RESPONSE_ID_BYTES];
-	uint8_t epk[SEAL_PK_BYTES] = {1}, box[200] = {2};
+	uint8_t receipt[DB_HASH_BYTES], box[SEAL_BOX_BYTES] = {2};
 	int64_t n = -1;
 
 	randombytes_buf(receipt, sizeof(receipt));
-	randombytes_buf(id1, sizeof(id1));
-	randombytes_buf(id2, sizeof(id2));
 	CHECK_INT(db_begin(f.db), KOE_OK);
-	CHECK_INT(db_response_insert(f.db, f.s->id, receipt, id1, "g01", epk, box, sizeof(box)),
-	          KOE_OK);
+	CHECK_INT(db_response_store(f.db, f.s->id, receipt, "g01", box, 1), KOE_OK);
 	CHECK_INT(db_commit(f.db), KOE_OK);
 	CHECK_INT(db_begin(f.db), KOE_OK);
-	CHECK_INT(db_response_insert(f.db, f.s->id, receipt, id2, "g02", epk, box, sizeof(box)),
-	          KOE_EEXIST);
+	CHECK_INT(db_response_store(f.db, f.s->id, receipt, "g02", box, 1), KOE_EEXIST);
 	db_rollback(f.db);
 	CHECK_INT(db_response_count(f.db, f.s->id, &n), KOE_OK);
 	CHECK_INT(n, 1);
 }
 
+/* The spent table is made in advance for the invitations; reissued links
+ * can spend more tokens than that, and every one stays spent once. */
+static void
+spent_table_grows_and_keeps_every_receipt(void)
+{
+	uint8_t receipts[300][DB_HASH_BYTES], box[SEAL_BOX_BYTES] = {7};
+	int64_t n = -1, before = -1, boxes = -1;
+	CHECK_INT(db_response_count(f.db, f.s->id, &before), KOE_OK);
+	for (int i = 0; i < 300; i++) {
+		randombytes_buf(receipts[i], DB_HASH_BYTES);
+		CHECK_INT(db_begin(f.db), KOE_OK);
+		CHECK_INT(db_response_store(f.db, f.s->id, receipts[i], "g01", box, 1), KOE_OK);
+		CHECK_INT(db_commit(f.db), KOE_OK);
+	}
+	for (int i = 0; i < 300; i += 7) {
+		CHECK_INT(db_begin(f.db), KOE_OK);
+		CHECK_INT(db_response_store(f.db, f.s->id, receipts[i], "g02", box, 1), KOE_EEXIST);
+		db_rollback(f.db);
+	}
+	CHECK_INT(db_storage_counts(f.db, f.s->id, &n, &boxes), KOE_OK);
+	CHECK_INT(n, before + 300);
+	CHECK_INT(boxes, before + 300);
+}
+
 static void
 response_needs_known_segment(void)
 {
-	uint8_t receipt[DB_HASH_BYTES], id[DB_RESPONSE_ID_BYTES], epk[SEAL_PK_BYTES] = {1};
-	uint8_t box[200] = {0};
+	uint8_t receipt[DB_HASH_BYTES], box[SEAL_BOX_BYTES] = {0};
 	int64_t n = -1;
 	randombytes_buf(receipt, sizeof(receipt));
-	randombytes_buf(id, sizeof(id));
 	CHECK_INT(db_begin(f.db), KOE_OK);
-	CHECK(db_response_insert(f.db, f.s->id, receipt, id, "g99", epk, box, sizeof(box)) !=
-	      KOE_OK);
+	CHECK(db_response_store(f.db, f.s->id, receipt, "g99", box, 1) != KOE_OK);
 	db_rollback(f.db);
 	CHECK_INT(db_response_count(f.db, f.s->id, &n), KOE_OK);
 	CHECK_INT(n, 1);
@@ -83,6 +99,7 @@ main(void)
 	fixture_up(&f, "qn-good/every-type.txt");
 	RUN(second_spend_is_refused);
 	RUN(response_needs_known_segment);
+	RUN(spent_table_grows_and_keeps_every_receipt);
 	RUN(issuance_is_idempotent);
 	RUN(one_active_invitation_per_employee);
 	fixture_down(&f);

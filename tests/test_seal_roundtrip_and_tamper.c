@@ -1,97 +1,146 @@
-/* Sealed answers open only with the report key, only unchanged, and only for
- * the survey and segment they were sealed for; their length does not tell
- * how much was written. */
+/* Sealed answers open only with every key holder's secret, only unchanged,
+ * and only for the survey they were sealed for; every box has the same size;
+ * a holder's public part proves its holder knows the secret, for this survey
+ * and name (docs/ARCHITECTURE.md §4.1, §4.3). */
+#define _GNU_SOURCE /* memmem */
 #include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
+#include "koe/holder.h"
 #include "koe/seal.h"
 
-static uint8_t pk[SEAL_PK_BYTES], sk[SEAL_SK_BYTES];
+#define SURVEY "alumni-readiness-2026"
+#define PASS1 "first holder's passphrase"
+#define PASS2 "second holder's passphrase"
+
+static struct seal_holder h[2];
+static uint8_t pk[SEAL_PK_BYTES], x1[SEAL_SK_BYTES], x2[SEAL_SK_BYTES];
 
 static void
-roundtrip(void)
+setup(void)
 {
-	struct seal_batch b;
-	uint8_t box[1024], plain[1024], key[SEAL_KEY_BYTES];
-	size_t boxlen, plen;
-	static const uint8_t msg[] = "回答: とてもそう思う";
-	static const uint8_t ad[] = "survey\0g01";
+	setenv("KOE_KDF_MEMLIMIT", "8388608", 1);
+	CHECK_INT(seal_holder_new(SURVEY, "人事部", PASS1, strlen(PASS1), &h[0]), KOE_OK);
+	CHECK_INT(seal_holder_new(SURVEY, "従業員代表", PASS2, strlen(PASS2), &h[1]), KOE_OK);
+	CHECK_INT(seal_holders_key(h, 2, pk), KOE_OK);
+	CHECK_INT(seal_holder_secret(PASS1, strlen(PASS1), &h[0].kdf, x1), KOE_OK);
+	CHECK_INT(seal_holder_secret(PASS2, strlen(PASS2), &h[1].kdf, x2), KOE_OK);
+	CHECK(seal_secret_matches(x1, h[0].pub));
+	CHECK(seal_secret_matches(x2, h[1].pub));
+}
 
-	CHECK_INT(seal_batch_new(&b, pk), KOE_OK);
-	CHECK_INT(seal_box(&b, ad, sizeof(ad), msg, sizeof(msg), box, &boxlen), KOE_OK);
-	CHECK_INT(boxlen, seal_box_len(sizeof(msg)));
-	CHECK_INT(seal_batch_key(sk, b.epk, key), KOE_OK);
-	CHECK_INT(seal_unbox(key, ad, sizeof(ad), box, boxlen, plain, &plen), KOE_OK);
-	CHECK_INT(plen, sizeof(msg));
-	CHECK_MEM(plain, msg, sizeof(msg));
+static void
+every_holder_together_opens_and_no_single_one_does(void)
+{
+	struct seal_key k, r;
+	uint8_t plain[SEAL_PLAIN_BYTES], box[SEAL_BOX_BYTES], out[SEAL_PLAIN_BYTES];
+	uint8_t sum[SEAL_SK_BYTES] = {0};
+	const uint8_t *ad = (const uint8_t *)SURVEY;
 
-	/* Any flipped bit fails. */
-	for (size_t i = 0; i < boxlen; i += 7) {
-		box[i] ^= 1;
-		CHECK_INT(seal_unbox(key, ad, sizeof(ad), box, boxlen, plain, &plen), KOE_EVERIFY);
-		box[i] ^= 1;
+	randombytes_buf(plain, sizeof(plain));
+	CHECK_INT(seal_key_new(&k, pk), KOE_OK);
+	seal_box(&k, ad, strlen(SURVEY), plain, box);
+	seal_secret_add(sum, x1);
+	seal_secret_add(sum, x2);
+	CHECK(seal_secret_matches(sum, pk));
+	CHECK_INT(seal_key_open(sum, pk, k.epk, &r), KOE_OK);
+	CHECK_INT(seal_unbox(&r, ad, strlen(SURVEY), box, out), KOE_OK);
+	CHECK_MEM(out, plain, sizeof(plain));
+	/* Either holder alone derives a different key: nothing opens. */
+	CHECK_INT(seal_key_open(x1, pk, k.epk, &r), KOE_OK);
+	CHECK_INT(seal_unbox(&r, ad, strlen(SURVEY), box, out), KOE_EVERIFY);
+	CHECK_INT(seal_key_open(x2, pk, k.epk, &r), KOE_OK);
+	CHECK_INT(seal_unbox(&r, ad, strlen(SURVEY), box, out), KOE_EVERIFY);
+	seal_key_wipe(&k);
+}
+
+static void
+altered_or_moved_box_does_not_open(void)
+{
+	struct seal_key k, r;
+	uint8_t plain[SEAL_PLAIN_BYTES] = {1}, box[SEAL_BOX_BYTES], out[SEAL_PLAIN_BYTES];
+	uint8_t sum[SEAL_SK_BYTES] = {0};
+	const uint8_t *ad = (const uint8_t *)SURVEY;
+
+	seal_secret_add(sum, x1);
+	seal_secret_add(sum, x2);
+	CHECK_INT(seal_key_new(&k, pk), KOE_OK);
+	CHECK_INT(seal_key_open(sum, pk, k.epk, &r), KOE_OK);
+	seal_box(&k, ad, strlen(SURVEY), plain, box);
+	for (size_t i = 0; i < SEAL_BOX_BYTES; i += 97) {
+		box[i] ^= 0x40;
+		CHECK_INT(seal_unbox(&r, ad, strlen(SURVEY), box, out), KOE_EVERIFY);
+		box[i] ^= 0x40;
 	}
-	/* Moved to another segment (associated data) fails. */
-	static const uint8_t other[] = "survey\0g02";
-	CHECK_INT(seal_unbox(key, other, sizeof(other), box, boxlen, plain, &plen), KOE_EVERIFY);
-	/* Truncated fails. */
-	CHECK_INT(seal_unbox(key, ad, sizeof(ad), box, boxlen - 1, plain, &plen), KOE_EVERIFY);
-	seal_batch_wipe(&b);
+	CHECK_INT(seal_unbox(&r, (const uint8_t *)"other-survey", 12, box, out), KOE_EVERIFY);
+	CHECK_INT(seal_unbox(&r, ad, strlen(SURVEY), box, out), KOE_OK);
+	seal_key_wipe(&k);
 }
 
 static void
-wrong_key_fails(void)
+server_key_keeps_no_secret_and_boxes_differ(void)
 {
-	struct seal_batch b;
-	uint8_t pk2[SEAL_PK_BYTES], sk2[SEAL_SK_BYTES], key[SEAL_KEY_BYTES];
-	uint8_t box[512], plain[512];
-	size_t boxlen, plen;
-	crypto_box_keypair(pk2, sk2);
-	CHECK_INT(seal_batch_new(&b, pk), KOE_OK);
-	CHECK_INT(seal_box(&b, (const uint8_t *)"a", 1, (const uint8_t *)"x", 1, box, &boxlen),
-	          KOE_OK);
-	CHECK_INT(seal_batch_key(sk2, b.epk, key), KOE_OK);
-	CHECK_INT(seal_unbox(key, (const uint8_t *)"a", 1, box, boxlen, plain, &plen), KOE_EVERIFY);
-	seal_batch_wipe(&b);
+	struct seal_key k;
+	uint8_t plain[SEAL_PLAIN_BYTES] = {0}, b1[SEAL_BOX_BYTES], b2[SEAL_BOX_BYTES];
+	CHECK_INT(seal_key_new(&k, pk), KOE_OK);
+	/* Same plaintext twice: random nonces, nothing in common. */
+	seal_box(&k, (const uint8_t *)SURVEY, strlen(SURVEY), plain, b1);
+	seal_box(&k, (const uint8_t *)SURVEY, strlen(SURVEY), plain, b2);
+	CHECK(memcmp(b1, b2, SEAL_BOX_BYTES) != 0);
+	CHECK(memmem(b1, sizeof(b1), k.epk, 8) == NULL);
+	seal_key_wipe(&k);
 }
 
 static void
-length_is_padded(void)
+proof_binds_survey_name_and_secret(void)
 {
-	CHECK_INT(seal_box_len(1), seal_box_len(100));
-	CHECK_INT(seal_box_len(0), seal_box_len(SEAL_PAD - 1));
-	CHECK(seal_box_len(SEAL_PAD) > seal_box_len(SEAL_PAD - 1));
+	struct seal_holder t = h[1];
+	CHECK_INT(seal_holder_verify(SURVEY, &h[0]), KOE_OK);
+	CHECK_INT(seal_holder_verify(SURVEY, &h[1]), KOE_OK);
+	CHECK_INT(seal_holder_verify("another-survey", &h[0]), KOE_EVERIFY);
+	snprintf(t.name, sizeof(t.name), "%s", "人事部");
+	CHECK_INT(seal_holder_verify(SURVEY, &t), KOE_EVERIFY);
+	/* Rogue key: X2' = Y − X1 cancels holder 1 so that whoever knows y
+	 * alone could open. Without y − x1... the proof cannot be made for X2'. */
+	uint8_t y[SEAL_SK_BYTES], Y[SEAL_PK_BYTES], negx1[SEAL_PK_BYTES];
+	crypto_core_ristretto255_scalar_random(y);
+	CHECK_INT(crypto_scalarmult_ristretto255_base(Y, y), 0);
+	memcpy(negx1, h[0].pub, SEAL_PK_BYTES);
+	CHECK_INT(crypto_core_ristretto255_sub(t.pub, Y, negx1), 0);
+	snprintf(t.name, sizeof(t.name), "%s", "rogue");
+	CHECK_INT(seal_holder_verify(SURVEY, &t), KOE_EVERIFY);
 }
 
 static void
-batch_keeps_no_secret(void)
+holder_file_roundtrips_and_rejects_damage(void)
 {
-	/* The batch holds the epk and the shared key only; two batches for the
-	 * same report key differ (fresh ephemeral keys). */
-	struct seal_batch a, b;
-	CHECK_INT(seal_batch_new(&a, pk), KOE_OK);
-	CHECK_INT(seal_batch_new(&b, pk), KOE_OK);
-	CHECK(memcmp(a.epk, b.epk, SEAL_PK_BYTES) != 0);
-	CHECK(memcmp(a.key, b.key, SEAL_KEY_BYTES) != 0);
-	seal_batch_wipe(&a);
-	seal_batch_wipe(&b);
+	char text[HOLDER_FILE_MAX], sid[HOLDER_SURVEY_MAX], msg[200];
+	struct seal_holder back;
+	CHECK_INT(holder_format(&h[1], SURVEY, text, sizeof(text)), KOE_OK);
+	CHECK_INT(holder_parse(text, strlen(text), sid, &back, msg, sizeof(msg)), KOE_OK);
+	CHECK_STR(sid, SURVEY);
+	CHECK_MEM(&back, &h[1], sizeof(back));
+	CHECK_INT(seal_holder_verify(SURVEY, &back), KOE_OK);
+	char *p = strstr(text, "proof: ");
+	CHECK(p != NULL);
+	p[10] = p[10] == 'A' ? 'B' : 'A';
+	CHECK_INT(holder_parse(text, strlen(text), sid, &back, msg, sizeof(msg)), KOE_OK);
+	CHECK_INT(seal_holder_verify(SURVEY, &back), KOE_EVERIFY);
+	CHECK_INT(holder_parse("koe-holder: 1\nsurvey: x\n", 24, sid, &back, msg, sizeof(msg)),
+	          KOE_EINVAL);
 }
 
 static void
 passphrase_rules(void)
 {
+	uint8_t x[SEAL_SK_BYTES];
 	struct seal_kdf k;
-	uint8_t p1[SEAL_PK_BYTES], s1[SEAL_SK_BYTES], p2[SEAL_PK_BYTES], s2[SEAL_SK_BYTES];
 	seal_kdf_new(&k);
-	CHECK_INT(seal_keypair_from_passphrase("short", 5, &k, p1, s1), KOE_EINVAL);
-	CHECK_INT(seal_keypair_from_passphrase("long enough phrase", 18, &k, p1, s1), KOE_OK);
-	CHECK_INT(seal_keypair_from_passphrase("long enough phrase", 18, &k, p2, s2), KOE_OK);
-	CHECK_MEM(p1, p2, SEAL_PK_BYTES); /* deterministic for a salt */
-	CHECK_INT(seal_keypair_from_passphrase("long enough phrasE", 18, &k, p2, s2), KOE_OK);
-	CHECK(memcmp(p1, p2, SEAL_PK_BYTES) != 0);
-	k.salt[0] ^= 1;
-	CHECK_INT(seal_keypair_from_passphrase("long enough phrase", 18, &k, p2, s2), KOE_OK);
-	CHECK(memcmp(p1, p2, SEAL_PK_BYTES) != 0);
+	CHECK_INT(seal_holder_secret("short", 5, &k, x), KOE_EINVAL);
+	k.mem = 1024;
+	CHECK_INT(seal_holder_secret("long enough passphrase", 22, &k, x), KOE_EINVAL);
 }
 
 int
@@ -99,12 +148,12 @@ main(void)
 {
 	if (sodium_init() < 0)
 		return 2;
-	setenv("KOE_KDF_MEMLIMIT", "8388608", 1);
-	crypto_box_keypair(pk, sk);
-	RUN(roundtrip);
-	RUN(wrong_key_fails);
-	RUN(length_is_padded);
-	RUN(batch_keeps_no_secret);
+	RUN(setup);
+	RUN(every_holder_together_opens_and_no_single_one_does);
+	RUN(altered_or_moved_box_does_not_open);
+	RUN(server_key_keeps_no_secret_and_boxes_differ);
+	RUN(proof_binds_survey_name_and_secret);
+	RUN(holder_file_roundtrips_and_rejects_damage);
 	RUN(passphrase_rules);
 	return harness_done();
 }

@@ -1,17 +1,25 @@
 /* koe — storage: one SQLite file (WAL, synchronous=FULL, foreign keys on).
  *
  * The only code that calls SQLite. Every statement is one of a fixed,
- * numbered set prepared once per connection. The rules of DESIGN.md §4 are
- * properties of this schema:
+ * numbered set prepared once per connection. The rules of
+ * docs/ARCHITECTURE.md §4 are properties of this schema:
  *
- *   - no link: responses and spent tokens live in separate WITHOUT ROWID
- *     tables keyed by random ids or hashes, with no timestamps, so neither
- *     physical nor logical order says anything about arrival order, and no
- *     column leads from a response to an invitation;
+ *   - no link, no order: sealed answers live in a table of fixed-size slots
+ *     made in advance (at `koe open`) and filled with random bytes; a chunk
+ *     of an answer is written in place over a free slot picked at random,
+ *     so neither a row's position in the file, nor its place in its page,
+ *     nor its size says when it arrived. Spent tokens live in a hash table
+ *     of fixed-size rows, also made in advance, where a receipt's bucket
+ *     follows from the receipt itself. No timestamps, and no column leads
+ *     from an answer to an invitation, a segment, a sealing key or another
+ *     answer. When a survey outgrows its slots, more are added after the
+ *     others: answers in those arrived after that moment (README);
+ *   - every commit is checkpointed into the main file and the WAL truncated
+ *     at once, so the WAL never holds a history of commits in their order;
  *   - invites are stored only as keyed hashes (see invite.h);
- *   - responses are sealed blobs (see seal.h);
- *   - a response and its spent token are written in one transaction, and the
- *     spent token's primary key makes a second spend impossible;
+ *   - answers are sealed to the key holders (see seal.h);
+ *   - a response and its spent token are written in one transaction, and a
+ *     receipt found in the spent table makes a second spend impossible;
  *   - closing deletes the invitations (employee ids, e-mail addresses, names)
  *     keeping per-segment counts, with secure_delete on and the file vacuumed
  *     so the deleted rows do not linger in free pages or the WAL. */
@@ -25,9 +33,9 @@
 #include "koe/err.h"
 #include "koe/seal.h"
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 #define DB_HASH_BYTES 32
-#define DB_RESPONSE_ID_BYTES 16
+#define DB_SEGMENT_BYTES 16 /* longest segment code */
 
 struct db;
 
@@ -65,8 +73,7 @@ struct db_survey {
 	int state;                /* enum db_state */
 	uint8_t public_key[32];   /* the survey's POPRF pkS */
 	char key_id[65];
-	uint8_t report_pk[SEAL_PK_BYTES];
-	struct seal_kdf kdf;
+	uint8_t report_pk[SEAL_PK_BYTES]; /* X = ΣX_i of the key holders */
 	int64_t invited;
 	int64_t reissued;
 	int64_t opened_final;     /* -1 while open */
@@ -147,24 +154,44 @@ enum koe_err db_invitations_unopened(struct db *db, const char *survey,
 
 enum koe_err db_survey_add_reissued(struct db *db, const char *survey);
 
-/* Stores a response and spends its token in the caller's transaction.
- * KOE_EEXIST when the token was spent already (nothing is written). */
-enum koe_err db_response_insert(struct db *db, const char *survey,
-                                const uint8_t receipt[DB_HASH_BYTES],
-                                const uint8_t id[DB_RESPONSE_ID_BYTES], const char *segment,
-                                const uint8_t epk[SEAL_PK_BYTES], const uint8_t *box,
-                                size_t boxlen);
+/* Reserves storage for a survey inside the caller's transaction: at least
+ * slots sealed-answer slots and buckets spent-token buckets (called by
+ * `koe open` before any answer exists). */
+enum koe_err db_storage_reserve(struct db *db, const char *survey, int64_t slots,
+                                int64_t buckets);
 
-/* Calls fn for every response of a survey (in random-id order). The
- * pointers are borrowed for the call. fn returns non-zero to stop; that
- * value is then returned as KOE_EINVAL. */
-enum koe_err db_responses_foreach(struct db *db, const char *survey,
-                                  int (*fn)(void *ctx, const char *segment,
-                                            const uint8_t *epk, const uint8_t *box,
-                                            size_t boxlen),
-                                  void *ctx);
+/* Stores a response in the caller's transaction: spends its receipt and
+ * writes each of its nboxes sealed chunks (boxes holds nboxes ×
+ * SEAL_BOX_BYTES) over a free slot picked at random. KOE_EEXIST when the
+ * token was spent already; the caller rolls back. */
+enum koe_err db_response_store(struct db *db, const char *survey,
+                               const uint8_t receipt[DB_HASH_BYTES], const char *segment,
+                               const uint8_t *boxes, size_t nboxes);
 
+/* Calls fn for every sealed chunk of a survey, in slot order (which says
+ * nothing about arrival). box is borrowed for the call. fn returns non-zero
+ * to stop; that is returned as KOE_EINVAL. */
+enum koe_err db_boxes_foreach(struct db *db, const char *survey,
+                              int (*fn)(void *ctx, const uint8_t box[SEAL_BOX_BYTES]),
+                              void *ctx);
+
+/* Responses stored and sealed chunks written; either pointer may be NULL. */
+enum koe_err db_storage_counts(struct db *db, const char *survey, int64_t *responses,
+                               int64_t *boxes);
 enum koe_err db_response_count(struct db *db, const char *survey, int64_t *n);
+
+/* The key holders' public parts, in the order `koe open` was given them. */
+enum koe_err db_holder_insert(struct db *db, const char *survey, int idx,
+                              const struct seal_holder *h);
+enum koe_err db_holders_get(struct db *db, const char *survey, struct seal_holder *out,
+                            size_t cap, size_t *n);
+
+/* The ephemeral sealing keys of a survey (one per server run). The caller
+ * frees *out. */
+enum koe_err db_seal_key_insert(struct db *db, const char *survey,
+                                const uint8_t epk[SEAL_PK_BYTES]);
+enum koe_err db_seal_keys_get(struct db *db, const char *survey,
+                              uint8_t (**out)[SEAL_PK_BYTES], size_t *n);
 
 /* Calls fn with every spent token's receipt (raw hash bytes), sorted. */
 enum koe_err db_receipts_foreach(struct db *db, const char *survey,

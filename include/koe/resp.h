@@ -11,22 +11,41 @@
 #include "koe/qn.h"
 #include "koe/seal.h"
 
-/* Associated data binding a sealed response to its survey and segment:
- * survey || 0x00 || segment. Writes at most cap bytes; returns the length,
- * or 0 when it does not fit. */
-size_t resp_ad(const char *survey, const char *segment, uint8_t *out, size_t cap);
+/* A response is sealed as one or more chunks of SEAL_PLAIN_BYTES, each in a
+ * slot of its own (db.h), so every sealed row has the same size whatever was
+ * written. Chunk plaintext: an 8-byte random answer id, the chunk's index
+ * and the number of chunks (one byte each), the payload length (u16 LE), the
+ * payload, zeros. The payloads joined in index order are: the segment code's
+ * length (one byte), the code, then ans_encode()'s bytes. Associated data:
+ * the survey id. */
+#define RESP_CHUNK_HEAD    12
+#define RESP_CHUNK_PAYLOAD (SEAL_PLAIN_BYTES - RESP_CHUNK_HEAD)
+#define RESP_MAX_CHUNKS    255
 
-/* Encodes and seals an answer set. *box is malloc'ed; the caller frees it.
+/* Seals an encoded answer set (plain, len bytes, from ans_encode()) given
+ * in segment. *boxes is malloc'ed (nboxes × SEAL_BOX_BYTES); the caller
+ * frees it. KOE_ETOOBIG beyond RESP_MAX_CHUNKS chunks. */
+enum koe_err resp_seal_plain(const struct seal_key *k, const char *survey, const char *segment,
+                             const uint8_t *plain, size_t len, uint8_t **boxes,
+                             size_t *nboxes);
+
+/* Encodes and seals an answer set: ans_encode() then resp_seal_plain().
  * The plaintext is wiped before returning. */
-enum koe_err resp_seal(const struct seal_batch *b, const struct qn_survey *s,
-                       const char *segment, const struct ans_set *a, uint8_t **box,
-                       size_t *boxlen);
+enum koe_err resp_seal(const struct seal_key *k, const struct qn_survey *s, const char *segment,
+                       const struct ans_set *a, uint8_t **boxes, size_t *nboxes);
 
-/* Derives the report secret key from a passphrase and checks it against the
- * survey's stored public key. KOE_EVERIFY for a wrong passphrase. sk is a
- * secret the caller wipes. */
-enum koe_err resp_unlock(const struct db_survey *rec, const char *pass, size_t passlen,
-                         uint8_t sk[SEAL_SK_BYTES]);
+/* One holder's secret from their passphrase, checked against their public
+ * part. KOE_EVERIFY when the passphrase is not this holder's. x is a secret
+ * the caller wipes. */
+enum koe_err resp_holder_secret(const struct seal_holder *h, const char *pass, size_t len,
+                                uint8_t x[SEAL_SK_BYTES]);
+
+/* The report secret x = Σx_i from one passphrase per holder, in any order:
+ * each passphrase must open exactly one holder, and every holder must be
+ * opened. KOE_EVERIFY otherwise (nothing less than all of them opens an
+ * answer). sk is a secret the caller wipes. */
+enum koe_err resp_unlock(struct db *db, const struct db_survey *rec, const char *const *pass,
+                         const size_t *passlen, size_t npass, uint8_t sk[SEAL_SK_BYTES]);
 
 /* Every response of a survey, opened, as a table for the statistics. */
 struct resp_text {
@@ -56,7 +75,8 @@ struct resp_table {
 	size_t ntexts;
 };
 
-/* Opens all responses of survey rec->id with the report secret key sk.
+/* Opens all responses of survey rec->id with the report secret key sk
+ * (Σx_i of the holders).
  * progress (may be NULL) is called now and then with (done, total).
  * Returns KOE_EVERIFY if any response fails to open (tampered or sealed to
  * another key), KOE_EINVAL if one does not decode against the survey.

@@ -1,17 +1,27 @@
-/* koe — answers sealed at rest to the report owner's key (DESIGN.md §4.3).
+/* koe — answers sealed at rest to the report's key holders
+ * (docs/ARCHITECTURE.md §4.1, §4.3).
  *
- * The report key pair is derived from HR's passphrase with Argon2id; the
- * database keeps only its public half and the salt. The server seals each
- * response without being able to open it again: it makes an ephemeral X25519
- * key pair per batch, keeps only the shared key in memory (the ephemeral
- * secret is wiped at once) and encrypts each response with
- * XChaCha20-Poly1305 under that key, a random nonce, and the survey and
- * segment as associated data. The batch's ephemeral public key is stored with
- * each response. Opening needs one key agreement per batch, not one per
- * response, which keeps a 100,000-response report fast.
+ * Key holders. The report key is split additively among one or more
+ * holders (HR, an employee representative, the 産業医, an outside firm). Each
+ * holder derives a ristretto255 scalar x_i from their own passphrase with
+ * Argon2id and their own salt, on their own machine, and hands koe only the
+ * public part X_i = x_i·G with a Schnorr proof that they know x_i, bound to
+ * their name and the survey id (so nobody can pick an X_i that cancels
+ * another holder's: the rogue-key attack). The sealing key is X = ΣX_i and
+ * its secret x = Σx_i exists only when every holder has typed their
+ * passphrase into one `koe report`; nothing less opens a single answer.
  *
- * Plaintexts are padded to a multiple of SEAL_PAD bytes so a sealed answer's
- * length says little about what was written. */
+ * Sealing. The server makes one ephemeral key per survey and server run:
+ * R = r·G, shared key K = BLAKE2b(r·X || R || X); r is wiped at once. Each
+ * chunk of an answer is sealed with XChaCha20-Poly1305 under K with a random
+ * nonce and the survey id as associated data. The ephemeral public keys are
+ * stored apart from the answers, and a sealed chunk carries no reference to
+ * the key it was sealed with: the reader tries its few keys (one per server
+ * run), so a copy of the database cannot tell which answers were sealed
+ * under the same key, while reading 100,000 answers still needs only a
+ * handful of key agreements.
+ *
+ * Every sealed chunk has the same size, SEAL_BOX_BYTES, whatever it holds. */
 #ifndef KOE_SEAL_H
 #define KOE_SEAL_H
 
@@ -20,67 +30,94 @@
 
 #include "koe/err.h"
 
-#define SEAL_PK_BYTES    32
-#define SEAL_SK_BYTES    32
-#define SEAL_KEY_BYTES   32
-#define SEAL_SALT_BYTES  16
-#define SEAL_NONCE_BYTES 24
-#define SEAL_TAG_BYTES   16
-#define SEAL_PAD         128
-#define SEAL_PASS_MIN    10   /* characters (bytes) a passphrase needs at least */
-#define SEAL_PASS_MAX    1024
+#define SEAL_PK_BYTES     32   /* a ristretto255 element */
+#define SEAL_SK_BYTES     32   /* a ristretto255 scalar */
+#define SEAL_KEY_BYTES    32   /* an XChaCha20-Poly1305 key */
+#define SEAL_SALT_BYTES   16
+#define SEAL_NONCE_BYTES  24
+#define SEAL_TAG_BYTES    16
+#define SEAL_PROOF_BYTES  64   /* Schnorr proof: commitment T || response s */
+#define SEAL_PLAIN_BYTES  512  /* plaintext of one sealed chunk */
+#define SEAL_BOX_BYTES    (SEAL_NONCE_BYTES + SEAL_PLAIN_BYTES + SEAL_TAG_BYTES)
+#define SEAL_PASS_MIN     10   /* characters a passphrase needs at least */
+#define SEAL_PASS_MAX     1024 /* bytes */
+#define SEAL_NAME_MAX     64   /* bytes of a holder's name */
+#define SEAL_HOLDERS_MAX  8
 
-/* Argon2id parameters, stored per survey so a report uses what open used. */
+/* Argon2id parameters, stored per holder so a report uses what the holder
+ * used. */
 struct seal_kdf {
 	uint8_t salt[SEAL_SALT_BYTES];
 	uint64_t ops;
 	uint64_t mem; /* bytes */
 };
 
-/* Fills k with a random salt and koe's default cost (3 passes, 128 MiB).
- * The environment variable KOE_KDF_MEMLIMIT (bytes, at least 8 MiB) lowers
- * the memory cost for tests and small machines. */
+/* Fills k with a random salt and koe's cost (3 passes, 128 MiB). Only a
+ * test build (KOE_TEST_HOOKS) lets the environment lower the memory cost;
+ * see testhooks.h. */
 void seal_kdf_new(struct seal_kdf *k);
 
-/* Derives the report key pair from a passphrase. pass is borrowed; sk is a
- * secret the caller wipes with sodium_memzero() after use. Returns
- * KOE_EINVAL for a passphrase shorter than SEAL_PASS_MIN or longer than
- * SEAL_PASS_MAX, KOE_ENOMEM when Argon2id cannot get its memory. */
-enum koe_err seal_keypair_from_passphrase(const char *pass, size_t len,
-                                          const struct seal_kdf *k,
-                                          uint8_t pk[SEAL_PK_BYTES],
-                                          uint8_t sk[SEAL_SK_BYTES]);
+/* A key holder's public part, as handed to `koe open`. */
+struct seal_holder {
+	char name[SEAL_NAME_MAX + 1];
+	uint8_t pub[SEAL_PK_BYTES];
+	struct seal_kdf kdf;
+	uint8_t proof[SEAL_PROOF_BYTES];
+};
 
-/* A sealing batch, held by the server: the shared key with the report key
- * and the ephemeral public key that goes with every response sealed in it. */
-struct seal_batch {
+/* Derives a holder's secret scalar from a passphrase. x is a secret the
+ * caller wipes. KOE_EINVAL for a passphrase shorter than SEAL_PASS_MIN bytes
+ * or longer than SEAL_PASS_MAX, or unusable parameters; KOE_ENOMEM when
+ * Argon2id cannot get its memory. */
+enum koe_err seal_holder_secret(const char *pass, size_t len, const struct seal_kdf *k,
+                                uint8_t x[SEAL_SK_BYTES]);
+
+/* Makes a holder's public part for survey: a new salt, x from the
+ * passphrase, X = x·G and the proof. name and pass are borrowed. */
+enum koe_err seal_holder_new(const char *survey, const char *name, const char *pass,
+                             size_t len, struct seal_holder *out);
+
+/* Checks a holder's proof for survey. KOE_EVERIFY when it does not verify
+ * (another survey, another name, or a key the holder does not know). */
+enum koe_err seal_holder_verify(const char *survey, const struct seal_holder *h)
+	__attribute__((warn_unused_result));
+
+/* The sealing key X = ΣX_i of n holders. KOE_ECRYPTO when the sum is the
+ * identity, KOE_EINVAL for n == 0 or an invalid element. */
+enum koe_err seal_holders_key(const struct seal_holder *h, size_t n, uint8_t pk[SEAL_PK_BYTES]);
+
+/* Adds holder secret x into the running sum acc (acc starts zeroed). */
+void seal_secret_add(uint8_t acc[SEAL_SK_BYTES], const uint8_t x[SEAL_SK_BYTES]);
+
+/* Whether secret x belongs to public element pub (x·G == pub), in constant
+ * time over the result. */
+int seal_secret_matches(const uint8_t x[SEAL_SK_BYTES], const uint8_t pub[SEAL_PK_BYTES]);
+
+/* A sealing key of the server: the ephemeral public key R to store and the
+ * shared key K. Held in sodium_malloc'd memory and wiped with
+ * seal_key_wipe(). */
+struct seal_key {
 	uint8_t epk[SEAL_PK_BYTES];
 	uint8_t key[SEAL_KEY_BYTES];
 };
 
-/* Starts a batch for report_pk (borrowed). Wipe with seal_batch_wipe(). */
-enum koe_err seal_batch_new(struct seal_batch *b, const uint8_t report_pk[SEAL_PK_BYTES]);
-void seal_batch_wipe(struct seal_batch *b);
+/* Server side: a new ephemeral key for sealing key pk (borrowed). */
+enum koe_err seal_key_new(struct seal_key *k, const uint8_t pk[SEAL_PK_BYTES]);
+void seal_key_wipe(struct seal_key *k);
 
-/* Bytes seal_box() writes for a plaintext of len bytes. */
-size_t seal_box_len(size_t len);
+/* Reader side: the shared key for ephemeral key epk, given the secret
+ * x = Σx_i and its public pk. KOE_ECRYPTO for an invalid epk. */
+enum koe_err seal_key_open(const uint8_t x[SEAL_SK_BYTES], const uint8_t pk[SEAL_PK_BYTES],
+                           const uint8_t epk[SEAL_PK_BYTES], struct seal_key *out);
 
-/* Seals plain (len bytes) with associated data ad. out must hold
- * seal_box_len(len) bytes; *outlen receives that length. */
-enum koe_err seal_box(const struct seal_batch *b, const uint8_t *ad, size_t adlen,
-                      const uint8_t *plain, size_t len, uint8_t *out, size_t *outlen);
+/* Seals exactly SEAL_PLAIN_BYTES of plaintext into SEAL_BOX_BYTES. */
+void seal_box(const struct seal_key *k, const uint8_t *ad, size_t adlen,
+              const uint8_t plain[SEAL_PLAIN_BYTES], uint8_t box[SEAL_BOX_BYTES]);
 
-/* Reader side: the batch key for an ephemeral public key, given the report
- * secret key. key is a secret the caller wipes. KOE_ECRYPTO for a bad epk. */
-enum koe_err seal_batch_key(const uint8_t sk[SEAL_SK_BYTES],
-                            const uint8_t epk[SEAL_PK_BYTES],
-                            uint8_t key[SEAL_KEY_BYTES]);
-
-/* Opens a box. plain must hold boxlen bytes; *plainlen receives the
- * unpadded length. KOE_EVERIFY when the box was altered, moved to another
- * survey or segment, or sealed under another key. */
-enum koe_err seal_unbox(const uint8_t key[SEAL_KEY_BYTES], const uint8_t *ad, size_t adlen,
-                        const uint8_t *box, size_t boxlen, uint8_t *plain, size_t *plainlen)
+/* Opens a box into SEAL_PLAIN_BYTES. KOE_EVERIFY when the box was altered,
+ * moved to another survey, or sealed under another key. */
+enum koe_err seal_unbox(const struct seal_key *k, const uint8_t *ad, size_t adlen,
+                        const uint8_t box[SEAL_BOX_BYTES], uint8_t plain[SEAL_PLAIN_BYTES])
 	__attribute__((warn_unused_result));
 
 #endif

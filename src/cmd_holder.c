@@ -1,0 +1,169 @@
+/* koe holder — a key holder makes their share of the report key on their own
+ * machine and writes only its public part (docs/ARCHITECTURE.md §4.1). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "koe/holder.h"
+#include "koe/qn.h"
+#include "koe/util.h"
+
+#define USAGE "SURVEY --name NAME [--out FILE] [--passphrase-file FILE]"
+
+static const char *const C = "holder";
+
+/* SURVEY is a questionnaire file (its [[Survey]] id is taken) or an id. */
+static int
+survey_id(const char *arg, char *id, size_t cap)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct koe_diags d = {0};
+	struct qn_survey *s = NULL;
+	struct stat st;
+
+	if (stat(arg, &st) != 0) {
+		for (const char *p = arg; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) {
+				cli_err(C, "'%s' is neither a questionnaire file nor a survey id "
+				           "(lower-case letters, digits, '-')", arg);
+				return 1;
+			}
+		if (*arg == 0 || strlen(arg) >= cap) {
+			cli_err(C, "the survey id is empty or too long");
+			return 1;
+		}
+		snprintf(id, cap, "%s", arg);
+		return 0;
+	}
+	if (util_read_file(arg, QN_MAX_FILE_BYTES, &buf, &len) != KOE_OK) {
+		cli_err(C, "cannot read '%s': %s", arg, errno ? strerror(errno) : "too large");
+		return 1;
+	}
+	if (qn_parse(buf, len, arg, &s, &d) != KOE_OK) {
+		koe_diags_print(&d, arg, stderr);
+		cli_err(C, "'%s' has errors; run 'koe check %s'", arg, arg);
+		koe_diags_free(&d);
+		free(buf);
+		return 1;
+	}
+	snprintf(id, cap, "%s", s->id);
+	qn_survey_free(s);
+	koe_diags_free(&d);
+	free(buf);
+	return 0;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, 'n'},
+		{"out", required_argument, NULL, 'o'},
+		{"passphrase-file", required_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *name = NULL, *out = NULL, *pass_file = NULL;
+	char id[HOLDER_SURVEY_MAX], path[PATH_MAX], text[HOLDER_FILE_MAX], prompt[160];
+	char pass[SEAL_PASS_MAX + 2];
+	size_t passlen = 0;
+	struct seal_holder h;
+	enum koe_err err;
+	int c, fd;
+	FILE *f;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'o': out = optarg; break;
+		case 'p': pass_file = optarg; break;
+		default: return cli_usage(C, USAGE, NULL);
+		}
+	}
+	if (optind == argc)
+		return cli_usage(C, USAGE, "name the questionnaire file or the survey id");
+	if (optind != argc - 1)
+		return cli_usage_extra(C, USAGE, argv[optind + 1]);
+	if (name == NULL)
+		return cli_usage(C, USAGE, "--name NAME is required (who holds this share, "
+		                           "as the report will name them)");
+	if (*name == 0 || strlen(name) > SEAL_NAME_MAX || strpbrk(name, "\r\n\t") != NULL) {
+		cli_err(C, "the name must be 1 to %d bytes on one line", SEAL_NAME_MAX);
+		return 2;
+	}
+	if (survey_id(argv[optind], id, sizeof(id)) != 0)
+		return 1;
+	if (out == NULL) {
+		snprintf(path, sizeof(path), "%s.holder.txt", id);
+		out = path;
+	}
+	snprintf(prompt, sizeof(prompt), "Passphrase of %s: ", name);
+	if (pass_file == NULL)
+		fprintf(stderr,
+		        "You are a key holder of survey '%s'. Nobody can read its answers without\n"
+		        "your passphrase, and you alone cannot either. Choose it here; it never\n"
+		        "leaves this machine and cannot be recovered.\n",
+		        id);
+	if (cli_read_passphrase_as(C, pass_file, true, prompt, pass, sizeof(pass), &passlen) != 0)
+		return 1;
+	err = seal_holder_new(id, name, pass, passlen, &h);
+	sodium_memzero(pass, sizeof(pass));
+	if (err != KOE_OK) {
+		cli_err(C, "cannot make the key share: %s", koe_strerror(err));
+		return 1;
+	}
+	if (holder_format(&h, id, text, sizeof(text)) != KOE_OK) {
+		cli_err(C, "the name is too long");
+		return 1;
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		cli_err(C, "cannot create '%s': %s%s", out, strerror(errno),
+		        errno == EEXIST ? " (koe never replaces a holder file; choose another --out)"
+		                        : "");
+		return 1;
+	}
+	f = fdopen(fd, "w");
+	if (f == NULL || fputs(text, f) == EOF || fflush(f) != 0 || fsync(fd) != 0 ||
+	    fclose(f) != 0) {
+		cli_err(C, "cannot write '%s': %s", out, strerror(errno));
+		if (f == NULL)
+			close(fd);
+		unlink(out);
+		return 1;
+	}
+	printf("Wrote %s: the public part of %s's key share for survey '%s'.\n"
+	       "Send it to whoever runs 'koe open' (it opens nothing). Keep your passphrase:\n"
+	       "the report needs every holder's passphrase, and it cannot be recovered.\n",
+	       out, name, id);
+	return 0;
+}
+
+const struct cli_command cmd_holder = {
+	.name = "holder",
+	.summary = "make a key holder's share of the report key (on the holder's machine)",
+	.help = "usage: koe holder SURVEY --name NAME [--out FILE] [--passphrase-file FILE]\n"
+	        "\n"
+	        "Run by each key holder of the report key (for example HR, an employee\n"
+	        "representative, the 産業医, an outside firm) on their own machine. SURVEY is\n"
+	        "the questionnaire file or the survey id. Asks twice for the holder's own\n"
+	        "passphrase and writes only the public part of the share (default\n"
+	        "SURVEY.holder.txt, never replaced), to hand to whoever runs\n"
+	        "'koe open --holder FILE'. The report then needs every holder's passphrase;\n"
+	        "no holder alone, and no fewer than all of them, can read a single answer.\n"
+	        "\n"
+	        "  --name NAME             who holds this share (shown by koe open and the report)\n"
+	        "  --out FILE              where to write the public part\n"
+	        "  --passphrase-file FILE  read the passphrase from the first line of FILE\n",
+	.run = run,
+};
