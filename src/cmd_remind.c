@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/csv.h"
 #include "koe/invite.h"
 #include "koe/roster.h"
 #include "koe/tok.h"
@@ -28,12 +29,8 @@ static int
 emit(void *ctx, const struct db_invitation *inv)
 {
 	struct remind *r = ctx;
-	cli_csv_field(r->out, inv->employee_id);
-	fputc(',', r->out);
-	cli_csv_field(r->out, inv->email);
-	fputc(',', r->out);
-	cli_csv_field(r->out, inv->name);
-	fputs("\r\n", r->out);
+	const char *cells[] = {inv->employee_id, inv->email, inv->name};
+	csv_row(r->out, cells, 3, "\r\n");
 	r->n++;
 	return 0;
 }
@@ -99,14 +96,9 @@ remind_with_links(struct db *db, const char *survey, const char *links_path,
 			}
 		}
 		if (inv.status == DB_INV_NEW) {
-			cli_csv_field(r->out, ro->rows[i].employee_id);
-			fputc(',', r->out);
-			cli_csv_field(r->out, ro->rows[i].email);
-			fputc(',', r->out);
-			cli_csv_field(r->out, ro->rows[i].name);
-			fputc(',', r->out);
-			cli_csv_field(r->out, link);
-			fputs("\r\n", r->out);
+			const char *cells[] = {ro->rows[i].employee_id, ro->rows[i].email,
+			                       ro->rows[i].name, link};
+			csv_row(r->out, cells, 4, "\r\n");
 			r->n++;
 		}
 		db_invitation_clear(&inv);
@@ -177,13 +169,15 @@ run(int argc, char **argv)
 	}
 	fputs("\xEF\xBB\xBF", r.out);
 	if (links) {
-		fputs("employee_id,email,name,link\r\n", r.out);
+		static const char *const head[] = {"employee_id", "email", "name", "link"};
+		csv_row(r.out, head, 4, "\r\n");
 		if (remind_with_links(db, id, links,
 		                      cli_key_path(key_opt, cli_db_path(db_opt), keybuf, sizeof(keybuf)),
 		                      &r) != 0)
 			goto done;
 	} else {
-		fputs("employee_id,email,name\r\n", r.out);
+		static const char *const head[] = {"employee_id", "email", "name"};
+		csv_row(r.out, head, 3, "\r\n");
 		if (db_invitations_unopened(db, id, emit, &r) != KOE_OK) {
 			cli_err(C, "cannot read the database: %s", db_errmsg(db));
 			goto done;
