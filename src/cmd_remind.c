@@ -1,10 +1,12 @@
 /* koe remind [SURVEY] — who has not opened their link yet, for a reminder
  * mail merge. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -161,9 +163,14 @@ run(int argc, char **argv)
 		goto done;
 	}
 	if (out_path) {
-		r.out = fopen(out_path, "wx");
+		/* Names and addresses, and with --links live links: 0600 from the
+		 * start, never overwriting a file. */
+		int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		r.out = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (r.out == NULL) {
 			cli_err(C, "cannot create '%s': %s", out_path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			goto done;
 		}
 	}
