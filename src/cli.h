@@ -88,7 +88,4 @@ bool cli_confirm(const char *question);
  * percent; call with done == total to finish the line. */
 void cli_progress(const char *label, size_t done, size_t total);
 
-/* Writes a CSV field (quoted when needed, RFC 4180) to f. */
-void cli_csv_field(FILE *f, const char *s);
-
 #endif

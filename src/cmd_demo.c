@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "koe/csv.h"
 #include "koe/emp.h"
 #include "koe/http.h"
 #include "koe/qn.h"
@@ -410,8 +411,12 @@ run(int argc, char **argv)
 			p->tenure = bands[band];
 			u = rng_unit(&r);
 			p->answers = u < 0.78 ? 2 : u < 0.84 ? 1 : 0;
-			fprintf(f, "E%05zu,employee%zu@example.jp,社員 %zu,%s,%s\r\n", k + 1, k + 1, k + 1,
-			        p->dept, p->tenure);
+			char id[32], mail[64], name[64];
+			snprintf(id, sizeof(id), "E%05zu", k + 1);
+			snprintf(mail, sizeof(mail), "employee%zu@example.jp", k + 1);
+			snprintf(name, sizeof(name), "社員 %zu", k + 1);
+			const char *cells[] = {id, mail, name, p->dept, p->tenure};
+			csv_row(f, cells, 5, "\r\n");
 		}
 	if (fclose(f) != 0)
 		goto done;
@@ -532,9 +537,14 @@ run(int argc, char **argv)
 		if (f == NULL)
 			goto done;
 		fputs("employee_id,email,name,department,tenure\r\n", f);
-		for (int i = 1; i <= 12; i++)
-			fprintf(f, "T%02d,tester%d@example.jp,テスト %d,営業部,%s\r\n", i, i, i,
-			        i % 2 ? "1-3年" : "3-5年");
+		for (int i = 1; i <= 12; i++) {
+			char id[16], mail[48], name[48];
+			snprintf(id, sizeof(id), "T%02d", i);
+			snprintf(mail, sizeof(mail), "tester%d@example.jp", i);
+			snprintf(name, sizeof(name), "テスト %d", i);
+			const char *cells[] = {id, mail, name, "営業部", i % 2 ? "1-3年" : "3-5年"};
+			csv_row(f, cells, 5, "\r\n");
+		}
 		fclose(f);
 		printf("\n7. A second survey for you to try, in %s:\n", live_db);
 		char *av[] = {"open", survey, "--roster", live_roster, "--base-url", base_url,

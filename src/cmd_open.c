@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/csv.h"
 #include "koe/holder.h"
 #include "koe/invite.h"
 #include "koe/qn.h"
@@ -363,13 +364,13 @@ run(int argc, char **argv)
 		if (db_invitation_insert(db, s->id, hash, row->employee_id, row->email, row->name,
 		                         segs->groups[segs->row_group[r]].code) != KOE_OK)
 			goto dberr;
-		cli_csv_field(links, row->employee_id);
-		fputc(',', links);
-		cli_csv_field(links, row->email);
-		fputc(',', links);
-		cli_csv_field(links, row->name);
-		fprintf(links, ",%s/s/%s\r\n", base_url, code);
+		/* Every cell through the one CSV writer (formulas neutralized). */
+		char link[INVITE_CODE_LEN + 520];
+		snprintf(link, sizeof(link), "%s/s/%s", base_url, code);
+		const char *cells[] = {row->employee_id, row->email, row->name, link};
+		csv_row(links, cells, 4, "\r\n");
 		sodium_memzero(code, sizeof(code));
+		sodium_memzero(link, sizeof(link));
 		cli_progress("creating invitations", r + 1, ro->nrows);
 	}
 	if (fflush(links) != 0 || fsync(fileno(links)) != 0 || fclose(links) != 0) {

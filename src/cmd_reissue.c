@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/csv.h"
 #include "koe/invite.h"
 #include "koe/tok.h"
 
@@ -97,13 +98,15 @@ run(int argc, char **argv)
 	in_tx = 0;
 	fprintf(stderr, "The old link of %s no longer works. New link (send it to them only):\n",
 	        employee);
-	printf("employee_id,email,name,link\n");
-	cli_csv_field(stdout, inv.employee_id);
-	putchar(',');
-	cli_csv_field(stdout, inv.email);
-	putchar(',');
-	cli_csv_field(stdout, inv.name);
-	printf(",%s/s/%s\n", rec.base_url, code);
+	{
+		static const char *const head[] = {"employee_id", "email", "name", "link"};
+		char link[INVITE_CODE_LEN + 520];
+		snprintf(link, sizeof(link), "%s/s/%s", rec.base_url, code);
+		const char *cells[] = {inv.employee_id, inv.email, inv.name, link};
+		csv_row(stdout, head, 4, "\n");
+		csv_row(stdout, cells, 4, "\n");
+		sodium_memzero(link, sizeof(link));
+	}
 	status = 0;
 	goto done;
 dberr:

@@ -1,14 +1,17 @@
 /* koe remind [SURVEY] — who has not opened their link yet, for a reminder
  * mail merge. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/csv.h"
 #include "koe/invite.h"
 #include "koe/roster.h"
 #include "koe/tok.h"
@@ -28,12 +31,8 @@ static int
 emit(void *ctx, const struct db_invitation *inv)
 {
 	struct remind *r = ctx;
-	cli_csv_field(r->out, inv->employee_id);
-	fputc(',', r->out);
-	cli_csv_field(r->out, inv->email);
-	fputc(',', r->out);
-	cli_csv_field(r->out, inv->name);
-	fputs("\r\n", r->out);
+	const char *cells[] = {inv->employee_id, inv->email, inv->name};
+	csv_row(r->out, cells, 3, "\r\n");
 	r->n++;
 	return 0;
 }
@@ -99,14 +98,9 @@ remind_with_links(struct db *db, const char *survey, const char *links_path,
 			}
 		}
 		if (inv.status == DB_INV_NEW) {
-			cli_csv_field(r->out, ro->rows[i].employee_id);
-			fputc(',', r->out);
-			cli_csv_field(r->out, ro->rows[i].email);
-			fputc(',', r->out);
-			cli_csv_field(r->out, ro->rows[i].name);
-			fputc(',', r->out);
-			cli_csv_field(r->out, link);
-			fputs("\r\n", r->out);
+			const char *cells[] = {ro->rows[i].employee_id, ro->rows[i].email,
+			                       ro->rows[i].name, link};
+			csv_row(r->out, cells, 4, "\r\n");
 			r->n++;
 		}
 		db_invitation_clear(&inv);
@@ -169,21 +163,28 @@ run(int argc, char **argv)
 		goto done;
 	}
 	if (out_path) {
-		r.out = fopen(out_path, "wx");
+		/* Names and addresses, and with --links live links: 0600 from the
+		 * start, never overwriting a file. */
+		int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		r.out = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (r.out == NULL) {
 			cli_err(C, "cannot create '%s': %s", out_path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			goto done;
 		}
 	}
 	fputs("\xEF\xBB\xBF", r.out);
 	if (links) {
-		fputs("employee_id,email,name,link\r\n", r.out);
+		static const char *const head[] = {"employee_id", "email", "name", "link"};
+		csv_row(r.out, head, 4, "\r\n");
 		if (remind_with_links(db, id, links,
 		                      cli_key_path(key_opt, cli_db_path(db_opt), keybuf, sizeof(keybuf)),
 		                      &r) != 0)
 			goto done;
 	} else {
-		fputs("employee_id,email,name\r\n", r.out);
+		static const char *const head[] = {"employee_id", "email", "name"};
+		csv_row(r.out, head, 3, "\r\n");
 		if (db_invitations_unopened(db, id, emit, &r) != KOE_OK) {
 			cli_err(C, "cannot read the database: %s", db_errmsg(db));
 			goto done;

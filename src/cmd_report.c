@@ -74,15 +74,15 @@ dir_writable(const char *path)
 	return access(dir, W_OK | X_OK) == 0;
 }
 
-/* Writes buf to a new temporary file beside f->path, flushed to disk. */
+/* Writes buf to a new temporary file beside f->path, flushed to disk. The
+ * file is created with mode 0600 (mkstemp) and keeps it once renamed: a
+ * report holds the answers' figures and the comments. */
 static int
 stage(struct staged *f, const void *buf, size_t len)
 {
-	mode_t mask = umask(0);
 	int fd;
 	size_t off = 0;
 
-	umask(mask);
 	if ((size_t)snprintf(f->tmp, sizeof(f->tmp), "%s.tmp-XXXXXX", f->path) >= sizeof(f->tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -100,8 +100,7 @@ stage(struct staged *f, const void *buf, size_t len)
 		}
 		off += (size_t)w;
 	}
-	/* mkstemp makes 0600; a report gets the mode any new file would. */
-	if (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0) {
+	if (fsync(fd) != 0) {
 		close(fd);
 		return -1;
 	}

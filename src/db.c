@@ -1,7 +1,9 @@
 /* Storage on SQLite; see include/koe/db.h for the rules this schema keeps. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -373,8 +375,19 @@ db_open(const char *path, int flags, struct db **out, char *msg, size_t msglen)
 	enum koe_err err;
 
 	*out = NULL;
-	if (flags & DB_CREATE)
+	if (flags & DB_CREATE) {
 		oflags |= SQLITE_OPEN_CREATE;
+		/* The file holds names and e-mail addresses: create it 0600
+		 * ourselves rather than let SQLite create it 0644 less the umask.
+		 * SQLite gives the -wal and -shm files the database's mode. An
+		 * empty file is a new database to SQLite; an error is SQLite's
+		 * to report. */
+		if (path[0] != '\0' && strcmp(path, ":memory:") != 0) {
+			int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+			if (fd >= 0)
+				close(fd);
+		}
+	}
 	db = calloc(1, sizeof(*db));
 	if (db == NULL) {
 		snprintf(msg, msglen, "out of memory");

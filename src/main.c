@@ -1,6 +1,7 @@
 /* koe — command-line entry point: dispatches to one cmd_*.c per command. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -68,6 +69,12 @@ main(int argc, char **argv)
 {
 	const struct cli_command *cmd;
 
+	/* Every file koe creates holds names, addresses, links, keys or
+	 * answers: the database with its -wal and -shm files (SQLite gives
+	 * them the database's mode), the key, links.csv, reminder lists,
+	 * reports and their temporary files. All are private to their owner
+	 * from the moment they exist, whatever umask koe was started with. */
+	umask(077);
 	/* Commands that print a next step name koe as it was started, unless
 	 * it was found on the PATH. */
 	if (argc > 0 && argv[0] && strchr(argv[0], '/'))
