@@ -1,4 +1,4 @@
-/* bench_load — collection under load (DESIGN.md §9): complete responses per
+/* bench_load — collection under load (docs/ARCHITECTURE.md §9): complete responses per
  * second over HTTP on loopback with many concurrent employees, against what
  * the token crypto alone allows on the same cores, in the same run.
  *

@@ -1,4 +1,4 @@
-/* The report target of DESIGN.md §9: 100,000 responses × 40 items → PDF
+/* The report target of docs/ARCHITECTURE.md §9: 100,000 responses × 40 items → PDF
  * and JSON in ≤ 3 s with peak memory ≤ 300 MB.
  *
  * Seals N responses (default 100,000) to a 40-item questionnaire (five

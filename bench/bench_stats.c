@@ -1,4 +1,4 @@
-/* Times stats_report_compute() on the report target of DESIGN.md §9:
+/* Times stats_report_compute() on the report target of docs/ARCHITECTURE.md §9:
  * 100,000 respondents × 40 items (five 1..5 scales of 36 items with reverse
  * items, two unscaled Likert items, an eNPS and a rejoin NPS item), 30
  * segments, 5% of the answers missing.

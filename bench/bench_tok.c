@@ -1,5 +1,5 @@
 /* bench_tok — koe's token crypto against the raw libsodium scalar
- * multiplications it cannot avoid (DESIGN.md §9: within 1.3×).
+ * multiplications it cannot avoid (docs/ARCHITECTURE.md §9: within 1.3×).
  *
  *   bench_tok [N [ROUNDS]]     defaults: N = 2000 operations, 7 rounds
  *

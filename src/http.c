@@ -42,7 +42,7 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Security headers on every response; see DESIGN.md §3 and the README. */
+/* Security headers on every response; see docs/ARCHITECTURE.md §3 and the README. */
 static void
 add_headers(struct http_server *s, struct MHD_Response *resp, const char *type, bool api)
 {
@@ -416,7 +416,7 @@ unescape_url(void *cls, struct MHD_Connection *c, char *s)
 }
 
 /* libmicrohttpd's own messages can carry client addresses; they are not
- * logged (DESIGN.md §3: no IP logging). */
+ * logged (docs/ARCHITECTURE.md §3: no IP logging). */
 static void
 drop_log(void *cls, const char *fmt, va_list ap)
 {

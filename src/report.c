@@ -264,7 +264,7 @@ done:
 }
 
 /* A group label as people read it. koe writes "*" for a dimension merged
- * to keep groups at k people (DESIGN.md §4.2): "人事部 / *" reads
+ * to keep groups at k people (docs/ARCHITECTURE.md §4.2): "人事部 / *" reads
  * "人事部 / （統合）", and a group merged in every dimension reads
  * "少人数のグループ（統合）". NULL when memory runs out. */
 static const char *
@@ -382,7 +382,7 @@ option_index(const struct report_choice *c, int value)
 }
 
 /* Shares of every single- and multiple-answer question outside the
- * statistics (Wilson intervals, DESIGN.md §7), for the company as a whole. */
+ * statistics (Wilson intervals, docs/ARCHITECTURE.md §7), for the company as a whole. */
 static enum koe_err
 make_choices(struct report *r, const struct resp_table *t)
 {

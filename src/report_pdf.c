@@ -1,4 +1,4 @@
-/* The report as an A4 PDF, in the reading order of DESIGN.md §8: a summary
+/* The report as an A4 PDF, in the reading order of docs/ARCHITECTURE.md §8: a summary
  * page, the support / rejoin / morale sections (and the other questions),
  * the segment heatmap, the drivers of support, the comments, and method and
  * anonymity. The only code that calls libharu, with report_draw.c and

@@ -1,4 +1,4 @@
-/* koe — key files: the 32-byte master seed (DESIGN.md §3) and pinned secret
+/* koe — key files: the 32-byte master seed (docs/ARCHITECTURE.md §3) and pinned secret
  * scalars. A key file is private to its owner: any permission bit for group
  * or others makes it unusable, the way ssh treats private keys, because a
  * readable seed lets its reader answer every survey and a writable one lets

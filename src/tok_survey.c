@@ -1,4 +1,4 @@
-/* koe — the token protocol of DESIGN.md §3 on top of RFC 9497's POPRF:
+/* koe — the token protocol of docs/ARCHITECTURE.md §3 on top of RFC 9497's POPRF:
  * per-survey keys, the info framing, issuance, redemption, receipts, and the
  * client side. */
 #include <string.h>

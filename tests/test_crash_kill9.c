@@ -1,4 +1,4 @@
-/* DESIGN.md §9 and §4.4 under crashes: `koe serve` is killed with SIGKILL at
+/* docs/ARCHITECTURE.md §9 and §4.4 under crashes: `koe serve` is killed with SIGKILL at
  * random moments while employees fetch tokens and answer, then restarted.
  * Afterwards:
  *

@@ -1,4 +1,4 @@
-/* DESIGN.md §4.2/§4.3: a copy of the database cannot be used to answer (no
+/* docs/ARCHITECTURE.md §4.2/§4.3: a copy of the database cannot be used to answer (no
  * invite code in it) and shows no answer (all sealed). The same data opened
  * with the passphrase does hold the answer, so the search is not vacuous. */
 #include "koe/b64.h"

@@ -1,4 +1,4 @@
-/* Every status code of the DESIGN.md §3 table, against a real `koe serve` on
+/* Every status code of the docs/ARCHITECTURE.md §3 table, against a real `koe serve` on
  * loopback with a real database, answered through the C POPRF client the way
  * the browser does it. */
 #include "server_fixture.h"

@@ -1,4 +1,4 @@
-/* DESIGN.md §4.4 under a race: many concurrent submissions of one token get
+/* docs/ARCHITECTURE.md §4.4 under a race: many concurrent submissions of one token get
  * exactly one 201 and 409 for all the others, and the database holds one
  * response. The same for concurrent issuance with different blinded
  * elements for one link: exactly one wins. */

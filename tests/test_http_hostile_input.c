@@ -5,7 +5,7 @@
  * goes, path traversal, wrong methods and content types, broken HTTP framing,
  * slow and surplus connections.
  *
- * Each request must get its documented status (DESIGN.md §3 and the HTTP
+ * Each request must get its documented status (docs/ARCHITECTURE.md §3 and the HTTP
  * errors libmicrohttpd answers for broken framing), or a dropped connection
  * where the server cannot answer; it must store nothing (opened and responded
  * counts of both surveys are compared before and after); and the server must

@@ -1,4 +1,4 @@
-/* DESIGN.md §8.5: comments print in a random order that does not follow
+/* docs/ARCHITECTURE.md §8.5: comments print in a random order that does not follow
  * the order they were stored in, and the same comments always print in the
  * same order (so the PDF is reproducible). Two databases get the same
  * comments in opposite orders; both reports list them identically. */

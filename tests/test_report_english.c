@@ -1,4 +1,4 @@
-/* DESIGN.md §8: the report is written in the survey's language. The
+/* docs/ARCHITECTURE.md §8: the report is written in the survey's language. The
  * flagship survey with [[Language:en]] gives English headings, readings and
  * question texts (from [[En:…]]). */
 #include "report_testlib.h"

@@ -1,4 +1,4 @@
-/* DESIGN.md §8: Japanese text is set in IPAex Gothic, embedded in the PDF
+/* docs/ARCHITECTURE.md §8: Japanese text is set in IPAex Gothic, embedded in the PDF
  * (as a subset) with a Unicode map, so the PDF reads the same everywhere
  * and its text can be searched and copied. */
 #include "report_testlib.h"

@@ -1,4 +1,4 @@
-/* DESIGN.md §7–8: no figure of a group below k appears anywhere, in the PDF
+/* docs/ARCHITECTURE.md §7–8: no figure of a group below k appears anywhere, in the PDF
  * or in the JSON. Group g03 has 2 respondents (below k = 5), so it is
  * hidden, and g04 (6) is hidden with it: otherwise g03 could be recovered
  * by subtracting the shown groups from the company. Their comments appear

@@ -1,4 +1,4 @@
-/* DESIGN.md §8: a report of a survey that is still open needs --interim,
+/* docs/ARCHITECTURE.md §8: a report of a survey that is still open needs --interim,
  * and then every page says 中間集計 / interim. */
 #include "report_testlib.h"
 

@@ -1,4 +1,4 @@
-/* DESIGN.md §8: `koe report` refuses a survey that is still open unless
+/* docs/ARCHITECTURE.md §8: `koe report` refuses a survey that is still open unless
  * --interim is given, says how to go on, and writes nothing. */
 #include "report_testlib.h"
 

@@ -1,4 +1,4 @@
-/* DESIGN.md §8: the same data and the same SOURCE_DATE_EPOCH give a
+/* docs/ARCHITECTURE.md §8: the same data and the same SOURCE_DATE_EPOCH give a
  * byte-identical PDF (and JSON). The dates in the PDF come from
  * SOURCE_DATE_EPOCH, and libharu writes no document ID. */
 #include "report_testlib.h"

@@ -1,4 +1,4 @@
-/* DESIGN.md §8.1: the summary page shows the response rate, support, rejoin
+/* docs/ARCHITECTURE.md §8.1: the summary page shows the response rate, support, rejoin
  * attitude, morale risk and eNPS with their confidence intervals, and the
  * three biggest concerns; the PDF has every section heading in reading
  * order, and the JSON holds the same figures. Every expected number is

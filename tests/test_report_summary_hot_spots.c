@@ -1,4 +1,4 @@
-/* DESIGN.md §8.1: the summary card on morale risk names the groups where
+/* docs/ARCHITECTURE.md §8.1: the summary card on morale risk names the groups where
  * the risk concentrates, highest first, and always ends its sentence: with
  * many hot spots or long group names it names fewer and counts the rest
  * ("ほか 2 グループ") instead of being cut off with "…". A group merged in

@@ -1,5 +1,5 @@
 /* Every row needs a value in every segment column, and '*' is reserved for
- * the groups koe merges to keep k-anonymity (DESIGN.md §4.2). */
+ * the groups koe merges to keep k-anonymity (docs/ARCHITECTURE.md §4.2). */
 #include "roster_testlib.h"
 
 static void

@@ -1,4 +1,4 @@
-/* DESIGN.md §4.2: every segment code stored with a response is shared by at
+/* docs/ARCHITECTURE.md §4.2: every segment code stored with a response is shared by at
  * least k invitees. Rosters built to break that: a department of 1, a tenure
  * band of 2 inside a large department, a roster of k-1 people. */
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* NPS items: promoters 9–10, passives 7–8, detractors 0–6, NPS = 100·(pP −
- * pD) with the CI of DESIGN.md §7, equal to R on the fixture overall and by
+ * pD) with the CI of docs/ARCHITECTURE.md §7, equal to R on the fixture overall and by
  * segment; the CI is clamped to [−100, 100]; answers outside 0..10 and an
  * NPS item inside a scale are rejected. */
 #include "test_stats_fixture.h"

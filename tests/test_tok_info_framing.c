@@ -1,5 +1,5 @@
 /* info = lp("koe/1") || lp(survey_id) || lp(segment_code) with 2-byte
- * big-endian lengths (DESIGN.md §3, a contract shared with the browser). */
+ * big-endian lengths (docs/ARCHITECTURE.md §3, a contract shared with the browser). */
 #include "tok_testlib.h"
 
 static void

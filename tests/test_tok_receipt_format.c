@@ -1,5 +1,5 @@
 /* The receipt is the lowercase hex of BLAKE2b-256 (crypto_generichash with 32
- * output bytes, no key) of the token input (DESIGN.md §3). */
+ * output bytes, no key) of the token input (docs/ARCHITECTURE.md §3). */
 #include "tok_testlib.h"
 
 static void

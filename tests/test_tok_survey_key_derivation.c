@@ -1,6 +1,6 @@
 /* A survey's key is DeriveKeyPair(seed, "koe-survey-v1:" || survey_id) in
  * POPRF mode, deterministic and distinct per survey, and its key_id is the
- * lowercase hex SHA-256 of the public key (DESIGN.md §3, a contract). */
+ * lowercase hex SHA-256 of the public key (docs/ARCHITECTURE.md §3, a contract). */
 #include "tok_testlib.h"
 
 static void

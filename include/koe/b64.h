@@ -1,5 +1,5 @@
 /* koe — base64url without padding (RFC 4648 §5), the encoding of every binary
- * field in koe's JSON (DESIGN.md §3).
+ * field in koe's JSON (docs/ARCHITECTURE.md §3).
  *
  * Decoding is strict, so that every byte string has exactly one accepted
  * text form: padding, characters outside A-Z a-z 0-9 - _, a length of 1 mod 4

@@ -1,4 +1,4 @@
-/* koe — the answering service (DESIGN.md §3): HTTP on libmicrohttpd.
+/* koe — the answering service (docs/ARCHITECTURE.md §3): HTTP on libmicrohttpd.
  *
  * One process serves every survey of a database. Requests are handled by a
  * pool of threads; every database access goes through one worker thread that

@@ -1,5 +1,5 @@
 /* koe — questionnaire files: the Qualtrics Advanced Format subset plus koe's
- * tags (DESIGN.md §5), parsed into a validated survey.
+ * tags (docs/ARCHITECTURE.md §5), parsed into a validated survey.
  *
  * qn_parse() is a pure function from bytes to a struct: no I/O, no global
  * state. It reports every problem of a file in one pass into a koe_diags list
@@ -88,7 +88,7 @@ enum qn_item_kind {
 };
 #define QN_MAX_ANSWER_CHARS 4000
 
-/* One key of the "answers" object a browser submits (DESIGN.md §3). */
+/* One key of the "answers" object a browser submits (docs/ARCHITECTURE.md §3). */
 struct qn_item {
 	const char *key;        /* "support.1", "enps", "Q7" */
 	enum qn_item_kind kind;

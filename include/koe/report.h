@@ -1,4 +1,4 @@
-/* koe — the leadership report (DESIGN.md §8): the figures of §7 for one
+/* koe — the leadership report (docs/ARCHITECTURE.md §8): the figures of §7 for one
  * survey, laid out as an A4 PDF in the survey's language, and the same
  * figures as JSON.
  *

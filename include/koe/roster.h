@@ -1,7 +1,7 @@
 /* koe — roster files: the CSV list of employees HR exports from Excel.
  *
  * roster_parse() is a pure function: bytes in, struct out, no file I/O. It
- * accepts what Excel writes (DESIGN.md §6):
+ * accepts what Excel writes (docs/ARCHITECTURE.md §6):
  *
  *   - encoding: UTF-8 with or without BOM, or Shift_JIS as Japanese Excel
  *     saves it (read as CP932, Microsoft's superset, through glibc iconv). A

@@ -1,4 +1,4 @@
-/* koe — k-anonymous segments at collection time (DESIGN.md §4.2).
+/* koe — k-anonymous segments at collection time (docs/ARCHITECTURE.md §4.2).
  *
  * Every segment code stored with a response must be shared by at least k
  * invitees, so a response's segment can never single anyone out. Before any

@@ -1,4 +1,4 @@
-/* koe — report statistics (DESIGN.md §7) over an in-memory answer matrix.
+/* koe — report statistics (docs/ARCHITECTURE.md §7) over an in-memory answer matrix.
  *
  * Pure functions: arrays in, structs out; no I/O, no database, no global state
  * beyond GSL's error handler, which stats_init() switches off once (every
@@ -15,7 +15,7 @@
  * suppression hides are wiped (counts 0, values NaN, status STATS_NO_DATA,
  * shown says why), so no writer can leak them by mistake.
  *
- * Decisions where DESIGN.md is silent:
+ * Decisions docs/ARCHITECTURE.md §7 leaves open:
  *
  *  - Reverse items. Item figures (n, mean, SD, CI, counts per point) describe
  *    the answers as given, so a chart labelled with the answer texts shows what
@@ -244,7 +244,7 @@ struct stats_hotspot {
 	bool hot;                /* test.flagged */
 };
 
-/* Every figure of DESIGN.md §7 for one data set and one breakdown. Arrays
+/* Every figure of docs/ARCHITECTURE.md §7 for one data set and one breakdown. Arrays
  * indexed [a * ngroups + g] hold group g of item or scale a. All memory is
  * owned by the report; free it with stats_report_free(). */
 struct stats_report {

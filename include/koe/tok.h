@@ -1,5 +1,5 @@
 /* koe — token cryptography: RFC 9497 OPRF/VOPRF/POPRF, suite
- * ristretto255-SHA512, on libsodium 1.0.18, and koe's use of it (DESIGN.md §3).
+ * ristretto255-SHA512, on libsodium 1.0.18, and koe's use of it (docs/ARCHITECTURE.md §3).
  *
  * tok_ is the only module that calls libsodium's group operations. The file
  * has three layers:
@@ -154,7 +154,7 @@ enum koe_err tok_evaluate(enum tok_mode mode, const uint8_t sk[TOK_SCALAR_BYTES]
                           uint8_t output[TOK_OUTPUT_BYTES]);
 
 /* ------------------------------------------------------------------ */
-/* 2. koe's token protocol (DESIGN.md §3), POPRF mode                  */
+/* 2. koe's token protocol (docs/ARCHITECTURE.md §3), POPRF mode                  */
 /* ------------------------------------------------------------------ */
 
 #define TOK_INPUT_BYTES     32   /* the browser's random token input */

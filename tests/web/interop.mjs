@@ -1,4 +1,4 @@
-// The token protocol of DESIGN.md §3 between a real `koe serve` and the
+// The token protocol of docs/ARCHITECTURE.md §3 between a real `koe serve` and the
 // client code the page uses (@noble/curves' RFC 9497 POPRF), without a
 // browser: issuance with a verified proof, idempotent retries, one blinded
 // element per invite, redemption with the receipt BLAKE2b-256(input), double

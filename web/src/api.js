@@ -1,4 +1,4 @@
-// The koe HTTP API (DESIGN.md §3). Every request goes without cookies, without
+// The koe HTTP API (docs/ARCHITECTURE.md §3). Every request goes without cookies, without
 // a referrer and around the cache, so nothing but the body ties a request to
 // the browser that sent it.
 

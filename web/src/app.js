@@ -1,4 +1,4 @@
-// The employee's page at /s/<invite> (DESIGN.md §2 step 3, §3).
+// The employee's page at /s/<invite> (docs/ARCHITECTURE.md §2 step 3, §3).
 //
 // Order of events: a stored receipt means "already answered" and nothing else
 // happens. Otherwise the manifest is fetched and checked (our group is in it,

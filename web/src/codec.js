@@ -1,4 +1,4 @@
-// Byte encodings of the token protocol (DESIGN.md §3): base64url without
+// Byte encodings of the token protocol (docs/ARCHITECTURE.md §3): base64url without
 // padding, lowercase hex, and the length-prefixed POPRF info string.
 
 export function b64urlEncode(bytes) {

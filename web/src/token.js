@@ -1,5 +1,5 @@
 // Token issuance on the client side of RFC 9497 POPRF (ristretto255-SHA512),
-// as fixed by DESIGN.md §3. The server learns the invite and a blinded
+// as fixed by docs/ARCHITECTURE.md §3. The server learns the invite and a blinded
 // element; it never sees the input or the output, so the token redeemed later
 // cannot be linked to the invite.
 import { ristretto255_oprf } from '@noble/curves/ed25519.js';

@@ -11,13 +11,13 @@
 # relative tolerance of 1e-9 (they agree to 1e-12; the margin is for other
 # GSL and R builds).
 # Neither the build nor the tests run R; rerun this script only when the
-# fixtures or the definitions in DESIGN.md section 7 change.
+# fixtures or the definitions in docs/ARCHITECTURE.md §7 change.
 #
-# Definitions (DESIGN.md section 7 and include/koe/stats.h):
+# Definitions (docs/ARCHITECTURE.md §7 and include/koe/stats.h):
 #   - Likert item figures use the answers as given; favorable = top two
 #     points, or bottom two for a reverse item; t CI from t.test().
 #   - Wilson intervals from prop.test(correct = FALSE).
-#   - NPS: promoters 9-10, detractors 0-6, CI by the formula of DESIGN.md,
+#   - NPS: promoters 9-10, detractors 0-6, CI by the formula of docs/ARCHITECTURE.md §7,
 #     clamped to [-100, 100].
 #   - Scale score: mean of the answered items after reverse coding (6 - x),
 #     when at least half of the items are answered. Favorable >= 3.5,
