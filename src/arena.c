@@ -3,14 +3,9 @@
 #include <string.h>
 
 #include "koe/arena.h"
+#include "koe/testhooks.h"
 
 #define ARENA_CHUNK 65536
-
-/* Fault injection for tests, in the manner of SQLite (and roster.c): when
- * positive, the call that brings it to zero fails as if memory ran out. Only
- * single-threaded tests set it; it stays 0 otherwise, so production threads
- * only ever read it. Not in the header: nothing but tests may touch it. */
-long arena_fault_countdown;
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -26,7 +21,7 @@ arena_alloc(struct arena *a, size_t size)
 	struct arena_chunk *c = a->head;
 	size_t need = (size + align - 1) & ~(align - 1);
 
-	if (arena_fault_countdown > 0 && --arena_fault_countdown == 0)
+	if (TESTHOOK_FAIL(arena)) /* test builds only: testhooks.h */
 		return NULL;
 	if (need < size)
 		return NULL;

@@ -85,7 +85,8 @@ run(int argc, char **argv)
 		         "for good.",
 		         id);
 		if (!cli_confirm(q)) {
-			cli_err(C, "not closed");
+			cli_err(C, "not closed; to close, answer y at the question, or add --yes "
+			           "(without a terminal, --yes is the only way)");
 			goto done;
 		}
 	}

@@ -359,8 +359,8 @@ run(int argc, char **argv)
 		char code[INVITE_CODE_LEN + 1];
 		uint8_t hash[INVITE_HASH_BYTES];
 		invite_new(code);
-		if (invite_hash(inv_key, s->id, code, hash) != KOE_OK)
-			abort(); /* invite_new() makes well-formed codes */
+		/* invite_new() makes well-formed codes. */
+		KOE_ASSERT(invite_hash(inv_key, s->id, code, hash) == KOE_OK);
 		if (db_invitation_insert(db, s->id, hash, row->employee_id, row->email, row->name,
 		                         segs->groups[segs->row_group[r]].code) != KOE_OK)
 			goto dberr;

@@ -85,8 +85,8 @@ run(int argc, char **argv)
 	}
 	invite_key_derive(seed, key);
 	invite_new(code);
-	if (invite_hash(key, id, code, hash) != KOE_OK)
-		abort(); /* invite_new() makes well-formed codes */
+	/* invite_new() makes well-formed codes. */
+	KOE_ASSERT(invite_hash(key, id, code, hash) == KOE_OK);
 	if (db_begin(db) != KOE_OK)
 		goto dberr;
 	in_tx = 1;

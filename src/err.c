@@ -1,4 +1,14 @@
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "koe/err.h"
+
+void
+koe_assert_fail(const char *expr, const char *file, int line)
+{
+	fprintf(stderr, "koe: internal error at %s:%d: %s\n", file, line, expr);
+	abort();
+}
 
 const char *
 koe_strerror(enum koe_err err)

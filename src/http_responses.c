@@ -113,7 +113,7 @@ http_responses(struct http_server *s, struct MHD_Connection *c, struct http_req 
 		goto done;
 	}
 	/* The receipt is the token input's hash: the double-spend key. */
-	crypto_generichash(r->job.receipt, sizeof(r->job.receipt), input, sizeof(input), NULL, 0);
+	tok_receipt_raw(input, r->job.receipt);
 	r->job.kind = JOB_RESPOND;
 	r->job.sv = sv;
 	r->job.seg = (size_t)seg;

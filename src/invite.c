@@ -11,8 +11,7 @@ void
 invite_key_derive(const uint8_t seed[32], uint8_t key[INVITE_KEY_BYTES])
 {
 	static const char label[] = "koe-invite-v1";
-	if (sodium_init() < 0)
-		abort();
+	KOE_ASSERT(sodium_init() >= 0);
 	crypto_generichash(key, INVITE_KEY_BYTES, (const uint8_t *)label, sizeof(label) - 1, seed,
 	                   32);
 }
@@ -21,11 +20,10 @@ void
 invite_new(char code[INVITE_CODE_LEN + 1])
 {
 	uint8_t raw[INVITE_RAW_BYTES];
-	if (sodium_init() < 0)
-		abort();
+	KOE_ASSERT(sodium_init() >= 0);
 	randombytes_buf(raw, sizeof(raw));
-	if (b64url_encode(code, INVITE_CODE_LEN + 1, raw, sizeof(raw)) != KOE_OK)
-		abort(); /* the buffer size is fixed above; cannot happen */
+	/* The buffer size is fixed above. */
+	KOE_ASSERT(b64url_encode(code, INVITE_CODE_LEN + 1, raw, sizeof(raw)) == KOE_OK);
 	sodium_memzero(raw, sizeof(raw));
 }
 

@@ -15,16 +15,13 @@
 
 #include "koe/arena.h"
 #include "koe/roster.h"
+#include "koe/testhooks.h"
 
-/* Fault injection for tests, in the manner of SQLite: when positive, the
- * allocation that brings it to zero fails. Only the single-threaded tests set
- * it, which is why it is not in the public header. */
-long roster_fault_countdown;
 
 static void *
 roster_malloc(size_t n)
 {
-	if (roster_fault_countdown > 0 && --roster_fault_countdown == 0)
+	if (TESTHOOK_FAIL(roster)) /* test builds only: testhooks.h */
 		return NULL;
 	return malloc(n);
 }
@@ -32,17 +29,17 @@ roster_malloc(size_t n)
 static void *
 roster_realloc(void *p, size_t n)
 {
-	if (roster_fault_countdown > 0 && --roster_fault_countdown == 0)
+	if (TESTHOOK_FAIL(roster)) /* test builds only: testhooks.h */
 		return NULL;
 	return realloc(p, n);
 }
 
 /* Strings of a roster come from its arena (include/koe/arena.h); this
- * wrapper lets the fault injection above reach those allocations too. */
+ * wrapper lets the roster's fault injection reach those allocations too. */
 static char *
 roster_strbuf(struct roster *r, size_t n)
 {
-	if (roster_fault_countdown > 0 && --roster_fault_countdown == 0)
+	if (TESTHOOK_FAIL(roster)) /* test builds only: testhooks.h */
 		return NULL;
 	return arena_alloc(&r->arena, n);
 }
@@ -1182,79 +1179,3 @@ roster_free(struct roster *r)
 	free(r);
 }
 
-enum koe_err
-roster_load_file(const char *path, size_t max_bytes, char **bytes, size_t *len)
-{
-	FILE *f = NULL;
-	char *buf = NULL;
-	size_t cap = 64 * 1024, used = 0;
-	enum koe_err err = KOE_OK;
-	int saved = 0;
-
-	*bytes = NULL;
-	*len = 0;
-	/* Reading one byte past the cap is how a too-large file is noticed,
-	 * so leave room for it. */
-	if (max_bytes > SIZE_MAX / 2)
-		max_bytes = SIZE_MAX / 2;
-	if (cap > max_bytes + 1)
-		cap = max_bytes + 1;
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		saved = errno;
-		err = KOE_EIO;
-		goto done;
-	}
-	buf = roster_malloc(cap + 1);
-	if (buf == NULL) {
-		err = KOE_ENOMEM;
-		goto done;
-	}
-	for (;;) {
-		size_t got;
-
-		if (used == cap) {
-			size_t ncap = cap * 2;
-			char *nb;
-
-			if (cap > max_bytes) {
-				err = KOE_ETOOBIG;
-				goto done;
-			}
-			if (ncap > max_bytes + 1)
-				ncap = max_bytes + 1;
-			nb = roster_realloc(buf, ncap + 1);
-			if (nb == NULL) {
-				err = KOE_ENOMEM;
-				goto done;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		got = fread(buf + used, 1, cap - used, f);
-		used += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				saved = errno;
-				err = KOE_EIO;
-				goto done;
-			}
-			break;
-		}
-	}
-	if (used > max_bytes) {
-		err = KOE_ETOOBIG;
-		goto done;
-	}
-	buf[used] = '\0';
-	*bytes = buf;
-	*len = used;
-	buf = NULL;
-done:
-	free(buf);
-	if (f != NULL)
-		fclose(f);
-	if (err == KOE_EIO)
-		errno = saved;
-	return err;
-}

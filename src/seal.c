@@ -1,6 +1,5 @@
 /* Sealed answers and key holders; see include/koe/seal.h for the
  * construction. */
-#include <assert.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -18,9 +17,7 @@ static const char key_domain[] = "koe/seal/v2";
 void
 seal_kdf_new(struct seal_kdf *k)
 {
-	int ok = sodium_init();
-	assert(ok >= 0);
-	(void)ok;
+	KOE_ASSERT(sodium_init() >= 0);
 	randombytes_buf(k->salt, sizeof(k->salt));
 	k->ops = SEAL_DEFAULT_OPS;
 	k->mem = testhook_kdf_mem(SEAL_DEFAULT_MEM);
@@ -247,7 +244,7 @@ seal_box(const struct seal_key *k, const uint8_t *ad, size_t adlen,
 	randombytes_buf(box, SEAL_NONCE_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(box + SEAL_NONCE_BYTES, &clen, plain,
 	                                           SEAL_PLAIN_BYTES, ad, adlen, NULL, box, k->key);
-	assert(clen == SEAL_PLAIN_BYTES + SEAL_TAG_BYTES);
+	KOE_ASSERT(clen == SEAL_PLAIN_BYTES + SEAL_TAG_BYTES);
 }
 
 enum koe_err

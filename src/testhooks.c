@@ -6,6 +6,9 @@
 
 #define TESTHOOK_MIN_MEM (8ULL * 1024 * 1024)
 
+long testhook_arena_faults;
+long testhook_roster_faults;
+
 uint64_t
 testhook_kdf_mem(uint64_t dflt)
 {

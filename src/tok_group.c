@@ -103,8 +103,7 @@ tok_xmd(uint8_t *out, size_t out_len, const struct tok_part *parts,
 
 	/* b_0 = H(Z_pad || msg || l_i_b_str || I2OSP(0, 1) || DST_prime) */
 	idx = 0;
-	if (pthread_once(&z_pad_once, z_pad_init) != 0)
-		abort();
+	KOE_ASSERT(pthread_once(&z_pad_once, z_pad_init) == 0);
 	memcpy(&st, &z_pad_state, sizeof(st));
 	for (size_t i = 0; i < nparts; i++)
 		crypto_hash_sha512_update(&st, parts[i].p, parts[i].n);
@@ -159,8 +158,7 @@ tok_hash_to_scalar_dst(uint8_t s[TOK_SCALAR_BYTES], const struct tok_part *parts
 
 	ret = tok_xmd(wide, sizeof(wide), parts, nparts, dst, dst_len);
 	/* Our DSTs and the 64-byte length are fixed and within bounds. */
-	if (ret != KOE_OK)
-		abort();
+	KOE_ASSERT(ret == KOE_OK);
 	crypto_core_ristretto255_scalar_reduce(s, wide);
 	sodium_memzero(wide, sizeof(wide));
 }
@@ -185,8 +183,7 @@ tok_hash_to_group(enum tok_mode mode, const uint8_t *input, size_t input_len,
 	size_t dst_len = tok_dst(mode, "HashToGroup-", dst);
 	enum koe_err ret = KOE_OK;
 
-	if (tok_xmd(wide, sizeof(wide), &part, 1, dst, dst_len) != KOE_OK)
-		abort();
+	KOE_ASSERT(tok_xmd(wide, sizeof(wide), &part, 1, dst, dst_len) == KOE_OK);
 	/* hash_to_ristretto255 of RFC 9380 / RFC 9496 §4.3.4: libsodium's
 	 * from_hash maps both 32-byte halves and adds them. */
 	if (crypto_core_ristretto255_from_hash(out, wide) != 0 ||

@@ -23,11 +23,17 @@ tok_key_id(const uint8_t pk[TOK_ELEMENT_BYTES], char out[TOK_HEX_LEN + 1])
 }
 
 void
+tok_receipt_raw(const uint8_t input[TOK_INPUT_BYTES], uint8_t out[32])
+{
+	crypto_generichash(out, 32, input, TOK_INPUT_BYTES, NULL, 0);
+}
+
+void
 tok_receipt(const uint8_t input[TOK_INPUT_BYTES], char out[TOK_HEX_LEN + 1])
 {
 	uint8_t h[32];
 
-	crypto_generichash(h, sizeof(h), input, TOK_INPUT_BYTES, NULL, 0);
+	tok_receipt_raw(input, h);
 	sodium_bin2hex(out, TOK_HEX_LEN + 1, h, sizeof(h));
 	sodium_memzero(h, sizeof(h));
 }

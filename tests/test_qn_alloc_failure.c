@@ -7,8 +7,7 @@
 #include "harness.h"
 #include "koe/qn.h"
 
-/* Test hook in src/arena.c, see there. */
-extern long arena_fault_countdown;
+#include "koe/testhooks.h"
 
 static void
 fail_each_allocation(const char *path, enum koe_err final)
@@ -22,11 +21,11 @@ fail_each_allocation(const char *path, enum koe_err final)
 		struct koe_diags d = {0};
 		enum koe_err err;
 
-		arena_fault_countdown = n;
+		testhook_arena_faults = n;
 		err = qn_parse(bytes, len, "alloc-failure.txt", &s, &d);
 		/* Still positive: the parse made fewer than n allocations. */
-		if (arena_fault_countdown > 0) {
-			arena_fault_countdown = 0;
+		if (testhook_arena_faults > 0) {
+			testhook_arena_faults = 0;
 			CHECK_INT(err, final);
 			CHECK(final == KOE_OK ? s != NULL : s == NULL);
 			qn_survey_free(s);
@@ -39,7 +38,7 @@ fail_each_allocation(const char *path, enum koe_err final)
 		CHECK(s == NULL);
 		koe_diags_free(&d);
 	}
-	arena_fault_countdown = 0;
+	testhook_arena_faults = 0;
 	CHECK(n > 10);
 	CHECK(n < 100000);
 	free(bytes);

@@ -5,7 +5,7 @@
 #include "roster_testlib.h"
 
 /* Test hook in src/roster.c, see there. */
-extern long roster_fault_countdown;
+#include "koe/testhooks.h"
 
 static void
 fail_each_allocation(const char *fixture, enum koe_err final)
@@ -22,11 +22,11 @@ fail_each_allocation(const char *fixture, enum koe_err final)
 		struct koe_diags d = {0};
 		enum koe_err err;
 
-		roster_fault_countdown = n;
+		testhook_roster_faults = n;
 		err = roster_parse(bytes, len, ROSTER_SEGS, 2, &r, &d);
 		/* Still positive: the parse made fewer than n allocations. */
-		if (roster_fault_countdown > 0) {
-			roster_fault_countdown = 0;
+		if (testhook_roster_faults > 0) {
+			testhook_roster_faults = 0;
 			CHECK_INT(err, final);
 			CHECK(final == KOE_OK ? r != NULL : r == NULL);
 			roster_free(r);

@@ -21,6 +21,12 @@ enum koe_err {
 	KOE_ESTATE,     /* the operation is not allowed in the current state */
 };
 
+/* A broken invariant is a bug, never bad input: KOE_ASSERT checks it in
+ * every build (NDEBUG does not remove it), names the place on stderr and
+ * aborts. */
+#define KOE_ASSERT(cond) ((cond) ? (void)0 : koe_assert_fail(#cond, __FILE__, __LINE__))
+_Noreturn void koe_assert_fail(const char *expr, const char *file, int line);
+
 /* Returns a static, English, one-line description of err. Never NULL. */
 const char *koe_strerror(enum koe_err err);
 

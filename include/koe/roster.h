@@ -111,13 +111,4 @@ enum koe_err roster_parse_limits(const char *bytes, size_t len,
 /* Frees a roster and every string it owns. Accepts NULL. */
 void roster_free(struct roster *r);
 
-/* Reads the file at path into memory, refusing files over max_bytes (pass
- * ROSTER_MAX_BYTES). On KOE_OK, *bytes is a malloc'ed buffer the caller frees
- * with free(), NUL-terminated for convenience (the NUL is not counted in
- * *len). Returns KOE_EIO with errno set when the file cannot be read,
- * KOE_ETOOBIG when it is larger than max_bytes, KOE_ENOMEM. On error *bytes
- * is NULL and *len is 0. */
-enum koe_err roster_load_file(const char *path, size_t max_bytes, char **bytes,
-                              size_t *len);
-
 #endif

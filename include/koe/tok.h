@@ -254,6 +254,8 @@ enum koe_err tok_redeem_verify(const struct tok_survey_key *key,
 /* Writes the receipt, lowercase hex(crypto_generichash(32, input)), and a
  * terminating NUL to out. It is also the double-spend key. */
 void tok_receipt(const uint8_t input[TOK_INPUT_BYTES], char out[TOK_HEX_LEN + 1]);
+/* The same receipt as raw bytes (what the spent table stores). */
+void tok_receipt_raw(const uint8_t input[TOK_INPUT_BYTES], uint8_t out[32]);
 
 /* The client's side of one token (what the browser does). All three fields
  * are secret until the token is spent; wipe with tok_client_token_wipe. */

@@ -1,7 +1,8 @@
-/* roster_load_file() reads a whole file with a size cap. */
+/* util_read_file() reads a whole file with a size cap. */
 #include <errno.h>
 
 #include "roster_testlib.h"
+#include "koe/util.h"
 
 static void
 load_file_reads_all(void)
@@ -10,7 +11,7 @@ load_file_reads_all(void)
 	char *want = slurp(data_path("roster/utf8_lf.csv"), &want_len);
 	char *bytes = NULL;
 
-	CHECK_INT(roster_load_file(data_path("roster/utf8_lf.csv"), ROSTER_MAX_BYTES,
+	CHECK_INT(util_read_file(data_path("roster/utf8_lf.csv"), ROSTER_MAX_BYTES,
 	                           &bytes, &len), KOE_OK);
 	CHECK_INT(len, want_len);
 	if (bytes != NULL && len == want_len) {
@@ -20,7 +21,7 @@ load_file_reads_all(void)
 	free(bytes);
 
 	/* A cap equal to the size is enough. */
-	CHECK_INT(roster_load_file(data_path("roster/utf8_lf.csv"), want_len, &bytes,
+	CHECK_INT(util_read_file(data_path("roster/utf8_lf.csv"), want_len, &bytes,
 	                           &len), KOE_OK);
 	CHECK_INT(len, want_len);
 	free(bytes);
@@ -34,7 +35,7 @@ load_file_over_cap(void)
 	char *want = slurp(data_path("roster/errors_too_long.csv"), &want_len);
 	char *bytes = (char *)&len;
 
-	CHECK_INT(roster_load_file(data_path("roster/errors_too_long.csv"),
+	CHECK_INT(util_read_file(data_path("roster/errors_too_long.csv"),
 	                           want_len - 1, &bytes, &len), KOE_ETOOBIG);
 	CHECK(bytes == NULL);
 	CHECK_INT(len, 0);
@@ -48,13 +49,13 @@ load_file_missing(void)
 	char *bytes;
 
 	errno = 0;
-	CHECK_INT(roster_load_file(data_path("roster/no-such-file.csv"),
+	CHECK_INT(util_read_file(data_path("roster/no-such-file.csv"),
 	                           ROSTER_MAX_BYTES, &bytes, &len), KOE_EIO);
 	CHECK_INT(errno, ENOENT);
 	CHECK(bytes == NULL);
 
 	/* A directory opens but cannot be read. */
-	CHECK_INT(roster_load_file(data_path("roster"), ROSTER_MAX_BYTES, &bytes, &len),
+	CHECK_INT(util_read_file(data_path("roster"), ROSTER_MAX_BYTES, &bytes, &len),
 	          KOE_EIO);
 	CHECK_INT(errno, EISDIR);
 }
@@ -65,7 +66,7 @@ load_file_empty(void)
 	size_t len = 99;
 	char *bytes = NULL;
 
-	CHECK_INT(roster_load_file(data_path("roster/errors_empty.csv"),
+	CHECK_INT(util_read_file(data_path("roster/errors_empty.csv"),
 	                           ROSTER_MAX_BYTES, &bytes, &len), KOE_OK);
 	CHECK_INT(len, 0);
 	CHECK(bytes != NULL && bytes[0] == '\0');
