@@ -5,9 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "koe/db.h"
+#include "db_internal.h"
 
 #define DB_BUSY_MS 10000
 
@@ -104,55 +103,6 @@ static const char schema_v2[] =
 	" box BLOB NOT NULL,"
 	" PRIMARY KEY (survey, slot)"
 	") WITHOUT ROWID;";
-
-/* The fixed set of statements, prepared once per connection on first use. */
-enum stmt {
-	S_BEGIN,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_SURVEY_INSERT,
-	S_SURVEY_GET,
-	S_SURVEY_IDS,
-	S_SEGMENT_INSERT,
-	S_SEGMENTS_GET,
-	S_INV_INSERT,
-	S_INV_BY_EMPLOYEE,
-	S_INV_BY_HASH,
-	S_INV_REVOKE,
-	S_INV_ISSUE,
-	S_INV_UNOPENED,
-	S_SURVEY_REISSUED,
-	S_SPENT_GET,
-	S_SPENT_SET,
-	S_SPENT_USED,
-	S_SPENT_CLEAR,
-	S_SPENT_ADD,
-	S_SEGMENT_EXISTS,
-	S_SLOT_FIND,
-	S_SLOT_SET,
-	S_SLOTS_ADD,
-	S_SLOTS_USED,
-	S_SURVEY_SIZES,
-	S_SURVEY_SET_SIZES,
-	S_HOLDER_INSERT,
-	S_HOLDERS,
-	S_SEAL_KEY_INSERT,
-	S_SEAL_KEYS,
-	S_RECEIPTS,
-	S_CLOSE_FREE_SLOTS,
-	S_CLOSE_FREE_SPENT,
-	S_SAVEPOINT,
-	S_RELEASE,
-	S_ROLLBACK_TO,
-	S_SURVEY_STATE,
-	S_CLOSE_KEEP_HASHES,
-	S_CLOSED_INVITE,
-	S_CLOSE_ZERO,
-	S_CLOSE_SEGMENTS,
-	S_CLOSE_SURVEY,
-	S_CLOSE_DELETE,
-	S_COUNT
-};
 
 static const char *const sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -258,13 +208,9 @@ static const char *const sql[S_COUNT] = {
 	[S_CLOSE_DELETE] = "DELETE FROM invitations WHERE survey = ?1",
 };
 
-struct db {
-	sqlite3 *h;
-	sqlite3_stmt *st[S_COUNT];
-};
 
-static sqlite3_stmt *
-stmt(struct db *db, enum stmt s)
+sqlite3_stmt *
+db_stmt(struct db *db, enum stmt s)
 {
 	if (db->st[s] == NULL &&
 	    sqlite3_prepare_v3(db->h, sql[s], -1, SQLITE_PREPARE_PERSISTENT, &db->st[s], NULL) !=
@@ -276,8 +222,8 @@ stmt(struct db *db, enum stmt s)
 }
 
 /* Runs a statement that returns no rows; maps constraint violations. */
-static enum koe_err
-step_done(sqlite3_stmt *st)
+enum koe_err
+db_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -288,15 +234,15 @@ step_done(sqlite3_stmt *st)
 	return KOE_EDB;
 }
 
-static char *
-col_text(sqlite3_stmt *st, int i)
+char *
+db_col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return strdup(t ? (const char *)t : "");
 }
 
-static void
-col_blob(sqlite3_stmt *st, int i, uint8_t *out, size_t len)
+void
+db_col_blob(sqlite3_stmt *st, int i, uint8_t *out, size_t len)
 {
 	const void *b = sqlite3_column_blob(st, i);
 	size_t n = (size_t)sqlite3_column_bytes(st, i);
@@ -447,15 +393,15 @@ db_errmsg(struct db *db)
 enum koe_err
 db_begin(struct db *db)
 {
-	sqlite3_stmt *st = stmt(db, S_BEGIN);
-	return st ? step_done(st) : KOE_EDB;
+	sqlite3_stmt *st = db_stmt(db, S_BEGIN);
+	return st ? db_step_done(st) : KOE_EDB;
 }
 
 enum koe_err
 db_commit(struct db *db)
 {
-	sqlite3_stmt *st = stmt(db, S_COMMIT);
-	enum koe_err err = st ? step_done(st) : KOE_EDB;
+	sqlite3_stmt *st = db_stmt(db, S_COMMIT);
+	enum koe_err err = st ? db_step_done(st) : KOE_EDB;
 	if (err == KOE_EEXIST)
 		err = KOE_EDB;
 	/* Move the commit into the main file and empty the WAL at once, so the
@@ -476,9 +422,9 @@ db_rollback(struct db *db)
 	sqlite3_stmt *st;
 	if (sqlite3_get_autocommit(db->h))
 		return;
-	st = stmt(db, S_ROLLBACK);
+	st = db_stmt(db, S_ROLLBACK);
 	if (st)
-		step_done(st);
+		db_step_done(st);
 }
 
 void
@@ -497,7 +443,7 @@ db_survey_clear(struct db_survey *s)
 enum koe_err
 db_survey_insert(struct db *db, const struct db_survey *s)
 {
-	sqlite3_stmt *st = stmt(db, S_SURVEY_INSERT);
+	sqlite3_stmt *st = db_stmt(db, S_SURVEY_INSERT);
 	if (st == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
@@ -508,13 +454,13 @@ db_survey_insert(struct db *db, const struct db_survey *s)
 	sqlite3_bind_text(st, 6, s->key_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 7, s->report_pk, sizeof(s->report_pk), SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, s->invited);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 enum koe_err
 db_survey_get(struct db *db, const char *id, struct db_survey *out)
 {
-	sqlite3_stmt *st = stmt(db, S_SURVEY_GET);
+	sqlite3_stmt *st = db_stmt(db, S_SURVEY_GET);
 	enum koe_err err = KOE_EDB;
 	int rc;
 
@@ -529,9 +475,9 @@ db_survey_get(struct db *db, const char *id, struct db_survey *out)
 	}
 	if (rc != SQLITE_ROW)
 		goto done;
-	out->id = col_text(st, 0);
-	out->title = col_text(st, 1);
-	out->base_url = col_text(st, 2);
+	out->id = db_col_text(st, 0);
+	out->title = db_col_text(st, 1);
+	out->base_url = db_col_text(st, 2);
 	out->source_len = (size_t)sqlite3_column_bytes(st, 3);
 	out->source = malloc(out->source_len + 1);
 	if (out->id == NULL || out->title == NULL || out->base_url == NULL || out->source == NULL) {
@@ -543,16 +489,16 @@ db_survey_get(struct db *db, const char *id, struct db_survey *out)
 		memcpy(out->source, sqlite3_column_blob(st, 3), out->source_len);
 	out->source[out->source_len] = '\0';
 	out->state = sqlite3_column_int(st, 4);
-	col_blob(st, 5, out->public_key, sizeof(out->public_key));
+	db_col_blob(st, 5, out->public_key, sizeof(out->public_key));
 	snprintf(out->key_id, sizeof(out->key_id), "%s",
 	         (const char *)sqlite3_column_text(st, 6));
-	col_blob(st, 7, out->report_pk, sizeof(out->report_pk));
+	db_col_blob(st, 7, out->report_pk, sizeof(out->report_pk));
 	out->invited = sqlite3_column_int64(st, 11);
 	out->reissued = sqlite3_column_int64(st, 12);
 	out->opened_final = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13);
 	out->receipts_count =
 		sqlite3_column_type(st, 14) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 14);
-	out->receipts_digest = sqlite3_column_type(st, 15) == SQLITE_NULL ? NULL : col_text(st, 15);
+	out->receipts_digest = sqlite3_column_type(st, 15) == SQLITE_NULL ? NULL : db_col_text(st, 15);
 	err = KOE_OK;
 done:
 	sqlite3_reset(st);
@@ -562,7 +508,7 @@ done:
 enum koe_err
 db_survey_ids(struct db *db, char ***ids, size_t *n)
 {
-	sqlite3_stmt *st = stmt(db, S_SURVEY_IDS);
+	sqlite3_stmt *st = db_stmt(db, S_SURVEY_IDS);
 	char **v = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
@@ -579,7 +525,7 @@ db_survey_ids(struct db *db, char ***ids, size_t *n)
 				goto oom;
 			v = nv;
 		}
-		if ((v[cnt] = col_text(st, 0)) == NULL)
+		if ((v[cnt] = db_col_text(st, 0)) == NULL)
 			goto oom;
 		cnt++;
 	}
@@ -605,14 +551,14 @@ enum koe_err
 db_segment_insert(struct db *db, const char *survey, const char *code, const char *label,
                   int64_t invited)
 {
-	sqlite3_stmt *st = stmt(db, S_SEGMENT_INSERT);
+	sqlite3_stmt *st = db_stmt(db, S_SEGMENT_INSERT);
 	if (st == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, invited);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 void
@@ -630,7 +576,7 @@ db_segments_free(struct db_segment *v, size_t n)
 enum koe_err
 db_segments_get(struct db *db, const char *survey, struct db_segment **out, size_t *n)
 {
-	sqlite3_stmt *st = stmt(db, S_SEGMENTS_GET);
+	sqlite3_stmt *st = db_stmt(db, S_SEGMENTS_GET);
 	struct db_segment *v = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
@@ -648,8 +594,8 @@ db_segments_get(struct db *db, const char *survey, struct db_segment **out, size
 				goto oom;
 			v = nv;
 		}
-		v[cnt].code = col_text(st, 0);
-		v[cnt].label = col_text(st, 1);
+		v[cnt].code = db_col_text(st, 0);
+		v[cnt].label = db_col_text(st, 1);
 		v[cnt].invited = sqlite3_column_int64(st, 2);
 		v[cnt].opened = sqlite3_column_int64(st, 3);
 		v[cnt].responded = sqlite3_column_int64(st, 4);
@@ -671,607 +617,6 @@ oom:
 	return KOE_ENOMEM;
 }
 
-void
-db_invitation_clear(struct db_invitation *inv)
-{
-	if (inv == NULL)
-		return;
-	free(inv->employee_id);
-	free(inv->email);
-	free(inv->name);
-	free(inv->segment);
-	memset(inv, 0, sizeof(*inv));
-}
-
-enum koe_err
-db_invitation_insert(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
-                     const char *employee_id, const char *email, const char *name,
-                     const char *segment)
-{
-	sqlite3_stmt *st = stmt(db, S_INV_INSERT);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, employee_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, email ? email : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, name ? name : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, segment, -1, SQLITE_STATIC);
-	return step_done(st);
-}
-
-static enum koe_err
-read_invitation(sqlite3_stmt *st, struct db_invitation *out)
-{
-	col_blob(st, 0, out->hash, sizeof(out->hash));
-	out->employee_id = col_text(st, 1);
-	out->email = col_text(st, 2);
-	out->name = col_text(st, 3);
-	out->segment = col_text(st, 4);
-	out->status = sqlite3_column_int(st, 5);
-	col_blob(st, 6, out->blinded, sizeof(out->blinded));
-	out->has_blinded = false;
-	for (size_t i = 0; i < sizeof(out->blinded); i++)
-		out->has_blinded |= out->blinded[i] != 0;
-	if (!out->employee_id || !out->email || !out->name || !out->segment) {
-		db_invitation_clear(out);
-		return KOE_ENOMEM;
-	}
-	return KOE_OK;
-}
-
-static enum koe_err
-one_invitation(sqlite3_stmt *st, struct db_invitation *out)
-{
-	enum koe_err err;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		err = read_invitation(st, out);
-	else
-		err = rc == SQLITE_DONE ? KOE_ENOTFOUND : KOE_EDB;
-	sqlite3_reset(st);
-	return err;
-}
-
-enum koe_err
-db_invitation_by_employee(struct db *db, const char *survey, const char *employee_id,
-                          struct db_invitation *out)
-{
-	sqlite3_stmt *st = stmt(db, S_INV_BY_EMPLOYEE);
-	memset(out, 0, sizeof(*out));
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, employee_id, -1, SQLITE_STATIC);
-	return one_invitation(st, out);
-}
-
-enum koe_err
-db_invitation_by_hash(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
-                      struct db_invitation *out)
-{
-	sqlite3_stmt *st = stmt(db, S_INV_BY_HASH);
-	memset(out, 0, sizeof(*out));
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
-	return one_invitation(st, out);
-}
-
-enum koe_err
-db_invitation_revoke(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES])
-{
-	sqlite3_stmt *st = stmt(db, S_INV_REVOKE);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
-	return step_done(st);
-}
-
-enum koe_err
-db_invitation_issue(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
-                    const uint8_t blinded[32])
-{
-	struct db_invitation inv;
-	sqlite3_stmt *st = stmt(db, S_INV_ISSUE);
-	enum koe_err err;
-
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, blinded, 32, SQLITE_STATIC);
-	err = step_done(st);
-	if (err != KOE_OK)
-		return err;
-	if (sqlite3_changes(db->h) == 1)
-		return KOE_OK;
-	/* Not a fresh invitation: a retry, a second device, or unknown. */
-	err = db_invitation_by_hash(db, survey, hash, &inv);
-	if (err != KOE_OK)
-		return err;
-	if (inv.status == DB_INV_REVOKED)
-		err = KOE_ENOTFOUND;
-	else if (inv.has_blinded && memcmp(inv.blinded, blinded, 32) == 0)
-		err = KOE_OK;
-	else
-		err = KOE_EEXIST;
-	db_invitation_clear(&inv);
-	return err;
-}
-
-enum koe_err
-db_invitations_unopened(struct db *db, const char *survey,
-                        int (*fn)(void *ctx, const struct db_invitation *inv), void *ctx)
-{
-	sqlite3_stmt *st = stmt(db, S_INV_UNOPENED);
-	enum koe_err err = KOE_OK;
-	int rc;
-
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_invitation inv = {0};
-		int stop;
-		err = read_invitation(st, &inv);
-		if (err != KOE_OK)
-			break;
-		stop = fn(ctx, &inv);
-		db_invitation_clear(&inv);
-		if (stop)
-			break;
-	}
-	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = KOE_EDB;
-	sqlite3_reset(st);
-	return err;
-}
-
-enum koe_err
-db_survey_add_reissued(struct db *db, const char *survey)
-{
-	sqlite3_stmt *st = stmt(db, S_SURVEY_REISSUED);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	return step_done(st);
-}
-
-struct sizes {
-	int64_t nslots, nused, nbuckets, nspent;
-};
-
-static enum koe_err
-sizes_get(struct db *db, const char *survey, struct sizes *z)
-{
-	sqlite3_stmt *st = stmt(db, S_SURVEY_SIZES);
-	enum koe_err err = KOE_EDB;
-	int rc;
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		z->nslots = sqlite3_column_int64(st, 0);
-		z->nused = sqlite3_column_int64(st, 1);
-		z->nbuckets = sqlite3_column_int64(st, 2);
-		z->nspent = sqlite3_column_int64(st, 3);
-		err = KOE_OK;
-	} else if (rc == SQLITE_DONE) {
-		err = KOE_ENOTFOUND;
-	}
-	sqlite3_reset(st);
-	return err;
-}
-
-static enum koe_err
-sizes_set(struct db *db, const char *survey, const struct sizes *z)
-{
-	sqlite3_stmt *st = stmt(db, S_SURVEY_SET_SIZES);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, z->nslots);
-	sqlite3_bind_int64(st, 3, z->nused);
-	sqlite3_bind_int64(st, 4, z->nbuckets);
-	sqlite3_bind_int64(st, 5, z->nspent);
-	return step_done(st);
-}
-
-/* Appends rows [from, to) to a table made in advance. */
-static enum koe_err
-add_rows(struct db *db, enum stmt s, const char *survey, int64_t from, int64_t to)
-{
-	static const char blank[DB_SEGMENT_BYTES + 1] = "                ";
-	sqlite3_stmt *st;
-	if (to <= from)
-		return KOE_OK;
-	if ((st = stmt(db, s)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	if (s == S_SLOTS_ADD)
-		sqlite3_bind_int(st, 4, SEAL_BOX_BYTES);
-	else
-		sqlite3_bind_text(st, 4, blank, DB_SEGMENT_BYTES, SQLITE_STATIC);
-	return step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
-}
-
-enum koe_err
-db_storage_reserve(struct db *db, const char *survey, int64_t slots, int64_t buckets)
-{
-	struct sizes z;
-	enum koe_err err = sizes_get(db, survey, &z);
-	if (err != KOE_OK)
-		return err;
-	if (slots > z.nslots) {
-		if ((err = add_rows(db, S_SLOTS_ADD, survey, z.nslots, slots)) != KOE_OK)
-			return err;
-		z.nslots = slots;
-	}
-	if (buckets > z.nbuckets) {
-		if (z.nspent > 0)
-			return KOE_ESTATE; /* growing a used table needs a rehash: spend_grow() */
-		if ((err = add_rows(db, S_SPENT_ADD, survey, z.nbuckets, buckets)) != KOE_OK)
-			return err;
-		z.nbuckets = buckets;
-	}
-	return sizes_set(db, survey, &z);
-}
-
-static uint64_t
-le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void
-pad_segment(const char *segment, char out[DB_SEGMENT_BYTES + 1])
-{
-	size_t n = strlen(segment);
-	memset(out, ' ', DB_SEGMENT_BYTES);
-	memcpy(out, segment, n);
-	out[DB_SEGMENT_BYTES] = 0;
-}
-
-/* Puts a receipt into the spent table (linear probing from the bucket its
- * first bytes name). KOE_EEXIST when it is there already. */
-static enum koe_err
-spend_put(struct db *db, const char *survey, int64_t nbuckets,
-          const uint8_t receipt[DB_HASH_BYTES], const char *padded)
-{
-	int64_t b = (int64_t)(le64(receipt) % (uint64_t)nbuckets);
-	for (int64_t probes = 0; probes < nbuckets; probes++, b = (b + 1) % nbuckets) {
-		sqlite3_stmt *st = stmt(db, S_SPENT_GET);
-		int rc, used = 0, same = 0;
-		if (st == NULL)
-			return KOE_EDB;
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, b);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			used = sqlite3_column_int(st, 0);
-			same = used && sqlite3_column_bytes(st, 1) == DB_HASH_BYTES &&
-			       memcmp(sqlite3_column_blob(st, 1), receipt, DB_HASH_BYTES) == 0;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW)
-			return KOE_EDB;
-		if (same)
-			return KOE_EEXIST;
-		if (used)
-			continue;
-		if ((st = stmt(db, S_SPENT_SET)) == NULL)
-			return KOE_EDB;
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, b);
-		sqlite3_bind_blob(st, 3, receipt, DB_HASH_BYTES, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, padded, DB_SEGMENT_BYTES, SQLITE_STATIC);
-		return step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
-	}
-	return KOE_EDB; /* full: cannot happen below half load */
-}
-
-/* Doubles the spent table: every receipt is put again at its bucket in the
- * larger table, so positions stay a function of the receipt alone. */
-static enum koe_err
-spend_grow(struct db *db, const char *survey, struct sizes *z)
-{
-	static const char blank[DB_SEGMENT_BYTES + 1] = "                ";
-	struct kept {
-		uint8_t receipt[DB_HASH_BYTES];
-		char seg[DB_SEGMENT_BYTES + 1];
-	} *v = NULL;
-	size_t n = 0, cap = (size_t)z->nspent + 1;
-	sqlite3_stmt *st;
-	enum koe_err err = KOE_OK;
-	int rc;
-	int64_t grown = z->nbuckets * 2;
-
-	if ((v = calloc(cap, sizeof(*v))) == NULL)
-		return KOE_ENOMEM;
-	if ((st = stmt(db, S_SPENT_USED)) == NULL) {
-		free(v);
-		return KOE_EDB;
-	}
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap) {
-		col_blob(st, 0, v[n].receipt, DB_HASH_BYTES);
-		snprintf(v[n].seg, sizeof(v[n].seg), "%s", (const char *)sqlite3_column_text(st, 1));
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		err = KOE_EDB;
-	if (err == KOE_OK && (st = stmt(db, S_SPENT_CLEAR)) != NULL) {
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, blank, DB_SEGMENT_BYTES, SQLITE_STATIC);
-		err = step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
-	}
-	if (err == KOE_OK)
-		err = add_rows(db, S_SPENT_ADD, survey, z->nbuckets, grown);
-	for (size_t i = 0; err == KOE_OK && i < n; i++)
-		err = spend_put(db, survey, grown, v[i].receipt, v[i].seg);
-	if (err == KOE_OK)
-		z->nbuckets = grown;
-	free(v);
-	return err == KOE_EEXIST ? KOE_EDB : err;
-}
-
-/* Writes one box over a free slot picked at random. */
-static enum koe_err
-slot_put(struct db *db, const char *survey, struct sizes *z, const uint8_t *box)
-{
-	int64_t start, slot = -1;
-	uint64_t r;
-
-	sqlite3_randomness(sizeof(r), &r);
-	start = (int64_t)(r % (uint64_t)z->nslots);
-	for (int pass = 0; pass < 2 && slot < 0; pass++) {
-		sqlite3_stmt *st = stmt(db, S_SLOT_FIND);
-		int rc;
-		if (st == NULL)
-			return KOE_EDB;
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, pass == 0 ? start : 0);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			slot = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return KOE_EDB;
-	}
-	if (slot < 0)
-		return KOE_EDB; /* the caller made room first */
-	sqlite3_stmt *st = stmt(db, S_SLOT_SET);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, slot);
-	sqlite3_bind_blob(st, 3, box, SEAL_BOX_BYTES, SQLITE_STATIC);
-	if (step_done(st) != KOE_OK || sqlite3_changes(db->h) != 1)
-		return KOE_EDB;
-	z->nused++;
-	return KOE_OK;
-}
-
-enum koe_err
-db_response_store(struct db *db, const char *survey, const uint8_t receipt[DB_HASH_BYTES],
-                  const char *segment, const uint8_t *boxes, size_t nboxes)
-{
-	char padded[DB_SEGMENT_BYTES + 1];
-	struct sizes z;
-	enum koe_err err;
-
-	if (strlen(segment) > DB_SEGMENT_BYTES || nboxes == 0)
-		return KOE_EINVAL;
-	pad_segment(segment, padded);
-	{
-		sqlite3_stmt *st = stmt(db, S_SEGMENT_EXISTS);
-		int rc;
-		if (st == NULL)
-			return KOE_EDB;
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, segment, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW)
-			return rc == SQLITE_DONE ? KOE_EINVAL : KOE_EDB;
-	}
-	if ((err = sizes_get(db, survey, &z)) != KOE_OK)
-		return err == KOE_ENOTFOUND ? KOE_EDB : err;
-	if (z.nbuckets == 0 || z.nslots == 0)
-		return KOE_EDB; /* made without storage: not a survey koe open made */
-	/* Keep the spent table at most half full, and room for every chunk. */
-	if ((z.nspent + 1) * 2 > z.nbuckets && (err = spend_grow(db, survey, &z)) != KOE_OK)
-		return err;
-	if ((err = spend_put(db, survey, z.nbuckets, receipt, padded)) != KOE_OK)
-		return err;
-	z.nspent++;
-	if (z.nused + (int64_t)nboxes > z.nslots) {
-		/* Slots added now sit after the others in the file; see
-		 * db.h on what that reveals. */
-		int64_t more = z.nslots / 2 > 64 ? z.nslots / 2 : 64;
-		if (more < (int64_t)nboxes)
-			more = (int64_t)nboxes;
-		if ((err = add_rows(db, S_SLOTS_ADD, survey, z.nslots, z.nslots + more)) != KOE_OK)
-			return err;
-		z.nslots += more;
-	}
-	for (size_t i = 0; i < nboxes; i++)
-		if ((err = slot_put(db, survey, &z, boxes + i * SEAL_BOX_BYTES)) != KOE_OK)
-			return err;
-	return sizes_set(db, survey, &z);
-}
-
-enum koe_err
-db_boxes_foreach(struct db *db, const char *survey,
-                 int (*fn)(void *ctx, const uint8_t box[SEAL_BOX_BYTES]), void *ctx)
-{
-	sqlite3_stmt *st = stmt(db, S_SLOTS_USED);
-	enum koe_err err = KOE_OK;
-	int rc;
-
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) != SEAL_BOX_BYTES) {
-			err = KOE_EINVAL;
-			break;
-		}
-		if (fn(ctx, sqlite3_column_blob(st, 0))) {
-			err = KOE_EINVAL;
-			break;
-		}
-	}
-	if (err == KOE_OK && rc != SQLITE_DONE)
-		err = KOE_EDB;
-	sqlite3_reset(st);
-	return err;
-}
-
-enum koe_err
-db_storage_counts(struct db *db, const char *survey, int64_t *responses, int64_t *boxes)
-{
-	struct sizes z;
-	enum koe_err err = sizes_get(db, survey, &z);
-	if (err != KOE_OK)
-		return err;
-	if (responses)
-		*responses = z.nspent;
-	if (boxes)
-		*boxes = z.nused;
-	return KOE_OK;
-}
-
-enum koe_err
-db_response_count(struct db *db, const char *survey, int64_t *n)
-{
-	return db_storage_counts(db, survey, n, NULL);
-}
-
-enum koe_err
-db_holder_insert(struct db *db, const char *survey, int idx, const struct seal_holder *h)
-{
-	sqlite3_stmt *st = stmt(db, S_HOLDER_INSERT);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, idx);
-	sqlite3_bind_text(st, 3, h->name, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, h->pub, SEAL_PK_BYTES, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, h->kdf.salt, SEAL_SALT_BYTES, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)h->kdf.ops);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)h->kdf.mem);
-	sqlite3_bind_blob(st, 8, h->proof, SEAL_PROOF_BYTES, SQLITE_STATIC);
-	return step_done(st);
-}
-
-enum koe_err
-db_holders_get(struct db *db, const char *survey, struct seal_holder *out, size_t cap,
-               size_t *n)
-{
-	sqlite3_stmt *st = stmt(db, S_HOLDERS);
-	int rc;
-
-	*n = 0;
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
-		struct seal_holder *h = &out[*n];
-		memset(h, 0, sizeof(*h));
-		snprintf(h->name, sizeof(h->name), "%s", (const char *)sqlite3_column_text(st, 0));
-		col_blob(st, 1, h->pub, SEAL_PK_BYTES);
-		col_blob(st, 2, h->kdf.salt, SEAL_SALT_BYTES);
-		h->kdf.ops = (uint64_t)sqlite3_column_int64(st, 3);
-		h->kdf.mem = (uint64_t)sqlite3_column_int64(st, 4);
-		col_blob(st, 5, h->proof, SEAL_PROOF_BYTES);
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? KOE_OK : KOE_EDB;
-}
-
-enum koe_err
-db_seal_key_insert(struct db *db, const char *survey, const uint8_t epk[SEAL_PK_BYTES])
-{
-	sqlite3_stmt *st = stmt(db, S_SEAL_KEY_INSERT);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, epk, SEAL_PK_BYTES, SQLITE_STATIC);
-	return step_done(st);
-}
-
-enum koe_err
-db_seal_keys_get(struct db *db, const char *survey, uint8_t (**out)[SEAL_PK_BYTES], size_t *n)
-{
-	sqlite3_stmt *st = stmt(db, S_SEAL_KEYS);
-	uint8_t (*v)[SEAL_PK_BYTES] = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			void *nv;
-			cap = cap ? cap * 2 : 8;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				sqlite3_reset(st);
-				free(v);
-				return KOE_ENOMEM;
-			}
-			v = nv;
-		}
-		col_blob(st, 0, v[cnt++], SEAL_PK_BYTES);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return KOE_EDB;
-	}
-	*out = v;
-	*n = cnt;
-	return KOE_OK;
-}
-enum koe_err
-db_receipts_foreach(struct db *db, const char *survey,
-                    int (*fn)(void *ctx, const uint8_t receipt[DB_HASH_BYTES]), void *ctx)
-{
-	sqlite3_stmt *st = stmt(db, S_RECEIPTS);
-	enum koe_err err = KOE_OK;
-	int rc;
-
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) != DB_HASH_BYTES) {
-			err = KOE_EINVAL;
-			break;
-		}
-		if (fn(ctx, sqlite3_column_blob(st, 0)))
-			break;
-	}
-	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = KOE_EDB;
-	sqlite3_reset(st);
-	return err;
-}
-
 enum koe_err
 db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
                 const char *receipts_digest)
@@ -1279,44 +624,44 @@ db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
 	sqlite3_stmt *st;
 	enum koe_err err;
 
-	if ((st = stmt(db, S_CLOSE_ZERO)) == NULL)
+	if ((st = db_stmt(db, S_CLOSE_ZERO)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = step_done(st)) != KOE_OK)
+	if ((err = db_step_done(st)) != KOE_OK)
 		return err;
-	if ((st = stmt(db, S_CLOSE_SEGMENTS)) == NULL)
+	if ((st = db_stmt(db, S_CLOSE_SEGMENTS)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = step_done(st)) != KOE_OK)
+	if ((err = db_step_done(st)) != KOE_OK)
 		return err;
-	if ((st = stmt(db, S_CLOSE_SURVEY)) == NULL)
+	if ((st = db_stmt(db, S_CLOSE_SURVEY)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, receipts_count);
 	sqlite3_bind_text(st, 3, receipts_digest, -1, SQLITE_STATIC);
-	if ((err = step_done(st)) != KOE_OK)
+	if ((err = db_step_done(st)) != KOE_OK)
 		return err;
-	if ((st = stmt(db, S_CLOSE_KEEP_HASHES)) == NULL)
+	if ((st = db_stmt(db, S_CLOSE_KEEP_HASHES)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = step_done(st)) != KOE_OK)
+	if ((err = db_step_done(st)) != KOE_OK)
 		return err;
 	/* Unused slots and buckets only made room; the vacuum after close
 	 * then rebuilds the file without them. */
-	if ((st = stmt(db, S_CLOSE_FREE_SLOTS)) == NULL)
+	if ((st = db_stmt(db, S_CLOSE_FREE_SLOTS)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = step_done(st)) != KOE_OK)
+	if ((err = db_step_done(st)) != KOE_OK)
 		return err;
-	if ((st = stmt(db, S_CLOSE_FREE_SPENT)) == NULL)
+	if ((st = db_stmt(db, S_CLOSE_FREE_SPENT)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = step_done(st)) != KOE_OK)
+	if ((err = db_step_done(st)) != KOE_OK)
 		return err;
-	if ((st = stmt(db, S_CLOSE_DELETE)) == NULL)
+	if ((st = db_stmt(db, S_CLOSE_DELETE)) == NULL)
 		return KOE_EDB;
 	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 enum koe_err
@@ -1336,31 +681,31 @@ db_compact(struct db *db)
 enum koe_err
 db_savepoint(struct db *db)
 {
-	sqlite3_stmt *st = stmt(db, S_SAVEPOINT);
-	return st ? step_done(st) : KOE_EDB;
+	sqlite3_stmt *st = db_stmt(db, S_SAVEPOINT);
+	return st ? db_step_done(st) : KOE_EDB;
 }
 
 enum koe_err
 db_release(struct db *db)
 {
-	sqlite3_stmt *st = stmt(db, S_RELEASE);
-	return st ? step_done(st) : KOE_EDB;
+	sqlite3_stmt *st = db_stmt(db, S_RELEASE);
+	return st ? db_step_done(st) : KOE_EDB;
 }
 
 void
 db_rollback_to(struct db *db)
 {
-	sqlite3_stmt *st = stmt(db, S_ROLLBACK_TO);
+	sqlite3_stmt *st = db_stmt(db, S_ROLLBACK_TO);
 	if (st)
-		step_done(st);
-	if ((st = stmt(db, S_RELEASE)) != NULL)
-		step_done(st);
+		db_step_done(st);
+	if ((st = db_stmt(db, S_RELEASE)) != NULL)
+		db_step_done(st);
 }
 
 enum koe_err
 db_survey_state(struct db *db, const char *survey, int *state)
 {
-	sqlite3_stmt *st = stmt(db, S_SURVEY_STATE);
+	sqlite3_stmt *st = db_stmt(db, S_SURVEY_STATE);
 	enum koe_err err;
 	int rc;
 	if (st == NULL)
@@ -1375,22 +720,4 @@ db_survey_state(struct db *db, const char *survey, int *state)
 	}
 	sqlite3_reset(st);
 	return err;
-}
-
-enum koe_err
-db_invite_was_closed(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
-                     bool *closed)
-{
-	sqlite3_stmt *st = stmt(db, S_CLOSED_INVITE);
-	int rc;
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return KOE_EDB;
-	*closed = rc == SQLITE_ROW;
-	return KOE_OK;
 }

@@ -1,0 +1,439 @@
+/* Sealed answers, spent tokens, key holders and sealing keys: storage made
+ * in advance and written in place (db.h, docs/ARCHITECTURE.md §4.1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+
+struct sizes {
+	int64_t nslots, nused, nbuckets, nspent;
+};
+
+static enum koe_err
+sizes_get(struct db *db, const char *survey, struct sizes *z)
+{
+	sqlite3_stmt *st = db_stmt(db, S_SURVEY_SIZES);
+	enum koe_err err = KOE_EDB;
+	int rc;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		z->nslots = sqlite3_column_int64(st, 0);
+		z->nused = sqlite3_column_int64(st, 1);
+		z->nbuckets = sqlite3_column_int64(st, 2);
+		z->nspent = sqlite3_column_int64(st, 3);
+		err = KOE_OK;
+	} else if (rc == SQLITE_DONE) {
+		err = KOE_ENOTFOUND;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static enum koe_err
+sizes_set(struct db *db, const char *survey, const struct sizes *z)
+{
+	sqlite3_stmt *st = db_stmt(db, S_SURVEY_SET_SIZES);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, z->nslots);
+	sqlite3_bind_int64(st, 3, z->nused);
+	sqlite3_bind_int64(st, 4, z->nbuckets);
+	sqlite3_bind_int64(st, 5, z->nspent);
+	return db_step_done(st);
+}
+
+/* Appends rows [from, to) to a table made in advance. */
+static enum koe_err
+add_rows(struct db *db, enum stmt s, const char *survey, int64_t from, int64_t to)
+{
+	static const char blank[DB_SEGMENT_BYTES + 1] = "                ";
+	sqlite3_stmt *st;
+	if (to <= from)
+		return KOE_OK;
+	if ((st = db_stmt(db, s)) == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	if (s == S_SLOTS_ADD)
+		sqlite3_bind_int(st, 4, SEAL_BOX_BYTES);
+	else
+		sqlite3_bind_text(st, 4, blank, DB_SEGMENT_BYTES, SQLITE_STATIC);
+	return db_step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
+}
+
+enum koe_err
+db_storage_reserve(struct db *db, const char *survey, int64_t slots, int64_t buckets)
+{
+	struct sizes z;
+	enum koe_err err = sizes_get(db, survey, &z);
+	if (err != KOE_OK)
+		return err;
+	if (slots > z.nslots) {
+		if ((err = add_rows(db, S_SLOTS_ADD, survey, z.nslots, slots)) != KOE_OK)
+			return err;
+		z.nslots = slots;
+	}
+	if (buckets > z.nbuckets) {
+		if (z.nspent > 0)
+			return KOE_ESTATE; /* growing a used table needs a rehash: spend_grow() */
+		if ((err = add_rows(db, S_SPENT_ADD, survey, z.nbuckets, buckets)) != KOE_OK)
+			return err;
+		z.nbuckets = buckets;
+	}
+	return sizes_set(db, survey, &z);
+}
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+pad_segment(const char *segment, char out[DB_SEGMENT_BYTES + 1])
+{
+	size_t n = strlen(segment);
+	memset(out, ' ', DB_SEGMENT_BYTES);
+	memcpy(out, segment, n);
+	out[DB_SEGMENT_BYTES] = 0;
+}
+
+/* Puts a receipt into the spent table (linear probing from the bucket its
+ * first bytes name). KOE_EEXIST when it is there already. */
+static enum koe_err
+spend_put(struct db *db, const char *survey, int64_t nbuckets,
+          const uint8_t receipt[DB_HASH_BYTES], const char *padded)
+{
+	int64_t b = (int64_t)(le64(receipt) % (uint64_t)nbuckets);
+	for (int64_t probes = 0; probes < nbuckets; probes++, b = (b + 1) % nbuckets) {
+		sqlite3_stmt *st = db_stmt(db, S_SPENT_GET);
+		int rc, used = 0, same = 0;
+		if (st == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, b);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			used = sqlite3_column_int(st, 0);
+			same = used && sqlite3_column_bytes(st, 1) == DB_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(st, 1), receipt, DB_HASH_BYTES) == 0;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return KOE_EDB;
+		if (same)
+			return KOE_EEXIST;
+		if (used)
+			continue;
+		if ((st = db_stmt(db, S_SPENT_SET)) == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, b);
+		sqlite3_bind_blob(st, 3, receipt, DB_HASH_BYTES, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, padded, DB_SEGMENT_BYTES, SQLITE_STATIC);
+		return db_step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
+	}
+	return KOE_EDB; /* full: cannot happen below half load */
+}
+
+/* Doubles the spent table: every receipt is put again at its bucket in the
+ * larger table, so positions stay a function of the receipt alone. */
+static enum koe_err
+spend_grow(struct db *db, const char *survey, struct sizes *z)
+{
+	static const char blank[DB_SEGMENT_BYTES + 1] = "                ";
+	struct kept {
+		uint8_t receipt[DB_HASH_BYTES];
+		char seg[DB_SEGMENT_BYTES + 1];
+	} *v = NULL;
+	size_t n = 0, cap = (size_t)z->nspent + 1;
+	sqlite3_stmt *st;
+	enum koe_err err = KOE_OK;
+	int rc;
+	int64_t grown = z->nbuckets * 2;
+
+	if ((v = calloc(cap, sizeof(*v))) == NULL)
+		return KOE_ENOMEM;
+	if ((st = db_stmt(db, S_SPENT_USED)) == NULL) {
+		free(v);
+		return KOE_EDB;
+	}
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap) {
+		db_col_blob(st, 0, v[n].receipt, DB_HASH_BYTES);
+		snprintf(v[n].seg, sizeof(v[n].seg), "%s", (const char *)sqlite3_column_text(st, 1));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		err = KOE_EDB;
+	if (err == KOE_OK && (st = db_stmt(db, S_SPENT_CLEAR)) != NULL) {
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, blank, DB_SEGMENT_BYTES, SQLITE_STATIC);
+		err = db_step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
+	}
+	if (err == KOE_OK)
+		err = add_rows(db, S_SPENT_ADD, survey, z->nbuckets, grown);
+	for (size_t i = 0; err == KOE_OK && i < n; i++)
+		err = spend_put(db, survey, grown, v[i].receipt, v[i].seg);
+	if (err == KOE_OK)
+		z->nbuckets = grown;
+	free(v);
+	return err == KOE_EEXIST ? KOE_EDB : err;
+}
+
+/* Writes one box over a free slot picked at random. */
+static enum koe_err
+slot_put(struct db *db, const char *survey, struct sizes *z, const uint8_t *box)
+{
+	int64_t start, slot = -1;
+	uint64_t r;
+
+	sqlite3_randomness(sizeof(r), &r);
+	start = (int64_t)(r % (uint64_t)z->nslots);
+	for (int pass = 0; pass < 2 && slot < 0; pass++) {
+		sqlite3_stmt *st = db_stmt(db, S_SLOT_FIND);
+		int rc;
+		if (st == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, pass == 0 ? start : 0);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			slot = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return KOE_EDB;
+	}
+	if (slot < 0)
+		return KOE_EDB; /* the caller made room first */
+	sqlite3_stmt *st = db_stmt(db, S_SLOT_SET);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, slot);
+	sqlite3_bind_blob(st, 3, box, SEAL_BOX_BYTES, SQLITE_STATIC);
+	if (db_step_done(st) != KOE_OK || sqlite3_changes(db->h) != 1)
+		return KOE_EDB;
+	z->nused++;
+	return KOE_OK;
+}
+
+enum koe_err
+db_response_store(struct db *db, const char *survey, const uint8_t receipt[DB_HASH_BYTES],
+                  const char *segment, const uint8_t *boxes, size_t nboxes)
+{
+	char padded[DB_SEGMENT_BYTES + 1];
+	struct sizes z;
+	enum koe_err err;
+
+	if (strlen(segment) > DB_SEGMENT_BYTES || nboxes == 0)
+		return KOE_EINVAL;
+	pad_segment(segment, padded);
+	{
+		sqlite3_stmt *st = db_stmt(db, S_SEGMENT_EXISTS);
+		int rc;
+		if (st == NULL)
+			return KOE_EDB;
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, segment, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? KOE_EINVAL : KOE_EDB;
+	}
+	if ((err = sizes_get(db, survey, &z)) != KOE_OK)
+		return err == KOE_ENOTFOUND ? KOE_EDB : err;
+	if (z.nbuckets == 0 || z.nslots == 0)
+		return KOE_EDB; /* made without storage: not a survey koe open made */
+	/* Keep the spent table at most half full, and room for every chunk. */
+	if ((z.nspent + 1) * 2 > z.nbuckets && (err = spend_grow(db, survey, &z)) != KOE_OK)
+		return err;
+	if ((err = spend_put(db, survey, z.nbuckets, receipt, padded)) != KOE_OK)
+		return err;
+	z.nspent++;
+	if (z.nused + (int64_t)nboxes > z.nslots) {
+		/* Slots added now sit after the others in the file; see
+		 * db.h on what that reveals. */
+		int64_t more = z.nslots / 2 > 64 ? z.nslots / 2 : 64;
+		if (more < (int64_t)nboxes)
+			more = (int64_t)nboxes;
+		if ((err = add_rows(db, S_SLOTS_ADD, survey, z.nslots, z.nslots + more)) != KOE_OK)
+			return err;
+		z.nslots += more;
+	}
+	for (size_t i = 0; i < nboxes; i++)
+		if ((err = slot_put(db, survey, &z, boxes + i * SEAL_BOX_BYTES)) != KOE_OK)
+			return err;
+	return sizes_set(db, survey, &z);
+}
+
+enum koe_err
+db_boxes_foreach(struct db *db, const char *survey,
+                 int (*fn)(void *ctx, const uint8_t box[SEAL_BOX_BYTES]), void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, S_SLOTS_USED);
+	enum koe_err err = KOE_OK;
+	int rc;
+
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != SEAL_BOX_BYTES) {
+			err = KOE_EINVAL;
+			break;
+		}
+		if (fn(ctx, sqlite3_column_blob(st, 0))) {
+			err = KOE_EINVAL;
+			break;
+		}
+	}
+	if (err == KOE_OK && rc != SQLITE_DONE)
+		err = KOE_EDB;
+	sqlite3_reset(st);
+	return err;
+}
+
+enum koe_err
+db_storage_counts(struct db *db, const char *survey, int64_t *responses, int64_t *boxes)
+{
+	struct sizes z;
+	enum koe_err err = sizes_get(db, survey, &z);
+	if (err != KOE_OK)
+		return err;
+	if (responses)
+		*responses = z.nspent;
+	if (boxes)
+		*boxes = z.nused;
+	return KOE_OK;
+}
+
+enum koe_err
+db_response_count(struct db *db, const char *survey, int64_t *n)
+{
+	return db_storage_counts(db, survey, n, NULL);
+}
+
+enum koe_err
+db_holder_insert(struct db *db, const char *survey, int idx, const struct seal_holder *h)
+{
+	sqlite3_stmt *st = db_stmt(db, S_HOLDER_INSERT);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, idx);
+	sqlite3_bind_text(st, 3, h->name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, h->pub, SEAL_PK_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, h->kdf.salt, SEAL_SALT_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)h->kdf.ops);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)h->kdf.mem);
+	sqlite3_bind_blob(st, 8, h->proof, SEAL_PROOF_BYTES, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+enum koe_err
+db_holders_get(struct db *db, const char *survey, struct seal_holder *out, size_t cap,
+               size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, S_HOLDERS);
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+		struct seal_holder *h = &out[*n];
+		memset(h, 0, sizeof(*h));
+		snprintf(h->name, sizeof(h->name), "%s", (const char *)sqlite3_column_text(st, 0));
+		db_col_blob(st, 1, h->pub, SEAL_PK_BYTES);
+		db_col_blob(st, 2, h->kdf.salt, SEAL_SALT_BYTES);
+		h->kdf.ops = (uint64_t)sqlite3_column_int64(st, 3);
+		h->kdf.mem = (uint64_t)sqlite3_column_int64(st, 4);
+		db_col_blob(st, 5, h->proof, SEAL_PROOF_BYTES);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? KOE_OK : KOE_EDB;
+}
+
+enum koe_err
+db_seal_key_insert(struct db *db, const char *survey, const uint8_t epk[SEAL_PK_BYTES])
+{
+	sqlite3_stmt *st = db_stmt(db, S_SEAL_KEY_INSERT);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, epk, SEAL_PK_BYTES, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+enum koe_err
+db_seal_keys_get(struct db *db, const char *survey, uint8_t (**out)[SEAL_PK_BYTES], size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, S_SEAL_KEYS);
+	uint8_t (*v)[SEAL_PK_BYTES] = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			void *nv;
+			cap = cap ? cap * 2 : 8;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				sqlite3_reset(st);
+				free(v);
+				return KOE_ENOMEM;
+			}
+			v = nv;
+		}
+		db_col_blob(st, 0, v[cnt++], SEAL_PK_BYTES);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return KOE_EDB;
+	}
+	*out = v;
+	*n = cnt;
+	return KOE_OK;
+}
+enum koe_err
+db_receipts_foreach(struct db *db, const char *survey,
+                    int (*fn)(void *ctx, const uint8_t receipt[DB_HASH_BYTES]), void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, S_RECEIPTS);
+	enum koe_err err = KOE_OK;
+	int rc;
+
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != DB_HASH_BYTES) {
+			err = KOE_EINVAL;
+			break;
+		}
+		if (fn(ctx, sqlite3_column_blob(st, 0)))
+			break;
+	}
+	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = KOE_EDB;
+	sqlite3_reset(st);
+	return err;
+}
