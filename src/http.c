@@ -425,17 +425,71 @@ drop_log(void *cls, const char *fmt, va_list ap)
 	(void)ap;
 }
 
+/* The listening address of cfg into addr; adds MHD_USE_IPv6 to flags for
+ * an IPv6 address. -1 when it is not an IP address. */
+static int
+listen_address(const struct http_config *cfg, struct sockaddr_storage *addr, unsigned *flags)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (inet_pton(AF_INET, cfg->listen_addr, &((struct sockaddr_in *)addr)->sin_addr) == 1) {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(cfg->port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, cfg->listen_addr, &((struct sockaddr_in6 *)addr)->sin6_addr) == 1) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(cfg->port);
+		*flags |= MHD_USE_IPv6;
+		return 0;
+	}
+	return -1;
+}
+
+/* The key file, the database, the invitation key and every survey with its
+ * keys (and this run's sealing key); the seed is wiped before returning. */
+static enum koe_err
+load_state(struct http_server *s, const struct http_config *cfg, char *msg, size_t msglen)
+{
+	uint8_t seed[TOK_SEED_BYTES];
+	char m[TOK_MSG_MAX];
+	enum koe_err err = tok_seed_load(cfg->key_path, seed, m, sizeof(m));
+
+	if (err != KOE_OK) {
+		snprintf(msg, msglen, "%s", m);
+		return err;
+	}
+	if (access(cfg->db_path, F_OK) != 0) {
+		snprintf(msg, msglen, "no database at '%s' (open a survey first with 'koe open')",
+		         cfg->db_path);
+		err = KOE_ENOTFOUND;
+		goto done;
+	}
+	if ((err = db_open(cfg->db_path, 0, &s->db, m, sizeof(m))) != KOE_OK) {
+		snprintf(msg, msglen, "cannot use the database '%s': %s", cfg->db_path, m);
+		goto done;
+	}
+	if ((s->invite_key = sodium_malloc(INVITE_KEY_BYTES)) == NULL) {
+		err = KOE_ENOMEM;
+		snprintf(msg, msglen, "out of memory");
+		goto done;
+	}
+	invite_key_derive(seed, s->invite_key);
+	err = http_surveys_load(s, seed, msg, msglen);
+done:
+	sodium_memzero(seed, sizeof(seed));
+	return err;
+}
+
 enum koe_err
 http_start(const struct http_config *cfg, struct http_server **out, char *msg, size_t msglen)
 {
 	struct http_server *s;
-	uint8_t seed[TOK_SEED_BYTES];
 	struct sockaddr_storage addr;
-	socklen_t alen;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	enum koe_err err;
-	char m[TOK_MSG_MAX];
 	unsigned threads = cfg->threads;
 
 	*out = NULL;
@@ -457,32 +511,7 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 	s->no_conn.fd = -1;
 
 	/* Privileged work first: the key file and the database. */
-	err = tok_seed_load(cfg->key_path, seed, m, sizeof(m));
-	if (err != KOE_OK) {
-		snprintf(msg, msglen, "%s", m);
-		goto fail;
-	}
-	if (access(cfg->db_path, F_OK) != 0) {
-		snprintf(msg, msglen, "no database at '%s' (open a survey first with 'koe open')",
-		         cfg->db_path);
-		err = KOE_ENOTFOUND;
-		goto fail;
-	}
-	err = db_open(cfg->db_path, 0, &s->db, m, sizeof(m));
-	if (err != KOE_OK) {
-		snprintf(msg, msglen, "cannot use the database '%s': %s", cfg->db_path, m);
-		goto fail;
-	}
-	s->invite_key = sodium_malloc(INVITE_KEY_BYTES);
-	if (s->invite_key == NULL) {
-		err = KOE_ENOMEM;
-		snprintf(msg, msglen, "out of memory");
-		goto fail;
-	}
-	invite_key_derive(seed, s->invite_key);
-	err = http_surveys_load(s, seed, msg, msglen);
-	sodium_memzero(seed, sizeof(seed));
-	if (err != KOE_OK)
+	if ((err = load_state(s, cfg, msg, msglen)) != KOE_OK)
 		goto fail;
 	if (http_worker_start(s) != 0) {
 		err = KOE_ENOMEM;
@@ -490,25 +519,11 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 		goto fail;
 	}
 
-	memset(&addr, 0, sizeof(addr));
-	if (inet_pton(AF_INET, cfg->listen_addr, &((struct sockaddr_in *)&addr)->sin_addr) == 1) {
-		struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons(cfg->port);
-		alen = sizeof(*a4);
-	} else if (inet_pton(AF_INET6, cfg->listen_addr,
-	                     &((struct sockaddr_in6 *)&addr)->sin6_addr) == 1) {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons(cfg->port);
-		alen = sizeof(*a6);
-		flags |= MHD_USE_IPv6;
-	} else {
+	if (listen_address(cfg, &addr, &flags) != 0) {
 		snprintf(msg, msglen, "'%s' is not an IP address to listen on", cfg->listen_addr);
 		err = KOE_EINVAL;
 		goto fail;
 	}
-	(void)alen;
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 && n < 64 ? (unsigned)n : 2;
@@ -549,7 +564,6 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 	*out = s;
 	return KOE_OK;
 fail:
-	sodium_memzero(seed, sizeof(seed));
 	http_stop(s);
 	return err;
 }
