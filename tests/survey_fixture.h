@@ -158,13 +158,15 @@ file_contains(const char *path, const void *needle, size_t len)
 	return found;
 }
 
-/* Whether the database file or its WAL contains needle. */
+/* Whether the database file, its WAL or its shm contains needle. */
 static inline int
 db_files_contain(const struct fixture *f, const void *needle, size_t len)
 {
-	char wal[320];
+	char wal[320], shm[320];
 	snprintf(wal, sizeof(wal), "%s-wal", f->dbpath);
-	return file_contains(f->dbpath, needle, len) || file_contains(wal, needle, len);
+	snprintf(shm, sizeof(shm), "%s-shm", f->dbpath);
+	return file_contains(f->dbpath, needle, len) || file_contains(wal, needle, len) ||
+	       file_contains(shm, needle, len);
 }
 
 static inline void
