@@ -132,13 +132,12 @@ grid_row(struct px *p, const struct grid *g, size_t grp)
 
 	bool shown = company ? st->shown == STATS_SHOWN : r->segs[grp].shown;
 	const struct stats_prop *rate = company ? &r->response : &r->segs[grp].rate;
-	size_t n = company ? r->nresp : st->group_n[grp];
+	const char *n = company ? r->nresp_text : r->segs[grp].responded_text;
 	float x = PX_ML + SEG_LABEL_W;
 	if (shown || company) {
 		/* The number of responses of the company is public (the
 		 * receipt count), so it shows even below k. */
-		snprintf(buf, sizeof(buf), "%zu", n);
-		cell(p, x, y, SEG_N_W, h, PX_WHITE, buf, false);
+		cell(p, x, y, SEG_N_W, h, PX_WHITE, n, false);
 	} else {
 		dash(p, x, y, SEG_N_W, h);
 	}
