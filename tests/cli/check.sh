@@ -42,6 +42,7 @@ sed 's/^\[\[MinGroup:5\]\]$/[[MinGroup:5]]\n[[MinGroupComments:12]]/' \
 	"$src/surveys/alumni-readiness.txt" >"$tmp/mgc.txt"
 "$koe" check "$tmp/mgc.txt" >/dev/null 2>"$tmp/err"
 expect "MinGroupComments above MinGroup exit" 0 $?
+rm -f "$tmp/mgc.txt"
 
 "$koe" check "$tmp/missing.txt" 2>"$tmp/err"
 expect "missing file exit" 1 $?
