@@ -672,12 +672,15 @@ method(struct px *p)
 	                 "group can be worked out by subtraction from the total; a comparison with "
 	                 "the rest of the company needs at least %d people there too. A scale and "
 	                 "its items are computed over the same people (see Statistics). A comment "
-	                 "names its group only with at least %zu respondents."
+	                 "names its group only with at least %zu respondents. When everyone in a "
+	                 "shown group gives the same answer, the figure shows each member's answer: "
+	                 "read such figures with care."
 	               : "数値は %d 人（k）以上のまとまりについてのみ表示します。あるグループを非表示に"
 	                 "したときは、合計から差し引いて求められないよう、次に小さいグループも非表示に"
 	                 "します。社内の他の回答者との比較も、比較相手が %d 人以上の場合のみ表示します。"
 	                 "尺度とその項目は同じ回答者で集計します（統計の方法を参照）。自由記述のグループ名は"
-	                 "回答者 %zu 人以上の場合のみ記載します。",
+	                 "回答者 %zu 人以上の場合のみ記載します。なお、表示したグループの全員が同じ回答を"
+	                 "した場合は、その数値から各人の回答が分かります。取り扱いにご注意ください。",
 	         r->s->min_group, r->s->min_group, r->min_comments);
 	kv(p, REPORT_TR(r, "最小集計人数", "Minimum group size"), line);
 	kv(p, REPORT_TR(r, "匿名の仕組み", "How tokens work"),
