@@ -3,20 +3,31 @@
  * (pdftotext), comments, hot spots, and `koe status` / `koe remind`, for an
  * interim and a final release, end to end with MinGroup 3 and MinGroup 7.
  *
- * Each run has a group below k (法務部) and a group hidden by complement
- * (人事部); both answer very differently from everyone else and write
- * comments. */
+ * Each run has a group below k (法務部), a group where nobody opened a link
+ * (総務部, 0 answers) and so a group hidden by complement (人事部); the
+ * hidden ones answer very differently from everyone else and write
+ * comments. 開発部 is shown but has fewer than MinGroupComments (10)
+ * respondents with k = 3, so its comment must not carry its name.
+ *
+ * On the code before include/koe/dc.h, `koe status` showed 人事部's count
+ * (two hidden groups, one of them empty, and nothing more hidden) and the
+ * report named 開発部 under its comment. */
 #include "dc_testlib.h"
 
 struct run {
 	int k;
-	int n[4]; /* respondents of 営業部, 開発部, 法務部, 人事部 */
+	int n[5]; /* respondents of 営業部, 開発部, 法務部, 人事部, 総務部 */
 };
 
-static const char *const label[4] = {"営業部", "開発部", "法務部", "人事部"};
-static const char *const code[4] = {"g01", "g02", "g03", "g04"};
-static const bool hidden[4] = {false, false, true, true};
-static const char *const comment[4] = {"コメントあ", "コメントい", "コメントう", "コメントえ"};
+#define NG 5
+static const char *const label[NG] = {"営業部", "開発部", "法務部", "人事部", "総務部"};
+static const char *const code[NG] = {"g01", "g02", "g03", "g04", "g05"};
+static const bool hidden[NG] = {false, false, true, true, true};
+static const char *const comment[NG] = {"コメントあ", "コメントい", "コメントう", "コメントえ",
+                                        "コメントお"};
+/* Groups whose comments may not carry their name (fewer than
+ * MinGroupComments respondents, or hidden). */
+static bool unnamed[NG];
 
 static struct fixture f;
 static int cur_k;
@@ -29,8 +40,17 @@ struct scan {
 static bool
 names_hidden(const char *s)
 {
-	for (int g = 0; g < 4; g++)
+	for (int g = 0; g < NG; g++)
 		if (hidden[g] && (strstr(s, label[g]) || strcmp(s, code[g]) == 0))
+			return true;
+	return false;
+}
+
+static bool
+names_unnamed(const char *s)
+{
+	for (int g = 0; g < NG; g++)
+		if (unnamed[g] && strstr(s, label[g]))
 			return true;
 	return false;
 }
@@ -43,6 +63,13 @@ scan_string(const char *path, json_t *v, void *ctx)
 {
 	struct scan *s = ctx;
 	const char *str = json_string_value(v);
+	if (str && strncmp(path, "comments.items[", 15) == 0 && strstr(path, ".segment") &&
+	    names_unnamed(str)) {
+		fprintf(stderr, "  k=%d: %s names a group below MinGroupComments: %s\n", cur_k, path,
+		        str);
+		s->bad++;
+		return;
+	}
 	if (str == NULL || !names_hidden(str))
 		return;
 	if (strncmp(path, "method.suppressed_segments[", 27) == 0)
@@ -90,8 +117,15 @@ check_pdf(const char *pdf)
 		if (end)
 			*end = '\0';
 		bool named = false;
-		for (int g = 0; g < 4; g++)
+		const char *q = line + strspn(line, " ");
+		for (int g = 0; g < NG; g++) {
 			named |= hidden[g] && strstr(line, label[g]) != NULL;
+			if (unnamed[g] && strncmp(q, "—", 3) == 0 && strstr(q, label[g]) &&
+			    !strstr(q, "— —")) {
+				fprintf(stderr, "  k=%d %s: comment named: %s\n", cur_k, pdf, line);
+				CHECK(0);
+			}
+		}
 		if (named) {
 			lines++;
 			const char *p = line + strspn(line, " ");
@@ -117,7 +151,7 @@ check_status(void)
 		char *end = strchr(line, '\n');
 		if (end)
 			*end = '\0';
-		for (int g = 0; g < 4; g++)
+		for (int g = 0; g < NG; g++)
 			if (hidden[g] && strstr(line, label[g]) && !strstr(line, "hidden")) {
 				fprintf(stderr, "  k=%d status: %s\n", cur_k, line);
 				CHECK(0);
@@ -133,7 +167,7 @@ check_remind(void)
 {
 	CHECK_INT(rt_sh(&f, "$KOE remind --db koe.db 2>&1"), 0);
 	char *out = rt_read(&f, "out", NULL);
-	for (int g = 0; g < 4; g++)
+	for (int g = 0; g < NG; g++)
 		CHECK(!rt_has(out, label[g]));
 	free(out);
 }
@@ -141,19 +175,21 @@ check_remind(void)
 static void
 one_run(const struct run *run)
 {
-	struct rt_group groups[4];
+	struct rt_group groups[NG];
 	char from[] = "[[MinGroup:5]]", to[32];
 	size_t len;
 	cur_k = run->k;
-	for (int g = 0; g < 4; g++)
+	for (int g = 0; g < NG; g++) {
 		groups[g] = (struct rt_group){code[g], label[g], run->n[g] + 5};
+		unnamed[g] = hidden[g] || run->n[g] < (run->k > 10 ? run->k : 10);
+	}
 	snprintf(to, sizeof(to), "[[MinGroup:%d]]", run->k);
 	char *src = rt_survey_source(from, to, &len);
-	rt_up(&f, src, len, groups, 4);
+	rt_up(&f, src, len, groups, NG);
 
-	struct rt_resp r[80];
+	struct rt_resp r[100];
 	size_t n = 0;
-	for (int g = 0; g < 4; g++)
+	for (int g = 0; g < NG; g++)
 		for (int i = 0; i < run->n[g]; i++) {
 			int v = hidden[g] ? 1 : 3 + (i + g) % 3;
 			r[n++] = (struct rt_resp){code[g], v, v, v, hidden[g] ? 1 : 4, v,
@@ -180,14 +216,14 @@ one_run(const struct run *run)
 static void
 min_group_3(void)
 {
-	static const struct run run = {3, {12, 9, 2, 4}};
+	static const struct run run = {3, {12, 9, 2, 4, 0}};
 	one_run(&run);
 }
 
 static void
 min_group_7(void)
 {
-	static const struct run run = {7, {16, 11, 5, 8}};
+	static const struct run run = {7, {16, 11, 5, 8, 0}};
 	one_run(&run);
 }
 
