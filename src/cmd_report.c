@@ -295,8 +295,10 @@ run(int argc, char **argv)
 		        id);
 	ro.interim = rec.state == DB_OPEN;
 	if (ro.interim)
-		fprintf(stderr, "koe report: note: interim report. Two reports taken a few answers "
-		                "apart can reveal those answers; keep interim reports few.\n");
+		fprintf(stderr, "koe report: note: interim report: participation only, with response "
+		                "counts rounded down to steps of MinGroup, because two reports taken a few "
+		                "answers apart can reveal those answers. Every figure follows in the "
+		                "final report after 'koe close'.\n");
 	if (qn_parse((const char *)rec.source, rec.source_len, rec.id, &q, &d) != KOE_OK) {
 		cli_err(C, "the questionnaire stored with survey '%s' does not load; was the database "
 		           "made by another version of koe?",

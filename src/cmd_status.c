@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "koe/dc.h"
 #include "koe/qn.h"
 
 /* The synopsis of usage errors; the help below spells it out on its own lines. */
@@ -19,24 +20,28 @@ pct(int64_t a, int64_t b)
 	return b > 0 ? 100.0 * (double)a / (double)b : 0.0;
 }
 
-/* Which segments' response counts may be shown: at least k responses, and
- * when exactly one is hidden, the next smallest is hidden too so the hidden
- * one cannot be recovered by subtracting the shown ones from the total. */
-static void
-mark_shown(const struct db_segment *v, size_t n, int64_t k, int *shown)
+/* Which segments' response counts may be shown: complementary suppression
+ * of include/koe/dc.h (rule 1), the same rule as the report's, so that the
+ * total minus the shown groups never gives a count of 1..k−1 people. */
+static int
+mark_shown(const struct db_segment *v, size_t n, int64_t k, bool *shown)
 {
-	size_t hidden = 0, pick = n;
-	for (size_t i = 0; i < n; i++) {
-		shown[i] = v[i].responded >= k;
-		hidden += !shown[i];
-	}
-	if (hidden != 1)
-		return;
+	size_t *sizes = calloc(n ? n : 1, sizeof(*sizes));
+	enum stats_shown *why = calloc(n ? n : 1, sizeof(*why));
+	int rc = -1;
+	if (sizes == NULL || why == NULL || k < 1)
+		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (shown[i] && (pick == n || v[i].responded < v[pick].responded))
-			pick = i;
-	if (pick < n)
-		shown[pick] = 0;
+		sizes[i] = v[i].responded > 0 ? (size_t)v[i].responded : 0;
+	if (dc_suppress(sizes, n, (size_t)k, why) != KOE_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		shown[i] = why[i] == STATS_SHOWN;
+	rc = 0;
+out:
+	free(sizes);
+	free(why);
+	return rc;
 }
 
 static int
@@ -55,7 +60,8 @@ run(int argc, char **argv)
 	struct qn_survey *q = NULL;
 	struct koe_diags d = {0};
 	int64_t responded = 0, opened = 0, k = 5;
-	int *shown = NULL;
+	bool *shown = NULL;
+	char total[48];
 	int status = 1, c;
 
 	optind = 1;
@@ -88,30 +94,43 @@ run(int argc, char **argv)
 	else
 		printf("State: closed (%" PRId64 " receipts, digest %s)\n", rec.receipts_count,
 		       rec.receipts_digest ? rec.receipts_digest : "-");
-	printf("Invited %" PRId64 ", opened %" PRId64 " (%.1f%%), responded %" PRId64
-	       " (%.1f%%), reissued links %" PRId64 "\n",
-	       rec.invited, opened, pct(opened, rec.invited), responded,
-	       pct(responded, rec.invited), rec.reissued);
+	/* While the survey is open, responded counts are rounded down to
+	 * steps of k (include/koe/dc.h, rule 3): two looks a few answers
+	 * apart must not differ by those few. After closing they are exact. */
+	bool exact = rec.state != DB_OPEN;
+	size_t resp_n = responded > 0 ? (size_t)responded : 0;
+	int64_t resp_released = exact ? responded : (int64_t)dc_floor(resp_n, (size_t)k);
+	printf("Invited %" PRId64 ", opened %" PRId64 " (%.1f%%), responded %s (%s%.1f%%), "
+	       "reissued links %" PRId64 "\n",
+	       rec.invited, opened, pct(opened, rec.invited),
+	       dc_count_text(resp_n, (size_t)k, exact, true, total, sizeof(total)),
+	       exact ? "" : "at least ", pct(resp_released, rec.invited), rec.reissued);
 	shown = calloc(nsegs ? nsegs : 1, sizeof(*shown));
-	if (shown == NULL)
+	if (shown == NULL || mark_shown(segs, nsegs, k, shown) != 0)
 		goto done;
-	mark_shown(segs, nsegs, k, shown);
 	if (nsegs > 1) {
 		printf("\n  %-5s %8s %8s %10s  %s\n", "group", "invited", "opened", "responded",
 		       "label");
 		for (size_t i = 0; i < nsegs; i++) {
 			char resp[32];
 			if (shown[i])
-				snprintf(resp, sizeof(resp), "%" PRId64, segs[i].responded);
+				dc_count_text((size_t)segs[i].responded, (size_t)k, exact, true, resp,
+				              sizeof(resp));
 			else
 				snprintf(resp, sizeof(resp), "hidden");
 			printf("  %-5s %8" PRId64 " %8" PRId64 " %10s  %s\n", segs[i].code,
 			       segs[i].invited, segs[i].opened, resp, segs[i].label);
 		}
-		printf("  (response counts below %" PRId64 " are hidden, with one more where needed "
+		printf("  (response counts below %" PRId64 " are hidden, with more where needed "
 		       "so they cannot be worked out from the total)\n",
 		       k);
 	}
+	if (!exact)
+		printf("While the survey is open, response counts are rounded down to steps of %" PRId64
+		       " (\"%" PRId64 "+\" means %" PRId64 " to %" PRId64 "), so that two looks a few "
+		       "answers apart do not tell those answers apart. Exact counts follow "
+		       "'koe close'.\n",
+		       k, 2 * k, 2 * k, 3 * k - 1);
 	status = 0;
 done:
 	free(shown);
@@ -132,6 +151,10 @@ const struct cli_command cmd_status = {
 	"\n"
 	"Shows how many employees were invited, opened their link (fetched a token)\n"
 	"and responded, in total and by group. Response counts of groups smaller than\n"
-	"MinGroup are hidden. SURVEY may be left out when the database holds one.\n",
+	"MinGroup are hidden, with more groups where needed so that the total minus\n"
+	"the shown groups never counts fewer than MinGroup people. While the survey\n"
+	"is open, response counts are rounded down to steps of MinGroup; after\n"
+	"'koe close' they are exact. SURVEY may be left out when the database holds\n"
+	"one.\n",
 	.run = run,
 };

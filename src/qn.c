@@ -73,7 +73,7 @@ struct ctx {
 	/* header */
 	bool seen_any_line;
 	int line_advanced, line_survey, line_title, line_language, line_mingroup,
-	    line_segments, line_closes;
+	    line_segments, line_closes, line_mincomments, col_mincomments;
 
 	enum state st;
 	bool advanced;          /* inside [[AdvancedChoices]]/[[AdvancedAnswers]] */
@@ -232,7 +232,7 @@ append_text(struct ctx *c, char **raw, size_t *rawlen, const char *s, size_t len
 static const char *const known_tags[] = {
 	"AdvancedFormat", "Block", "PageBreak", "Question", "ID", "Choices",
 	"Answers", "AdvancedChoices", "AdvancedAnswers", "Choice", "Answer",
-	"Survey", "Title", "Language", "MinGroup", "Segments", "Closes", "Scale",
+	"Survey", "Title", "Language", "MinGroup", "MinGroupComments", "Segments", "Closes", "Scale",
 	"Reverse", "Required", "Role", "En",
 };
 #define NKNOWN_TAGS (sizeof(known_tags) / sizeof(known_tags[0]))
@@ -625,6 +625,19 @@ tag_header_value(struct ctx *c, const struct tag *t, const char *which)
 			return;
 		}
 		s->min_group = (int)v;
+	} else if (strcmp(which, "mingroupcomments") == 0) {
+		if (!header_only(c, t, &c->line_mincomments) ||
+		    !need_arg(c, t, "[[MinGroupComments:10]]"))
+			return;
+		if (!parse_int(t->arg, t->arglen, -1000000, 1000000, &v) || v < 1 || v > 1000) {
+			ERR(c, t->line, t->arg_col, "use a whole number such as 10",
+			    "MinGroupComments must be a number from 1 to 1000, not '%.*s'",
+			    (int)t->arglen, t->arg);
+			return;
+		}
+		/* Checked against MinGroup once the whole header is read. */
+		c->col_mincomments = t->arg_col;
+		s->min_group_comments = (int)v;
 	} else if (strcmp(which, "closes") == 0) {
 		if (!header_only(c, t, &c->line_closes) || !need_arg(c, t, "[[Closes:2026-12-15]]"))
 			return;
@@ -956,6 +969,8 @@ do_tag(struct ctx *c, struct tag *t)
 		tag_header_value(c, t, "language");
 	} else if (ieq(nm, nl, "MinGroup")) {
 		tag_header_value(c, t, "mingroup");
+	} else if (ieq(nm, nl, "MinGroupComments")) {
+		tag_header_value(c, t, "mingroupcomments");
 	} else if (ieq(nm, nl, "Closes")) {
 		tag_header_value(c, t, "closes");
 	} else if (ieq(nm, nl, "Segments")) {
@@ -1249,6 +1264,17 @@ validate(struct ctx *c, const char *filename)
 		s->language = "ja";
 	if (s->min_group == 0)
 		s->min_group = QN_MIN_GROUP_DEFAULT;
+	/* A comment is one person's words: naming its group never needs fewer
+	 * people than a figure does (include/koe/dc.h, rule 4). */
+	if (s->min_group_comments == 0)
+		s->min_group_comments = s->min_group > QN_MIN_GROUP_COMMENTS_DEFAULT
+		                            ? s->min_group
+		                            : QN_MIN_GROUP_COMMENTS_DEFAULT;
+	else if (s->min_group_comments < s->min_group)
+		ERR(c, c->line_mincomments, c->col_mincomments,
+		    "a comment is one person's words; use at least MinGroup",
+		    "MinGroupComments (%d) must not be below MinGroup (%d)", s->min_group_comments,
+		    s->min_group);
 
 	/* Questions. */
 	s->questions = arena_alloc(c->a, (nq ? nq : 1) * sizeof(*s->questions));

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "koe/dc.h"
 #include "report_internal.h"
 
 void
@@ -39,7 +40,7 @@ report_free(struct report *r)
 size_t
 report_responses(const struct report *r)
 {
-	return r->nresp;
+	return r->nresp_shown;
 }
 
 bool
@@ -339,8 +340,12 @@ make_segments(struct report *r, const struct report_source *src)
 			r->nhidden_segs++;
 			continue;
 		}
-		if (sg->invited > 0 && st->group_n[g] <= (size_t)sg->invited &&
-		    stats_proportion(st->group_n[g], (size_t)sg->invited, &sg->rate) != KOE_OK)
+		size_t k = (size_t)r->s->min_group;
+		sg->responded = r->rounded ? dc_floor(st->group_n[g], k) : st->group_n[g];
+		dc_count_text(st->group_n[g], k, !r->rounded, r->en, sg->responded_text,
+		              sizeof(sg->responded_text));
+		if (sg->invited > 0 && sg->responded <= (size_t)sg->invited &&
+		    stats_proportion(sg->responded, (size_t)sg->invited, &sg->rate) != KOE_OK)
 			return KOE_EINVAL;
 	}
 	return KOE_OK;
@@ -444,7 +449,7 @@ make_choices(struct report *r, const struct resp_table *t)
 	}
 	for (size_t ci = 0; ci < r->nchoices; ci++) {
 		struct report_choice *c = &r->choices[ci];
-		c->shown = c->n >= k;
+		c->shown = c->n >= k && !r->rounded;
 		if (!c->shown)
 			c->n = 0;
 		for (size_t o = 0; o < c->nopts; o++) {
@@ -499,22 +504,48 @@ make_comments(struct report *r, const struct resp_table *t)
 	uint8_t seed[crypto_generichash_KEYBYTES];
 	crypto_generichash_state h;
 
-	r->comments_shown = r->st->shown == STATS_SHOWN;
+	r->comments_shown = r->st->shown == STATS_SHOWN && !r->rounded;
 	if (!r->comments_shown || t->ntexts == 0)
 		return KOE_OK;
 	r->comments = calloc(t->ntexts, sizeof(*r->comments));
-	if (r->comments == NULL)
+	const char **labels = calloc(r->nsegs + 1, sizeof(*labels));
+	const char **clabel = calloc(r->nsegs + 1, sizeof(*clabel));
+	size_t *resp = calloc(r->nsegs + 1, sizeof(*resp));
+	if (r->comments == NULL || labels == NULL || clabel == NULL || resp == NULL) {
+		free(labels);
+		free(clabel);
+		free(resp);
 		return KOE_ENOMEM;
+	}
+	/* The label a comment of each group may carry (dc.h rule 4), from the
+	 * exact respondent counts of every group. */
+	for (size_t g = 0; g < r->nsegs; g++)
+		labels[g] = r->segs[g].label;
+	for (size_t i = 0; i < t->n; i++)
+		resp[t->segment[i]]++;
+	for (size_t g = 0; g < r->nsegs && r->nsegs > 1; g++) {
+		char buf[1024];
+		if (dc_comment_label(labels, resp, r->nsegs, g, r->segs[g].shown, r->min_comments,
+		                     buf, sizeof(buf)))
+			clabel[g] = strcmp(buf, labels[g]) == 0 ? labels[g]
+			                                        : arena_strdup(&r->arena, buf);
+	}
+	free(labels);
+	free(resp);
 	for (size_t i = 0; i < t->ntexts; i++) {
 		const struct resp_text *x = &t->texts[i];
 		struct report_comment *c = &r->comments[r->ncomments++];
 		c->item = x->item;
 		c->text = x->text;
 		c->group = x->segment;
-		c->segment = x->segment < r->nsegs && r->segs[x->segment].shown && r->nsegs > 1
-		                 ? r->segs[x->segment].label
-		                 : NULL;
+		c->segment = x->segment < r->nsegs ? clabel[x->segment] : NULL;
+		c->display = c->segment ? display_label(r, c->segment) : NULL;
+		if (c->segment && c->display == NULL) {
+			free(clabel);
+			return KOE_ENOMEM;
+		}
 	}
+	free(clabel);
 	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_canon_cmp);
 	crypto_generichash_init(&h, NULL, 0, sizeof(seed));
 	crypto_generichash_update(&h, (const uint8_t *)domain, sizeof(domain));
@@ -566,14 +597,24 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	r->en = strcmp(src->survey->language, "en") == 0;
 	r->nresp = t->n;
 	r->enps = -1;
+	/* An interim report releases participation only, rounded down to
+	 * steps of k (include/koe/dc.h, rule 3). */
+	r->rounded = opt->interim || src->rec->state != DB_CLOSED;
+	r->min_comments = (size_t)src->survey->min_group_comments;
+	r->nresp_shown = r->rounded ? dc_floor(t->n, (size_t)src->survey->min_group) : t->n;
+	dc_count_text(t->n, (size_t)src->survey->min_group, !r->rounded, r->en, r->nresp_text,
+	              sizeof(r->nresp_text));
 	if ((err = make_labels(r)) != KOE_OK || (err = compute_stats(r, t)) != KOE_OK ||
 	    (err = make_segments(r, src)) != KOE_OK)
 		goto done;
+	if (r->rounded)
+		stats_report_participation_only(r->st);
 
-	r->response = (struct stats_prop){.x = t->n, .p = NAN, .lo = NAN, .hi = NAN,
+	r->response = (struct stats_prop){.x = r->nresp_shown, .p = NAN, .lo = NAN, .hi = NAN,
 	                                  .status = STATS_NO_DATA};
-	if (src->rec->invited > 0 && t->n <= (size_t)src->rec->invited &&
-	    (err = stats_proportion(t->n, (size_t)src->rec->invited, &r->response)) != KOE_OK)
+	if (src->rec->invited > 0 && r->nresp_shown <= (size_t)src->rec->invited &&
+	    (err = stats_proportion(r->nresp_shown, (size_t)src->rec->invited, &r->response)) !=
+	        KOE_OK)
 		goto done;
 	/* The employee NPS is the first NPS question without a role; one with
 	 * [[Role:rejoin]] asks about returning and counts for rejoin. */

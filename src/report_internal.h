@@ -38,7 +38,9 @@ struct report_comment {
 	size_t item;              /* the free-text item */
 	const char *text;         /* borrowed from the response table */
 	size_t group;             /* index into segs */
-	const char *segment;      /* group label, or NULL when the group is hidden */
+	const char *segment;      /* the label the comment may carry (its group's, or a
+	                             coarser one, include/koe/dc.h rule 4), or NULL */
+	const char *display;      /* segment as people read it, or NULL */
 	uint8_t key[16];          /* the shuffle key the order is sorted by */
 };
 
@@ -46,6 +48,9 @@ struct report_segment {
 	const char *code, *label; /* borrowed from the source */
 	const char *display;      /* label for people: "*" written as （統合）/ (merged) */
 	int64_t invited;
+	size_t responded;         /* as released: exact, or rounded down to a
+	                             multiple of k in an interim report */
+	char responded_text[32];  /* the same as people read it ("10+") */
 	bool shown;               /* respondents ≥ k after complementary suppression */
 	struct stats_prop rate;   /* responded of invited; status NO_DATA when
 	                             hidden or not computable */
@@ -73,7 +78,12 @@ struct report {
 	const char ***answer_label;  /* survey->nquestions: a Matrix's answer
 	                                texts (nanswers), else NULL */
 
-	struct stats_prop response;  /* responded of invited */
+	struct stats_prop response;  /* responded (as released) of invited */
+	bool rounded;                /* interim: counts rounded down to steps of k,
+	                                and no answer figure at all (dc.h rule 3) */
+	size_t nresp_shown;          /* nresp as released */
+	char nresp_text[32];         /* the same as people read it */
+	size_t min_comments;         /* [[MinGroupComments]] */
 
 	struct report_segment *segs; /* the statistics' groups, code order */
 	size_t nsegs;

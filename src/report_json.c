@@ -236,6 +236,9 @@ items_arr(struct jw *w, const struct report *r)
 		put(w, o, "kind", str(nps ? "nps" : "likert"));
 		put(w, o, "scale", str(q->scale >= 0 ? r->s->scales[q->scale].name : NULL));
 		put(w, o, "reverse", json_boolean(q->reverse));
+		/* "scale": counted over the scale's complete cases, because its
+		 * own respondents are only 1..k−1 more (include/koe/dc.h). */
+		put(w, o, "base", str(st->item_on_cc[j] ? "scale" : "own"));
 		put(w, o, "shown", json_boolean(it->shown == STATS_SHOWN));
 		if (it->shown == STATS_SHOWN) {
 			json_t *counts = json_array();
@@ -344,7 +347,7 @@ segments_arr(struct jw *w, const struct report *r)
 		if (sg->shown) {
 			json_t *sa = json_array();
 			put(w, o, "invited", json_integer((json_int_t)sg->invited));
-			put(w, o, "responded", json_integer((json_int_t)st->group_n[g]));
+			put(w, o, "responded", json_integer((json_int_t)sg->responded));
 			put(w, o, "rate", prop(w, &sg->rate));
 			for (size_t si = 0; sa && si < r->s->nscales; si++)
 				push(w, sa, segment_scale(w, r, si, g));
@@ -379,7 +382,8 @@ drivers_obj(struct jw *w, const struct report *r)
 {
 	const struct stats_report *st = r->st;
 	json_t *o, *a;
-	if (st->support_scale < 0)
+	/* An interim report has no answer figure (include/koe/dc.h rule 3). */
+	if (st->support_scale < 0 || r->rounded)
 		return json_null();
 	if ((o = json_object()) == NULL || (a = json_array()) == NULL) {
 		json_decref(o);
@@ -498,7 +502,11 @@ report_json(const struct report *r, char **buf, size_t *len)
 	json_t *resp = json_object();
 	if (resp) {
 		put(&w, resp, "invited", json_integer((json_int_t)r->rec->invited));
-		put(&w, resp, "responded", json_integer((json_int_t)r->nresp));
+		put(&w, resp, "responded", json_integer((json_int_t)r->nresp_shown));
+		/* Interim: every responded count is rounded down to a multiple
+		 * of k (include/koe/dc.h, rule 3); final: 1, exact. */
+		put(&w, resp, "rounded_to",
+		    json_integer(r->rounded ? r->s->min_group : 1));
 		put(&w, resp, "rate", prop(&w, &r->response));
 		put(&w, resp, "shown", json_boolean(r->st->shown == STATS_SHOWN));
 	}

@@ -139,17 +139,24 @@ kpi_response(const struct report *r, struct kpi *k)
 	char ci[64];
 	k->label = REPORT_TR(r, "回答率", "Response rate");
 	if (!report_prop_ok(pr)) {
-		snprintf(k->value, sizeof(k->value), "%zu", r->nresp);
+		snprintf(k->value, sizeof(k->value), "%s", r->nresp_text);
 		snprintf(k->reading, sizeof(k->reading),
-		         r->en ? "%zu responses; %lld people were invited."
-		               : "回答 %zu 件（招待 %lld 人）。",
-		         r->nresp, (long long)r->rec->invited);
+		         r->en ? "%s responses; %lld people were invited."
+		               : "回答 %s 件（招待 %lld 人）。",
+		         r->nresp_text, (long long)r->rec->invited);
 		return;
 	}
 	kpi_prop(k, r, pr);
-	snprintf(k->sub, sizeof(k->sub), r->en ? "%zu of %zu invited · %s" : "%zu / %zu 人 · %s",
-	         pr->x, pr->n, px_ci_pct(r, ci, sizeof(ci), pr->lo, pr->hi));
-	if (pr->p >= 0.7)
+	snprintf(k->sub, sizeof(k->sub), r->en ? "%s of %zu invited · %s" : "%s / %zu 人 · %s",
+	         r->nresp_text, pr->n, px_ci_pct(r, ci, sizeof(ci), pr->lo, pr->hi));
+	if (r->rounded)
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "At least this share: while the survey is open, counts are rounded "
+		                 "down to steps of %d."
+		               : "少なくともこの割合です。調査の実施中は、回答数を %d 人単位で切り捨てて"
+		                 "表示します。",
+		         r->s->min_group);
+	else if (pr->p >= 0.7)
 		snprintf(k->reading, sizeof(k->reading), "%s",
 		         REPORT_TR(r, "十分な回答率です。結果は社員全体の傾向をよく表しています。",
 		                   "A good response rate: the results reflect the whole company well."));
@@ -369,20 +376,28 @@ summary(struct px *p)
 	if (gmtime_r(&t, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	snprintf(line, sizeof(line),
-	         r->en ? "Results report · %s · %s · responses %zu · groups shown only with %d or more "
+	         r->en ? "Results report · %s · %s · responses %s · groups shown only with %d or more "
 	                 "people"
-	               : "集計レポート · %s · %s · 回答 %zu 件 · %d 人以上のまとまりのみ集計",
+	               : "集計レポート · %s · %s · 回答 %s 件 · %d 人以上のまとまりのみ集計",
 	         date,
 	         r->rec->state == DB_CLOSED ? REPORT_TR(r, "調査終了", "survey closed")
 	                                    : REPORT_TR(r, "調査実施中", "survey still open"),
-	         r->nresp, r->s->min_group);
+	         r->nresp_text, r->s->min_group);
 	px_para(p, PX_ML, PX_CW, 9, 13, PX_GREY, false, line);
 	p->y -= 8;
 	if (r->opt.interim) {
-		const char *msg = REPORT_TR(r,
-			"中間集計 / interim — 調査はまだ実施中です。数値は途中経過であり、最終結果とは異なることがあります。",
-			"中間集計 / interim — the survey is still open. These are interim figures and the "
-			"final results may differ.");
+		char msg[900];
+		snprintf(msg, sizeof(msg),
+		         r->en ? "中間集計 / interim — the survey is still open. This interim report shows "
+		                 "participation only (invited, responded, response rate), with response "
+		                 "counts rounded down to steps of %d, and no answer figure: reports taken "
+		                 "a few answers apart would otherwise subtract to those answers. All "
+		                 "results follow in the final report after the survey closes."
+		               : "中間集計 / interim — 調査はまだ実施中です。この中間集計は参加状況（招待数・"
+		                 "回答数・回答率）のみを示し、回答数は %d 人単位で切り捨てています。回答内容の"
+		                 "数値は掲載しません（回答数件の差しかない二つの集計を比べると、その数件の回答が"
+		                 "分かってしまうためです）。結果は調査終了後の最終レポートに掲載します。",
+		         r->s->min_group);
 		size_t nl = px_wrap(p, msg, PX_CW - 20, 9.5f);
 		float h = (float)nl * 13 + 12;
 		px_rect(p, PX_ML, p->y - h, PX_CW, h, PX_ALERT);
@@ -391,11 +406,11 @@ summary(struct px *p)
 	}
 	if (r->st->shown != STATS_SHOWN) {
 		snprintf(line, sizeof(line),
-		         r->en ? "Only %zu people have answered. Results are shown for at least %d "
+		         r->en ? "Only %s people have answered. Results are shown for at least %d "
 		                 "people, so this report shows no figures yet."
-		               : "回答者はまだ %zu 人です。結果は %d 人以上の回答がある場合にのみ表示するため、"
+		               : "回答者はまだ %s 人です。結果は %d 人以上の回答がある場合にのみ表示するため、"
 		                 "このレポートには数値を掲載していません。",
-		         r->nresp, r->s->min_group);
+		         r->nresp_text, r->s->min_group);
 		px_para(p, PX_ML, PX_CW, 10, 15, PX_ALERT, true, line);
 		p->y -= 8;
 	}
@@ -404,11 +419,14 @@ summary(struct px *p)
 	void (*const kpis[])(const struct report *, struct kpi *) = {
 		kpi_response, kpi_support, kpi_rejoin, kpi_morale, kpi_enps,
 	};
-	for (size_t i = 0; i < sizeof(kpis) / sizeof(kpis[0]); i++) {
+	/* An interim report shows participation only (dc.h, rule 3). */
+	for (size_t i = 0; i < (r->rounded ? 1 : sizeof(kpis) / sizeof(kpis[0])); i++) {
 		memset(&k, 0, sizeof(k));
 		kpis[i](r, &k);
 		card(p, &k);
 	}
+	if (r->rounded)
+		return;
 	px_heading(p, REPORT_TR(r, "主な懸念（否定的な回答が多い項目）",
 	                        "Biggest concerns (items with the most unfavorable answers)"));
 	if (r->nconcerns == 0)
@@ -590,11 +608,13 @@ comments(struct px *p)
 	}
 	snprintf(line, sizeof(line),
 	         r->en ? "Comments are printed in a random order, not in the order they arrived. A "
-	                 "comment names its group only when the group's figures are shown (at least "
-	                 "%d people). Comments are printed as written."
+	                 "comment names its group only when at least %zu people of that group "
+	                 "answered; otherwise it names a broader group of at least %zu (a dimension "
+	                 "shown as (merged)), or none. Comments are printed as written."
 	               : "自由記述は回答順ではなく無作為な順序で掲載しています。グループ名は、そのグループの"
-	                 "数値を表示している場合（%d 人以上）にのみ記載しています。記述は原文のままです。",
-	         s->min_group);
+	                 "回答者が %zu 人以上の場合にのみ記載し、それ未満のときは %zu 人以上になる広い"
+	                 "まとまり（（統合）と表示）を記載するか、記載しません。記述は原文のままです。",
+	         r->min_comments, r->min_comments);
 	px_para(p, PX_ML, PX_CW, 8, 11.5f, PX_GREY, false, line);
 	for (size_t i = 0; i < s->nitems && px_ok(p); i++) {
 		size_t count = 0;
@@ -613,8 +633,8 @@ comments(struct px *p)
 			px_need(p, 30);
 			px_text(p, PX_ML + 2, p->y - 9, 9, PX_ACCENT, false, "・");
 			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->text);
-			if (cm->segment) {
-				snprintf(line, sizeof(line), "— %s", r->segs[cm->group].display);
+			if (cm->display) {
+				snprintf(line, sizeof(line), "— %s", cm->display);
 				px_para(p, PX_ML + 14, PX_CW - 14, 7, 10, PX_GREY, false, line);
 			}
 			p->y -= 5;
@@ -649,11 +669,19 @@ method(struct px *p)
 	snprintf(line, sizeof(line),
 	         r->en ? "A figure is shown only for a group of at least %d people (k). When one group "
 	                 "of a breakdown is hidden, the next smallest is hidden too, so that no hidden "
-	                 "group can be worked out by subtraction from the total."
+	                 "group can be worked out by subtraction from the total; a comparison with "
+	                 "the rest of the company needs at least %d people there too. A scale and "
+	                 "its items are computed over the same people (see Statistics). A comment "
+	                 "names its group only with at least %zu respondents. When everyone in a "
+	                 "shown group gives the same answer, the figure shows each member's answer: "
+	                 "read such figures with care."
 	               : "数値は %d 人（k）以上のまとまりについてのみ表示します。あるグループを非表示に"
 	                 "したときは、合計から差し引いて求められないよう、次に小さいグループも非表示に"
-	                 "します。",
-	         r->s->min_group);
+	                 "します。社内の他の回答者との比較も、比較相手が %d 人以上の場合のみ表示します。"
+	                 "尺度とその項目は同じ回答者で集計します（統計の方法を参照）。自由記述のグループ名は"
+	                 "回答者 %zu 人以上の場合のみ記載します。なお、表示したグループの全員が同じ回答を"
+	                 "した場合は、その数値から各人の回答が分かります。取り扱いにご注意ください。",
+	         r->s->min_group, r->s->min_group, r->min_comments);
 	kv(p, REPORT_TR(r, "最小集計人数", "Minimum group size"), line);
 	kv(p, REPORT_TR(r, "匿名の仕組み", "How tokens work"),
 	   REPORT_TR(r, "回答用リンクを開くと、ブラウザが無作為なトークンを作り、目隠し（ブラインド）した"
@@ -702,14 +730,17 @@ method(struct px *p)
 	kv(p, REPORT_TR(r, "非表示のグループ", "Hidden groups"), line);
 	snprintf(line, sizeof(line),
 	         r->en ? "Favorable = the top two answer points (bottom two on reversed items). A scale "
-	                 "score is the mean of a person's answered items after reverse coding, if at "
-	                 "least half are answered; favorable ≥ midpoint + 0.5, unfavorable ≤ midpoint "
+	                 "score is the mean of a person's items after reverse coding, for people who "
+	                 "answered every item of the scale (complete cases; items marked * are "
+	                 "counted over the same people, because their own respondents are fewer than "
+	                 "k more); favorable ≥ midpoint + 0.5, unfavorable ≤ midpoint "
 	                 "− 0.5. 95%% confidence intervals: Student's t for means, Wilson for shares. "
 	                 "Group differences: Welch's t-test against the rest of the company, "
 	                 "Benjamini–Hochberg adjusted over all %zu tests (q < 0.05). Drivers: Pearson r "
 	                 "with Fisher z intervals; standardized multiple regression."
-	               : "好意的 = 上位2段階（逆転項目は下位2段階）。尺度得点 = 逆転処理後の回答項目の平均"
-	                 "（半数以上回答した人のみ）で、中点 + 0.5 以上を好意的、中点 − 0.5 以下を否定的と"
+	               : "好意的 = 上位2段階（逆転項目は下位2段階）。尺度得点 = 逆転処理後の項目の平均"
+	                 "（尺度の全項目に回答した人のみ。＊印の項目は、項目だけの回答者が k 人未満しか"
+	                 "多くないため、同じ回答者で集計）で、中点 + 0.5 以上を好意的、中点 − 0.5 以下を否定的と"
 	                 "します。95%%信頼区間は平均が t 分布、割合が Wilson 法。グループ差は社内の他の"
 	                 "回答者との Welch の t 検定で、全 %zu 検定に Benjamini–Hochberg 法を適用（q < 0.05）。"
 	                 "要因は Pearson の相関（Fisher の z 変換による区間）と標準化重回帰。",
@@ -801,6 +832,16 @@ layout(struct px *p)
 		return;
 	}
 	summary(p);
+	if (r->rounded) {
+		/* Interim: participation only (include/koe/dc.h, rule 3). */
+		section(p, &no, REPORT_TR(r, "グループ別の参加状況", "Participation by group"));
+		px_segments(p);
+		section(p, &no, REPORT_TR(r, "方法と匿名性", "Method and anonymity"));
+		method(p);
+		footers(p);
+		free(buf);
+		return;
+	}
 	section(p, &no, REPORT_TR(r, "制度への支持", "Support for the program"));
 	if (st->support_scale >= 0)
 		scale_block(p, st->support_scale, buf);

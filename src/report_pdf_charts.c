@@ -136,8 +136,10 @@ likert_row(struct px *p, size_t j, const char *const *points, int npoints, doubl
 	float h, top, mid, cx = BAR_X + BAR_W / 2, half = BAR_W / 2 / (float)axis;
 	HPDF_Page before = p->page;
 
-	snprintf(label, sizeof(label), "%s%s", r->item_label[r->stats_to_item[j]],
-	         m->reverse ? REPORT_TR(r, "（逆）", " (R)") : "");
+	/* "＊": counted over the scale's complete cases (dc.h, rule 2). */
+	snprintf(label, sizeof(label), "%s%s%s", r->item_label[r->stats_to_item[j]],
+	         m->reverse ? REPORT_TR(r, "（逆）", " (R)") : "",
+	         r->st->item_on_cc[j] ? REPORT_TR(r, "＊", " *") : "");
 	nl = px_wrap(p, label, LABEL_W, LABEL_SIZE);
 	if (nl > 3)
 		nl = 3;

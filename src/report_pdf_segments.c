@@ -132,13 +132,12 @@ grid_row(struct px *p, const struct grid *g, size_t grp)
 
 	bool shown = company ? st->shown == STATS_SHOWN : r->segs[grp].shown;
 	const struct stats_prop *rate = company ? &r->response : &r->segs[grp].rate;
-	size_t n = company ? r->nresp : st->group_n[grp];
+	const char *n = company ? r->nresp_text : r->segs[grp].responded_text;
 	float x = PX_ML + SEG_LABEL_W;
 	if (shown || company) {
 		/* The number of responses of the company is public (the
 		 * receipt count), so it shows even below k. */
-		snprintf(buf, sizeof(buf), "%zu", n);
-		cell(p, x, y, SEG_N_W, h, PX_WHITE, buf, false);
+		cell(p, x, y, SEG_N_W, h, PX_WHITE, n, false);
 	} else {
 		dash(p, x, y, SEG_N_W, h);
 	}
@@ -207,7 +206,9 @@ px_segments(struct px *p)
 		                  "This survey has no breakdown by group (there is only one group)."));
 		return;
 	}
-	g.ncols = r->s->nscales + (r->st->morale_scale >= 0 && r->st->hotspots ? 1 : 0);
+	/* An interim report shows participation only (include/koe/dc.h). */
+	g.ncols = r->rounded ? 0
+	                     : r->s->nscales + (r->st->morale_scale >= 0 && r->st->hotspots ? 1 : 0);
 	float avail = PX_CW - SEG_LABEL_W - SEG_N_W - SEG_RATE_W;
 	g.colw = g.ncols ? fminf(64, avail / (float)g.ncols) : 0;
 	g.x0 = PX_ML + SEG_LABEL_W + SEG_N_W + SEG_RATE_W;
@@ -218,11 +219,20 @@ px_segments(struct px *p)
 	}
 	g.head_h = (float)(maxl > 4 ? 4 : maxl) * 8.5f + 8;
 
-	snprintf(note, sizeof(note),
-	         r->en ? "Share of favorable scale scores by group (morale risk: share of unfavorable "
-	                 "morale scores). Blue is favorable, orange unfavorable."
-	               : "グループ別の好意的な回答者の割合（尺度得点）。士気リスクの列は否定的な回答者の割合です。"
-	                 "青は好意的、橙は否定的な傾向を示します。");
+	if (r->rounded)
+		snprintf(note, sizeof(note),
+		         r->en ? "Responses and response rate by group. While the survey is open, "
+		                 "response counts are rounded down to steps of %d (\"10+\" means at least "
+		                 "10), and the rate is computed from the rounded count."
+		               : "グループ別の回答数と回答率です。調査の実施中は、回答数を %d 人単位で切り捨てて"
+		                 "表示し（「10+」は10人以上）、回答率も切り捨てた数から計算しています。",
+		         r->s->min_group);
+	else
+		snprintf(note, sizeof(note),
+		         r->en ? "Share of favorable scale scores by group (morale risk: share of "
+		                 "unfavorable morale scores). Blue is favorable, orange unfavorable."
+		               : "グループ別の好意的な回答者の割合（尺度得点）。士気リスクの列は否定的な回答者の"
+		                 "割合です。青は好意的、橙は否定的な傾向を示します。");
 	px_para(p, PX_ML, PX_CW, 8.5f, 12.5f, PX_TEXT, false, note);
 	p->y -= 6;
 	grid_header(p, &g);

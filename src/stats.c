@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sort_double.h>
 
+#include "koe/dc.h"
 #include "stats_internal.h"
 
 static once_flag gsl_once = ONCE_FLAG_INIT;
@@ -50,6 +51,7 @@ stats_shown_name(enum stats_shown s)
 	case STATS_SHOWN:                return "shown";
 	case STATS_HIDDEN_BELOW_K:       return "below_k";
 	case STATS_HIDDEN_COMPLEMENTARY: return "complementary";
+	case STATS_HIDDEN_INTERIM:       return "interim";
 	}
 	return "unknown";
 }
@@ -226,29 +228,7 @@ enum koe_err
 stats_suppress(const size_t *sizes, size_t ngroups, size_t k,
                enum stats_shown *shown)
 {
-	if (k == 0)
-		return KOE_EINVAL;
-
-	size_t hidden = 0;
-	for (size_t g = 0; g < ngroups; g++) {
-		shown[g] = sizes[g] < k ? STATS_HIDDEN_BELOW_K : STATS_SHOWN;
-		if (sizes[g] < k)
-			hidden += sizes[g];
-	}
-
-	/* The hidden groups together are recoverable as total − shown, so
-	 * they must hold at least k people unless they hold none. Every shown
-	 * group has at least k, so hiding the smallest one is always enough:
-	 * one step, never a loop. Ties go to the lowest index so the choice is
-	 * reproducible. */
-	if (hidden == 0 || hidden >= k)
-		return KOE_OK;
-	size_t best = ngroups;
-	for (size_t g = 0; g < ngroups; g++)
-		if (shown[g] == STATS_SHOWN &&
-		    (best == ngroups || sizes[g] < sizes[best]))
-			best = g;
-	if (best < ngroups)
-		shown[best] = STATS_HIDDEN_COMPLEMENTARY;
-	return KOE_OK;
+	/* The rule lives in the disclosure-control module, so that the report
+	 * and `koe status` apply the same one. */
+	return dc_suppress(sizes, ngroups, k, shown);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "koe/dc.h"
 #include "stats_internal.h"
 
 /* Bounds the report's own arrays (items and scales × groups). */
@@ -60,6 +61,7 @@ stats_report_free(struct stats_report *r)
 	free(r->group_n);
 	free(r->group_shown);
 	free(r->items);
+	free(r->item_on_cc);
 	free(r->items_by_group);
 	free(r->scores);
 	free(r->scales);
@@ -122,6 +124,7 @@ alloc_all(const struct stats_data *d, struct stats_report *r, struct work *w)
 	r->group_n = alloc_array(ng, 1, sizeof(*r->group_n));
 	r->group_shown = alloc_array(ng, 1, sizeof(*r->group_shown));
 	r->items = alloc_array(ni, 1, sizeof(*r->items));
+	r->item_on_cc = alloc_array(ni, 1, sizeof(*r->item_on_cc));
 	r->items_by_group = alloc_array(ni, ng, sizeof(*r->items_by_group));
 	r->scores = alloc_array(ns, nr, sizeof(*r->scores));
 	r->scales = alloc_array(ns, 1, sizeof(*r->scales));
@@ -139,7 +142,7 @@ alloc_all(const struct stats_data *d, struct stats_report *r, struct work *w)
 	w->rest_max = alloc_array(ng, 1, sizeof(*w->rest_max));
 	w->cnt = alloc_array(nr, 1, sizeof(*w->cnt));
 	w->total = alloc_array(nr, 1, sizeof(*w->total));
-	if (!r->group_n || !r->group_shown || !r->items || !r->items_by_group ||
+	if (!r->group_n || !r->group_shown || !r->items || !r->item_on_cc || !r->items_by_group ||
 	    !r->scores || !r->scales || !r->scales_by_group || !r->alphas ||
 	    !r->compare || !w->scale_idx || !w->scale_m || !w->scale_np ||
 	    !w->counts || !w->sizes || !w->shown || !w->acc || !w->rest_min ||
@@ -190,12 +193,28 @@ do_items(const struct stats_data *d, struct stats_report *r, struct work *w)
 		const struct stats_item_meta *m = &d->items[j];
 		const double *col = d->x + j * nr;
 		size_t *all = w->counts + ng * STATS_MAX_POINTS;
+		/* Rule 2 of include/koe/dc.h: an item of a scale is counted
+		 * over the scale's complete cases (those with a score) when
+		 * its own respondents are only 1..k−1 more. */
+		const double *cc = NULL;
+		if (m->kind == STATS_LIKERT && m->scale >= 0) {
+			const double *sc = r->scores + (size_t)m->scale * nr;
+			size_t own = 0, complete = 0;
+			for (size_t i = 0; i < nr; i++) {
+				own += !isnan(col[i]);
+				complete += !isnan(sc[i]);
+			}
+			if (dc_item_on_complete_cases(own, complete, d->k)) {
+				cc = sc;
+				r->item_on_cc[j] = true;
+			}
+		}
 
 		memset(w->counts, 0,
 		       (ng + 1) * STATS_MAX_POINTS * sizeof(*w->counts));
 		for (size_t i = 0; i < nr; i++) {
 			size_t slot;
-			if (isnan(col[i]))
+			if (isnan(col[i]) || (cc && isnan(cc[i])))
 				continue;
 			if (!stats_answer_index(m, col[i], &slot))
 				return KOE_EINVAL;
@@ -260,8 +279,6 @@ do_scale(const struct stats_data *d, struct stats_report *r, struct work *w,
 	double *sc = r->scores + s * nr;
 	struct stats_acc *all = &w->acc[ng];
 	enum koe_err err;
-
-	stats_scores_of(d, w->scale_idx[s], w->scale_m[s], sc, w->cnt);
 
 	double sum = 0, c = 0;
 	size_t have = 0;
@@ -350,6 +367,12 @@ do_scale(const struct stats_data *d, struct stats_report *r, struct work *w,
 		};
 		stats_moments_from_acc(&w->acc[g], c, &cmp[g].group);
 		stats_moments_from_acc(&rest, c, &cmp[g].rest);
+		/* The rest of the company is a group too (dc_rest_ok). */
+		if (!dc_rest_ok(all->n, w->acc[g].n, d->k)) {
+			cmp[g].rest.mean = cmp[g].rest.var = NAN;
+			stats_test_empty(&cmp[g].welch, STATS_TOO_FEW);
+			continue;
+		}
 		if ((err = stats_welch(&cmp[g].group, &cmp[g].rest,
 		                       &cmp[g].welch)) != KOE_OK)
 			return err;
@@ -377,6 +400,10 @@ do_hotspots(const struct stats_data *d, struct stats_report *r)
 		if (h->shown != STATS_SHOWN)
 			continue;
 		size_t x = h->share.x, n = h->share.n;
+		if (!dc_rest_ok(nall, n, d->k)) {
+			stats_test_empty(&h->test, STATS_TOO_FEW);
+			continue;
+		}
 		if ((err = stats_prop_greater(x, n, xall - x, nall - n,
 		                              &h->test)) != KOE_OK)
 			return err;
@@ -549,6 +576,11 @@ stats_report_compute(const struct stats_data *d, struct stats_report **out)
 		goto out;
 	}
 
+	/* Every scale's scores first: items of a scale may be counted over
+	 * its complete cases. */
+	for (size_t s = 0; s < d->nscales; s++)
+		stats_scores_of(d, w.scale_idx[s], w.scale_m[s],
+		                r->scores + s * d->nresp, w.cnt);
 	if ((err = do_rejoin_items(d, r)) != KOE_OK ||
 	    (err = do_groups(d, r)) != KOE_OK ||
 	    (err = do_items(d, r, &w)) != KOE_OK)
@@ -568,4 +600,46 @@ out:
 	work_free(&w, d->nscales);
 	stats_report_free(r);
 	return err;
+}
+
+void
+stats_report_participation_only(struct stats_report *r)
+{
+	size_t ng = r->ngroups;
+	for (size_t j = 0; j < r->nitems; j++) {
+		stats_item_hide(&r->items[j], STATS_HIDDEN_INTERIM);
+		for (size_t g = 0; g < ng; g++)
+			stats_item_hide(&r->items_by_group[j * ng + g], STATS_HIDDEN_INTERIM);
+	}
+	for (size_t s = 0; s < r->nscales; s++) {
+		stats_scale_hide(&r->scales[s], STATS_HIDDEN_INTERIM);
+		r->alphas[s] = (struct stats_alpha){.m = r->alphas[s].m, .alpha = NAN,
+		                                    .status = STATS_NO_DATA};
+		for (size_t g = 0; g < ng; g++) {
+			stats_scale_hide(&r->scales_by_group[s * ng + g], STATS_HIDDEN_INTERIM);
+			struct stats_compare *c = &r->compare[s * ng + g];
+			*c = (struct stats_compare){.shown = STATS_HIDDEN_INTERIM};
+			c->group.mean = c->group.var = c->rest.mean = c->rest.var = NAN;
+			stats_test_empty(&c->welch, STATS_NO_DATA);
+		}
+	}
+	if (r->scores)
+		for (size_t i = 0; i < r->nscales * r->nresp; i++)
+			r->scores[i] = NAN;
+	for (size_t g = 0; r->hotspots && g < ng; g++) {
+		struct stats_hotspot *h = &r->hotspots[g];
+		h->shown = STATS_HIDDEN_INTERIM;
+		stats_prop_empty(&h->share);
+		stats_test_empty(&h->test, STATS_NO_DATA);
+		h->hot = false;
+	}
+	for (size_t i = 0; i < r->ndrivers; i++) {
+		struct stats_driver *dr = &r->drivers[i];
+		dr->corr = (struct stats_corr){.r = NAN, .lo = NAN, .hi = NAN, .p = NAN,
+		                               .status = STATS_NO_DATA};
+		dr->beta = NAN;
+	}
+	r->ols = (struct stats_ols){.npred = r->ols.npred, .needed = r->ols.needed, .r2 = NAN,
+	                            .status = STATS_NO_DATA};
+	r->ntests = 0;
 }

@@ -34,8 +34,10 @@ stats_scores_of(const struct stats_data *d, const size_t *idx, size_t m,
 		}
 	}
 	for (size_t r = 0; r < nresp; r++)
-		out[r] = cnt[r] > 0 && 2 * (size_t)cnt[r] >= m
-		             ? out[r] / cnt[r] : NAN;
+		/* Complete cases only (include/koe/dc.h, rule 2): a score over
+		 * some of the items would make the scale and its items
+		 * figures over different people, which subtract. */
+		out[r] = m > 0 && (size_t)cnt[r] == m ? out[r] / (double)m : NAN;
 }
 
 enum koe_err

@@ -31,16 +31,16 @@ drivers_match_r(void)
 		CHECK_REF(dr->corr.lo, "corr.%s.lo", name);
 		CHECK_REF(dr->corr.hi, "corr.%s.hi", name);
 		CHECK_REF(dr->corr.p, "corr.%s.p", name);
-		if (dr->kind == STATS_DRIVER_SCALE)
-			CHECK_REF(dr->beta, "ols.beta.%s", name);
-		else
-			CHECK(isnan(dr->beta));
+		/* Scale scores are over complete cases (include/koe/dc.h rule
+		 * 2): only 19 respondents of the fixture have all four, fewer
+		 * than the 30 the OLS needs, so no β (R's lm() still fits). */
+		CHECK(isnan(dr->beta));
 	}
-	CHECK_INT(r->ols.status, STATS_OK);
+	CHECK_INT(r->ols.status, STATS_TOO_FEW);
 	CHECK_INT(r->ols.npred, 3);
 	CHECK_INT(r->ols.needed, 30);
 	CHECK_REF((double)r->ols.n, "ols.n");
-	CHECK_REF(r->ols.r2, "ols.r2");
+	CHECK(isnan(r->ols.r2));
 	stats_report_free(r);
 }
 

@@ -37,6 +37,12 @@ items_match_r(void)
 		if (fx->items[j].kind != STATS_LIKERT)
 			continue;
 		snprintf(prefix, sizeof(prefix), "item.%s", fx->keys[j]);
+		/* An item the report counts over its scale's complete cases
+		 * (include/koe/dc.h rule 2) has reference figures over those,
+		 * not over the whole column. */
+		double on_cc = 0;
+		if (ref_find(&on_cc, "%s.on_cc", prefix) && on_cc == 1)
+			continue;
 		CHECK_INT(stats_item_compute(fx->x + j * fx->nresp, fx->nresp,
 		                             &fx->items[j], &it), KOE_OK);
 		check_item(&it, &fx->items[j], prefix);
@@ -55,6 +61,9 @@ report_items_by_segment_match_r(void)
 		if (fx->items[j].kind != STATS_LIKERT)
 			continue;
 		snprintf(prefix, sizeof(prefix), "item.%s", fx->keys[j]);
+		double on_cc = 0;
+		ref_find(&on_cc, "%s.on_cc", prefix);
+		CHECK_INT(r->item_on_cc[j], on_cc == 1);
 		CHECK_INT(r->items[j].shown, STATS_SHOWN);
 		check_item(&r->items[j], &fx->items[j], prefix);
 		for (size_t g = 0; g < fx->ngroups; g++) {

@@ -24,6 +24,7 @@
 #define QN_MAX_LIKERT      11    /* points on a Likert scale */
 #define QN_MIN_GROUP_FLOOR 3     /* k may never be lower */
 #define QN_MIN_GROUP_DEFAULT 5
+#define QN_MIN_GROUP_COMMENTS_DEFAULT 10 /* never below MinGroup */
 
 enum qn_type {
 	QN_MC_SINGLE,  /* one choice */
@@ -110,6 +111,8 @@ struct qn_survey {
 	const char *title_en;   /* or NULL */
 	const char *language;   /* "ja" or "en" */
 	int min_group;          /* k */
+	int min_group_comments; /* [[MinGroupComments]]: a comment names its group
+	                           only with this many respondents; >= min_group */
 	const char **segments;  /* roster column names, most important first */
 	size_t nsegments;
 	const char *closes;     /* "YYYY-MM-DD" or NULL */

@@ -31,6 +31,11 @@
  *    unfav = detractors (0–6), neutral = passives, so rejoin attitude can
  *    treat an NPS item like a Likert item. NPS items never enter scale scores.
  *    The NPS CI is clamped to [−100, 100].
+ *  - Disclosure control is include/koe/dc.h; stats_suppress is its
+ *    dc_suppress. Scale scores, α and drivers use each scale's complete
+ *    cases; an item of a scale is computed over those complete cases when
+ *    its own respondents are 1..k−1 more (item_on_cc); a comparison with
+ *    the rest of the company is computed only when the rest has ≥ k.
  *  - Suppression (stats_suppress): groups with n < k are hidden; then, while
  *    the hidden groups together hold between 1 and k−1 respondents, the
  *    smallest shown group (lowest index on ties) is hidden too. The union of
@@ -92,6 +97,8 @@ enum stats_shown {
 	STATS_HIDDEN_BELOW_K,       /* the group has fewer than k respondents */
 	STATS_HIDDEN_COMPLEMENTARY, /* hidden so that no hidden group can be
 	                               recovered by subtraction from the total */
+	STATS_HIDDEN_INTERIM,       /* an answer figure of an interim report,
+	                               which releases participation only */
 };
 
 enum stats_kind {
@@ -255,6 +262,10 @@ struct stats_report {
 	enum stats_shown *group_shown;  /* ngroups: by respondent counts */
 
 	struct stats_item *items;          /* nitems, everyone */
+	/* nitems: the item is computed over its scale's complete cases rather
+	 * than its own respondents, in items[] and items_by_group[] alike
+	 * (include/koe/dc.h, rule 2). */
+	bool *item_on_cc;
 	struct stats_item *items_by_group; /* nitems × ngroups */
 
 	/* nscales × nresp, [s * nresp + r]; NaN = no score. Individual data,
@@ -308,8 +319,9 @@ enum koe_err stats_item_compute(const double *col, size_t n,
                                 struct stats_item *out);
 
 /* Writes the score of scale s for every respondent into scores[0..nresp):
- * the mean of the answered items after reverse coding, when at least half of
- * them are answered, else NaN. d is borrowed; scores is the caller's. */
+ * the mean of its items after reverse coding for the scale's complete cases
+ * (respondents who answered every item), else NaN (include/koe/dc.h,
+ * rule 2). d is borrowed; scores is the caller's. */
 enum koe_err stats_scale_scores(const struct stats_data *d, size_t scale,
                                 double *scores);
 
@@ -367,6 +379,12 @@ enum koe_err stats_report_compute(const struct stats_data *d,
 
 /* Frees a report. Accepts NULL. */
 void stats_report_free(struct stats_report *r);
+
+/* Wipes every answer figure of r (items, scales, α, comparisons, hot spots,
+ * drivers) and marks it STATS_HIDDEN_INTERIM, keeping only the respondent
+ * counts per group and their suppression: what an interim report may show
+ * (include/koe/dc.h, rule 3). */
+void stats_report_participation_only(struct stats_report *r);
 
 /* Short English names for logs and JSON: "ok", "no_data", …; "shown",
  * "below_k", "complementary". Static strings, never NULL. */

@@ -30,6 +30,20 @@ expect "count line" "$tmp/bad.txt: 2 errors" "$(sed -n 3p "$tmp/err")"
 # The clean file is still reported clean in the same run.
 grep -q "alumni-readiness.txt: ok" "$tmp/out" || { echo "FAIL: clean file in mixed run" >&2; fail=1; }
 
+# [[MinGroupComments]] never below MinGroup: an error at the tag's value.
+sed 's/^\[\[MinGroup:5\]\]$/[[MinGroup:7]]\n[[MinGroupComments: 6]]/' \
+	"$src/surveys/alumni-readiness.txt" >"$tmp/mgc.txt"
+"$koe" check "$tmp/mgc.txt" >"$tmp/out" 2>"$tmp/err"
+expect "MinGroupComments below MinGroup exit" 1 $?
+expect "MinGroupComments below MinGroup" \
+	"$tmp/mgc.txt:7:21: error: MinGroupComments (6) must not be below MinGroup (7) (a comment is one person's words; use at least MinGroup)" \
+	"$(sed -n 1p "$tmp/err")"
+sed 's/^\[\[MinGroup:5\]\]$/[[MinGroup:5]]\n[[MinGroupComments:12]]/' \
+	"$src/surveys/alumni-readiness.txt" >"$tmp/mgc.txt"
+"$koe" check "$tmp/mgc.txt" >/dev/null 2>"$tmp/err"
+expect "MinGroupComments above MinGroup exit" 0 $?
+rm -f "$tmp/mgc.txt"
+
 "$koe" check "$tmp/missing.txt" 2>"$tmp/err"
 expect "missing file exit" 1 $?
 expect "missing file message" "koe check: cannot read '$tmp/missing.txt': No such file or directory" "$(cat "$tmp/err")"

@@ -501,11 +501,15 @@ if (browser) {
   await T.scenario('a damaged token fetched again', damagedToken);
   await T.scenario('not-found page', notFound);
   await browser.close();
-  T.eq('koe status: 2 responses to the alumni survey', responded(k, ALUMNI).count, 2);
-  T.eq('koe status: 2 responses to the every-type survey', responded(k, EVERY).count, 2);
+  // While open, koe status rounds responded counts down to steps of k.
+  T.ok('koe status while open: fewer than 5', /responded fewer than 5 /.test(responded(k, ALUMNI).output));
 }
 const exit = await stop(k);
 if (k) T.eq('koe serve exits 0 on SIGTERM', exit && exit.code, 0);
+if (k) {
+  T.eq('koe status: 2 responses to the alumni survey', responded(k, ALUMNI, true).count, 2);
+  T.eq('koe status: 2 responses to the every-type survey', responded(k, EVERY, true).count, 2);
+}
 if (T.failed && k) console.log(`--- koe serve output ---\n${k.serverLog}`);
 console.log(`screenshots: ${SHOTS}`);
 cleanup(k);

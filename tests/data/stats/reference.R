@@ -19,16 +19,22 @@
 #   - Wilson intervals from prop.test(correct = FALSE).
 #   - NPS: promoters 9-10, detractors 0-6, CI by the formula of docs/ARCHITECTURE.md §7,
 #     clamped to [-100, 100].
-#   - Scale score: mean of the answered items after reverse coding (6 - x),
-#     when at least half of the items are answered. Favorable >= 3.5,
-#     unfavorable <= 2.5. Cronbach's alpha on complete cases by formula.
+#   - Scale score: mean of the items after reverse coding (6 - x) for the
+#     scale's complete cases (every item answered), else NA (include/koe/dc.h
+#     rule 2). Favorable >= 3.5, unfavorable <= 2.5. Cronbach's alpha on the
+#     same complete cases by formula.
+#   - An item of a scale is computed over the scale's complete cases when its
+#     own respondents are 1..k-1 more than those (dc.h rule 2), in the
+#     company and in every group alike.
 #   - Segments are sorted by name. Suppression with k = 5: groups below k are
 #     hidden; while the hidden groups together hold between 1 and k-1
 #     respondents, the smallest shown group (first by name on ties) is hidden
 #     too. Sizes are the n of the figure in question.
-#   - Welch t.test() of each shown segment against the rest; one-sided
+#   - Welch t.test() of each shown segment against the rest, when the rest
+#     has at least k scores (dc.h rule 1); one-sided
 #     prop.test(alternative = "greater", correct = FALSE) of the morale risk
-#     share of each shown segment against the rest; p.adjust("BH") over all of
+#     share of each shown segment against the rest (again only with a rest of
+#     at least k); p.adjust("BH") over all of
 #     these tests together.
 #   - Drivers: cor.test() (pairwise complete, Fisher CI) of support with every
 #     other scale and NPS item; lm() of scale(support) on the scaled driver
@@ -79,6 +85,15 @@ share_figures <- function(prefix, hit, n) {
 	put(paste0(prefix, "_hi"), ci[2])
 }
 
+# ---- scale scores (complete cases) ----
+score <- list()
+for (s in scales$name) {
+	its <- items[items$kind == "likert" & items$scale == s, ]
+	m <- as.matrix(d[, its$key])
+	for (j in seq_len(nrow(its))) if (its$reverse[j] == 1) m[, j] <- 6 - m[, j]
+	score[[s]] <- rowMeans(m)
+}
+
 # ---- items ----
 item_figures <- function(prefix, it, x) {
 	x <- x[!is.na(x)]
@@ -110,6 +125,12 @@ item_figures <- function(prefix, it, x) {
 for (i in seq_len(nrow(items))) {
 	it <- items[i, ]
 	x <- d[[it$key]]
+	if (it$kind == "likert" && !is.na(it$scale) && it$scale != "") {
+		own <- sum(!is.na(x))
+		cc <- !is.na(score[[it$scale]])
+		if (own > sum(cc) && own - sum(cc) < k) x[!cc] <- NA
+		put(paste0("item.", it$key, ".on_cc"), own > sum(cc) && own - sum(cc) < k)
+	}
 	item_figures(paste0("item.", it$key), it, x)
 	sizes <- sapply(segs, function(g) sum(!is.na(x[d$segment == g])))
 	reason <- suppress(sizes)
@@ -127,9 +148,7 @@ for (s in scales$name) {
 	its <- items[items$kind == "likert" & items$scale == s, ]
 	m <- as.matrix(d[, its$key])
 	for (j in seq_len(nrow(its))) if (its$reverse[j] == 1) m[, j] <- 6 - m[, j]
-	answered <- rowSums(!is.na(m))
-	sc <- rowMeans(m, na.rm = TRUE)
-	sc[answered * 2 < ncol(m)] <- NA
+	sc <- rowMeans(m) # NA unless every item is answered
 	score[[s]] <- sc
 	for (r in seq_along(sc)) put(sprintf("score.%s.%d", s, r - 1), sc[r])
 
@@ -167,6 +186,7 @@ for (s in scales$name) {
 		inside <- d$segment == segs[j]
 		a <- sc[inside & !is.na(sc)]
 		b <- sc[!inside & !is.na(sc)]
+		if (length(b) < k) next
 		w <- t.test(a, b)
 		prefix <- sprintf("welch.%s.%s", s, segs[j])
 		put(paste0(prefix, ".n_rest"), length(b))
@@ -193,6 +213,7 @@ for (j in seq_along(segs)) {
 	xg <- sum(risk[inside]); ng <- sum(have[inside])
 	xr <- sum(risk[!inside]); nr <- sum(have[!inside])
 	share_figures(paste0(prefix, ".share"), xg, ng)
+	if (nr < k) next
 	p <- suppressWarnings(prop.test(c(xg, xr), c(ng, nr), alternative = "greater",
 	                                 correct = FALSE))$p.value
 	put(paste0(prefix, ".p"), p)

@@ -224,10 +224,14 @@ export function cleanup(k) {
   if (k && k.dir) rmSync(k.dir, { recursive: true, force: true });
 }
 
-// `koe status SURVEY`: the number after "responded".
-export function responded(k, survey) {
+// `koe status SURVEY`: the number after "responded". While a survey is open
+// koe status rounds it down to steps of MinGroup (include/koe/dc.h), so
+// exact counts need the survey closed: closeFirst runs `koe close` first
+// (after the server has stopped).
+export function responded(k, survey, closeFirst = false) {
+  if (closeFirst) run(['close', survey, '--yes', '--db', k.db]);
   const r = run(['status', survey, '--db', k.db]);
-  const m = /responded (\d+)/.exec(r.stdout);
+  const m = /responded (\d+)( |$)/m.exec(r.stdout);
   return { count: m ? Number(m[1]) : null, output: r.stdout + r.stderr };
 }
 
