@@ -298,7 +298,8 @@ run(int argc, char **argv)
 		fprintf(stderr, "koe report: note: interim report: participation only, with response "
 		                "counts rounded down to steps of MinGroup, because two reports taken a few "
 		                "answers apart can reveal those answers. Every figure follows in the "
-		                "final report after 'koe close'.\n");
+		                "final report after 'koe close'. It opens no answer, so it needs no "
+		                "passphrase.\n");
 	if (qn_parse((const char *)rec.source, rec.source_len, rec.id, &q, &d) != KOE_OK) {
 		cli_err(C, "the questionnaire stored with survey '%s' does not load; was the database "
 		           "made by another version of koe?",
@@ -311,10 +312,17 @@ run(int argc, char **argv)
 		goto done;
 	}
 
-	if (unlock(db, &rec, passfiles, npassfiles, sk) != 0)
-		goto done;
-	err = resp_open_all(db, &rec, q, sk, progress, &t);
-	sodium_memzero(sk, sizeof(sk));
+	/* An interim report releases participation only, so it opens nothing
+	 * and needs no key holder: answers stay sealed until the survey is
+	 * closed (include/koe/dc.h, rule 3). */
+	if (ro.interim) {
+		err = resp_participation_table(db, &rec, q, &t);
+	} else {
+		if (unlock(db, &rec, passfiles, npassfiles, sk) != 0)
+			goto done;
+		err = resp_open_all(db, &rec, q, sk, progress, &t);
+		sodium_memzero(sk, sizeof(sk));
+	}
 	if (err != KOE_OK) {
 		cli_err(C, "cannot open the responses: %s%s", koe_strerror(err),
 		        err == KOE_EVERIFY ? " (a stored response was altered or sealed to another "

@@ -5,11 +5,28 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "koe/dc.h"
+#include "koe/qn.h"
 
 /* The synopsis of usage errors; the help below spells it out on its own lines. */
 #define USAGE "[--db FILE]"
 
 static const char *const C = "surveys";
+
+/* The survey's MinGroup, from its stored questionnaire (5 if it does not
+ * load, the default; it always loads for a survey koe opened). */
+static int
+survey_min_group(const struct db_survey *rec)
+{
+	struct koe_diags d = {0};
+	struct qn_survey *q = NULL;
+	int k = 5;
+	if (qn_parse((const char *)rec->source, rec->source_len, rec->id, &q, &d) == KOE_OK)
+		k = q->min_group;
+	qn_survey_free(q);
+	koe_diags_free(&d);
+	return k;
+}
 
 static int
 run(int argc, char **argv)
@@ -49,13 +66,18 @@ run(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		struct db_survey rec;
 		int64_t responded = 0;
+		char count[64];
 		if (db_survey_get(db, ids[i], &rec) != KOE_OK ||
 		    db_response_count(db, ids[i], &responded) != KOE_OK) {
 			cli_err(C, "cannot read the database: %s", db_errmsg(db));
 			goto done;
 		}
-		printf("%-32s %-7s %8" PRId64 " %10" PRId64 "  %s\n", rec.id,
-		       rec.state == DB_OPEN ? "open" : "closed", rec.invited, responded, rec.title);
+		/* The same release rule as koe status: rounded down to steps of k
+		 * while open (include/koe/dc.h, rule 3). */
+		dc_count_text((size_t)responded, (size_t)survey_min_group(&rec),
+		              rec.state != DB_OPEN, true, count, sizeof(count));
+		printf("%-32s %-7s %8" PRId64 " %10s  %s\n", rec.id,
+		       rec.state == DB_OPEN ? "open" : "closed", rec.invited, count, rec.title);
 		db_survey_clear(&rec);
 	}
 	status = 0;
@@ -72,6 +94,9 @@ const struct cli_command cmd_surveys = {
 	.summary = "list the surveys in the database",
 	.help = "usage: koe surveys [--db FILE]\n"
 	        "\n"
-	        "Lists every survey with its state, invitation and response counts.\n",
+	        "Lists every survey with its state, invitation and response counts. While a\n"
+	        "survey is open its responses are counted in steps of MinGroup, as koe status\n"
+	        "counts them (\"10+\", \"5未満\"), so that two lists taken a few answers apart\n"
+	        "cannot tell who answered in between.\n",
 	.run = run,
 };

@@ -480,3 +480,43 @@ done:
 	resp_table_free(o.t);
 	return err;
 }
+
+enum koe_err
+resp_participation_table(struct db *db, const struct db_survey *rec, const struct qn_survey *s,
+                         struct resp_table **out)
+{
+	struct db_segment *segs = NULL;
+	struct resp_table *t = NULL;
+	size_t nsegs = 0, n = 0, r = 0;
+	enum koe_err err;
+
+	*out = NULL;
+	if ((err = db_segments_get(db, rec->id, &segs, &nsegs)) != KOE_OK)
+		return err;
+	for (size_t g = 0; g < nsegs; g++)
+		n += (size_t)segs[g].responded;
+	err = KOE_ENOMEM;
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->segs = calloc(nsegs ? nsegs : 1, sizeof(*t->segs))) == NULL ||
+	    (t->segment = calloc(n ? n : 1, sizeof(*t->segment))) == NULL ||
+	    (t->num = malloc((n ? n : 1) * (s->nitems ? s->nitems : 1) * sizeof(*t->num))) == NULL)
+		goto done;
+	t->n = n;
+	t->nitems = s->nitems;
+	for (size_t i = 0; i < n * s->nitems; i++)
+		t->num[i] = NAN;
+	for (size_t g = 0; g < nsegs; g++) {
+		t->segs[g] = segs[g].code;
+		segs[g].code = NULL;
+		t->nsegs = g + 1;
+		for (int64_t k = 0; k < segs[g].responded; k++)
+			t->segment[r++] = (uint32_t)g;
+	}
+	*out = t;
+	t = NULL;
+	err = KOE_OK;
+done:
+	resp_table_free(t);
+	db_segments_free(segs, nsegs);
+	return err;
+}

@@ -32,8 +32,9 @@ snapshot(const char *tag)
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd),
 	         "SOURCE_DATE_EPOCH=" RT_EPOCH " $KOE report --interim --db koe.db --passphrase-file "
-	         "pass.txt --out i%s.pdf --json i%s.json && $KOE status --db koe.db > s%s.txt",
-	         tag, tag, tag);
+	         "pass.txt --out i%s.pdf --json i%s.json && $KOE status --db koe.db > s%s.txt && "
+	         "$KOE surveys --db koe.db >> s%s.txt",
+	         tag, tag, tag, tag);
 	CHECK_INT(rt_sh(&f, "%s", cmd), 0);
 }
 

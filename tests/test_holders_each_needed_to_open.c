@@ -193,6 +193,14 @@ report_needs_every_holder(void)
 {
 	const char *bin = getenv("KOE_BIN");
 	char path[600];
+	/* While open, an interim report shows participation only: it opens no
+	 * answer and asks no holder, so no secret is ever used mid-survey. */
+	CHECK_INT(run_cmd("cd %s && setsid '%s' report --interim --out i.pdf --json i.json "
+	                  "</dev/null >/dev/null 2>&1",
+	                  s.dir, bin), 0);
+	snprintf(path, sizeof(path), "%s/i.json", s.dir);
+	CHECK_INT(file_contains_text(path, "\"interim\": true"), 1);
+	CHECK_INT(file_contains_text(path, "XYZZY"), 0);
 	CHECK_INT(run_cmd("cd %s && '%s' close --yes >/dev/null", s.dir, bin), 0);
 	/* HR alone, no terminal for the other holder: refused, nothing written. */
 	CHECK_INT(run_cmd("cd %s && setsid '%s' report --out r.pdf --passphrase-file hr.txt "

@@ -87,4 +87,10 @@ enum koe_err resp_open_all(struct db *db, const struct db_survey *rec,
                            struct resp_table **out);
 void resp_table_free(struct resp_table *t);
 
+/* A table with one row per stored response, in its segment, and no answer
+ * at all (every value NAN, no texts): what an interim report needs, built
+ * from the spent table's counts without opening anything. */
+enum koe_err resp_participation_table(struct db *db, const struct db_survey *rec,
+                                      const struct qn_survey *s, struct resp_table **out);
+
 #endif
