@@ -331,8 +331,12 @@ run(int argc, char **argv)
 		goto done;
 	}
 
+	struct seal_holder holders[SEAL_HOLDERS_MAX];
+	size_t nholders = 0;
+	if (db_holders_get(db, id, holders, SEAL_HOLDERS_MAX, &nholders) != KOE_OK)
+		nholders = 0;
 	struct report_source src = {.survey = q, .rec = &rec, .segs = segs, .nsegs = nsegs,
-	                            .table = t};
+	                            .table = t, .holders = holders, .nholders = nholders};
 	if ((err = report_compute(&src, &ro, &rep)) != KOE_OK) {
 		cli_err(C, "cannot compute the report: %s; nothing was written", koe_strerror(err));
 		goto done;

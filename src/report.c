@@ -593,6 +593,8 @@ report_compute(const struct report_source *src, const struct report_options *opt
 		return KOE_ENOMEM;
 	r->s = src->survey;
 	r->rec = src->rec;
+	r->holders = src->holders;
+	r->nholders = src->nholders;
 	r->opt = *opt;
 	r->en = strcmp(src->survey->language, "en") == 0;
 	r->nresp = t->n;

@@ -59,6 +59,8 @@ struct report_segment {
 struct report {
 	const struct qn_survey *s;
 	const struct db_survey *rec;
+	const struct seal_holder *holders;
+	size_t nholders;
 	struct report_options opt;
 	bool en;                  /* English report (survey language "en") */
 	struct arena arena;       /* plain-text labels */

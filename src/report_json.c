@@ -467,6 +467,12 @@ method_obj(struct jw *w, const struct report *r)
 	}
 	put(w, o, "min_group", json_integer(r->s->min_group));
 	put(w, o, "key_id", str(r->rec->key_id));
+	{
+		json_t *h = json_array();
+		for (size_t i = 0; h && i < r->nholders; i++)
+			json_array_append_new(h, str(r->holders[i].name));
+		put(w, o, "key_holders", h);
+	}
 	if (r->rec->state == DB_CLOSED && r->rec->receipts_digest) {
 		json_t *rc = json_object();
 		if (rc) {

@@ -691,6 +691,20 @@ method(struct px *p)
 	             "signed by the survey's key while it is blinded (RFC 9497 POPRF). The answers "
 	             "are later sent with that token alone, in a separate request, so nobody — the "
 	             "server included — can tell which invitation they came from."));
+	if (r->nholders > 0) {
+		size_t len = 0;
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s",
+		                        r->nholders > 1
+		                            ? REPORT_TR(r, "回答は次の全員の合言葉がそろって初めて開けます（一人では開けません）: ",
+		                                        "The answers open only with every one of these "
+		                                        "holders' passphrases (no one alone can): ")
+		                            : REPORT_TR(r, "回答は一人の保有者の合言葉で開けます: ",
+		                                        "The answers open with one holder's passphrase: "));
+		for (size_t i = 0; i < r->nholders && len < sizeof(line); i++)
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
+			                        i ? REPORT_TR(r, "、", ", ") : "", r->holders[i].name);
+		kv(p, REPORT_TR(r, "回答の鍵の保有者", "Key holders"), line);
+	}
 	char fp[160];
 	util_fingerprint_groups(rec->key_id, 8, "\n", fp, sizeof(fp));
 	kv(p, REPORT_TR(r, "公開鍵のフィンガープリント", "Public key fingerprint"), fp);

@@ -219,6 +219,8 @@ report_needs_every_holder(void)
 	                  s.dir, bin), 0);
 	snprintf(path, sizeof(path), "%s/r.json", s.dir);
 	CHECK(file_contains_text(path, "\"responded\": 1"));
+	/* Leadership reads who held the key. */
+	CHECK(file_contains_text(path, "\"key_holders\": [\n      \"人事部\",\n      \"従業員代表\""));
 }
 
 int

@@ -45,6 +45,8 @@ struct report_options {
 struct report_source {
 	const struct qn_survey *survey;
 	const struct db_survey *rec;
+	const struct seal_holder *holders; /* the report key's holders, for the */
+	size_t nholders;                    /* method page; may be 0 */
 	const struct db_segment *segs; /* the survey's segments, code order */
 	size_t nsegs;
 	const struct resp_table *table;
