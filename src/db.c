@@ -222,6 +222,15 @@ db_stmt(struct db *db, enum stmt s)
 }
 
 /* Runs a statement that returns no rows; maps constraint violations. */
+sqlite3_stmt *
+db_stmt_for(struct db *db, enum stmt s, const char *survey)
+{
+	sqlite3_stmt *st = db_stmt(db, s);
+	if (st)
+		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	return st;
+}
+
 enum koe_err
 db_step_done(sqlite3_stmt *st)
 {
@@ -551,10 +560,9 @@ enum koe_err
 db_segment_insert(struct db *db, const char *survey, const char *code, const char *label,
                   int64_t invited)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SEGMENT_INSERT);
+	sqlite3_stmt *st = db_stmt_for(db, S_SEGMENT_INSERT, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, invited);
@@ -576,7 +584,7 @@ db_segments_free(struct db_segment *v, size_t n)
 enum koe_err
 db_segments_get(struct db *db, const char *survey, struct db_segment **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SEGMENTS_GET);
+	sqlite3_stmt *st = db_stmt_for(db, S_SEGMENTS_GET, survey);
 	struct db_segment *v = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
@@ -585,7 +593,6 @@ db_segments_get(struct db *db, const char *survey, struct db_segment **out, size
 	*n = 0;
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -705,12 +712,11 @@ db_rollback_to(struct db *db)
 enum koe_err
 db_survey_state(struct db *db, const char *survey, int *state)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SURVEY_STATE);
+	sqlite3_stmt *st = db_stmt_for(db, S_SURVEY_STATE, survey);
 	enum koe_err err;
 	int rc;
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*state = sqlite3_column_int(st, 0);

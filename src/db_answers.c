@@ -1,5 +1,6 @@
 /* Sealed answers, spent tokens, key holders and sealing keys: storage made
  * in advance and written in place (db.h, docs/ARCHITECTURE.md §4.1). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,11 @@ struct sizes {
 static enum koe_err
 sizes_get(struct db *db, const char *survey, struct sizes *z)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SURVEY_SIZES);
+	sqlite3_stmt *st = db_stmt_for(db, S_SURVEY_SIZES, survey);
 	enum koe_err err = KOE_EDB;
 	int rc;
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		z->nslots = sqlite3_column_int64(st, 0);
@@ -36,10 +36,9 @@ sizes_get(struct db *db, const char *survey, struct sizes *z)
 static enum koe_err
 sizes_set(struct db *db, const char *survey, const struct sizes *z)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SURVEY_SET_SIZES);
+	sqlite3_stmt *st = db_stmt_for(db, S_SURVEY_SET_SIZES, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, z->nslots);
 	sqlite3_bind_int64(st, 3, z->nused);
 	sqlite3_bind_int64(st, 4, z->nbuckets);
@@ -115,7 +114,7 @@ spend_put(struct db *db, const char *survey, int64_t nbuckets,
 {
 	int64_t b = (int64_t)(le64(receipt) % (uint64_t)nbuckets);
 	for (int64_t probes = 0; probes < nbuckets; probes++, b = (b + 1) % nbuckets) {
-		sqlite3_stmt *st = db_stmt(db, S_SPENT_GET);
+		sqlite3_stmt *st = db_stmt_for(db, S_SPENT_GET, survey);
 		int rc, used = 0, same = 0;
 		if (st == NULL)
 			return KOE_EDB;
@@ -216,10 +215,9 @@ slot_put(struct db *db, const char *survey, struct sizes *z, const uint8_t *box)
 	}
 	if (slot < 0)
 		return KOE_EDB; /* the caller made room first */
-	sqlite3_stmt *st = db_stmt(db, S_SLOT_SET);
+	sqlite3_stmt *st = db_stmt_for(db, S_SLOT_SET, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, slot);
 	sqlite3_bind_blob(st, 3, box, SEAL_BOX_BYTES, SQLITE_STATIC);
 	if (db_step_done(st) != KOE_OK || sqlite3_changes(db->h) != 1)
@@ -240,7 +238,7 @@ db_response_store(struct db *db, const char *survey, const uint8_t receipt[DB_HA
 		return KOE_EINVAL;
 	pad_segment(segment, padded);
 	{
-		sqlite3_stmt *st = db_stmt(db, S_SEGMENT_EXISTS);
+		sqlite3_stmt *st = db_stmt_for(db, S_SEGMENT_EXISTS, survey);
 		int rc;
 		if (st == NULL)
 			return KOE_EDB;
@@ -277,31 +275,40 @@ db_response_store(struct db *db, const char *survey, const uint8_t receipt[DB_HA
 	return sizes_set(db, survey, &z);
 }
 
-enum koe_err
-db_boxes_foreach(struct db *db, const char *survey,
-                 int (*fn)(void *ctx, const uint8_t box[SEAL_BOX_BYTES]), void *ctx)
+/* Calls fn with column 0 of every row of statement id for survey, each
+ * exactly size bytes. A row of another size is KOE_EINVAL. When fn returns
+ * non-zero the walk stops, with KOE_EINVAL if stop_is_error. */
+static enum koe_err
+foreach_blob(struct db *db, enum stmt id, const char *survey, int size, bool stop_is_error,
+             int (*fn)(void *ctx, const uint8_t *blob), void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SLOTS_USED);
+	sqlite3_stmt *st = db_stmt_for(db, id, survey);
 	enum koe_err err = KOE_OK;
 	int rc;
 
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) != SEAL_BOX_BYTES) {
+		if (sqlite3_column_bytes(st, 0) != size) {
 			err = KOE_EINVAL;
 			break;
 		}
 		if (fn(ctx, sqlite3_column_blob(st, 0))) {
-			err = KOE_EINVAL;
+			err = stop_is_error ? KOE_EINVAL : KOE_OK;
 			break;
 		}
 	}
-	if (err == KOE_OK && rc != SQLITE_DONE)
+	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		err = KOE_EDB;
 	sqlite3_reset(st);
 	return err;
+}
+
+enum koe_err
+db_boxes_foreach(struct db *db, const char *survey,
+                 int (*fn)(void *ctx, const uint8_t box[SEAL_BOX_BYTES]), void *ctx)
+{
+	return foreach_blob(db, S_SLOTS_USED, survey, SEAL_BOX_BYTES, true, fn, ctx);
 }
 
 enum koe_err
@@ -327,10 +334,9 @@ db_response_count(struct db *db, const char *survey, int64_t *n)
 enum koe_err
 db_holder_insert(struct db *db, const char *survey, int idx, const struct seal_holder *h)
 {
-	sqlite3_stmt *st = db_stmt(db, S_HOLDER_INSERT);
+	sqlite3_stmt *st = db_stmt_for(db, S_HOLDER_INSERT, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, idx);
 	sqlite3_bind_text(st, 3, h->name, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, h->pub, SEAL_PK_BYTES, SQLITE_STATIC);
@@ -345,13 +351,12 @@ enum koe_err
 db_holders_get(struct db *db, const char *survey, struct seal_holder *out, size_t cap,
                size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, S_HOLDERS);
+	sqlite3_stmt *st = db_stmt_for(db, S_HOLDERS, survey);
 	int rc;
 
 	*n = 0;
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
 		struct seal_holder *h = &out[*n];
 		memset(h, 0, sizeof(*h));
@@ -370,10 +375,9 @@ db_holders_get(struct db *db, const char *survey, struct seal_holder *out, size_
 enum koe_err
 db_seal_key_insert(struct db *db, const char *survey, const uint8_t epk[SEAL_PK_BYTES])
 {
-	sqlite3_stmt *st = db_stmt(db, S_SEAL_KEY_INSERT);
+	sqlite3_stmt *st = db_stmt_for(db, S_SEAL_KEY_INSERT, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, epk, SEAL_PK_BYTES, SQLITE_STATIC);
 	return db_step_done(st);
 }
@@ -381,7 +385,7 @@ db_seal_key_insert(struct db *db, const char *survey, const uint8_t epk[SEAL_PK_
 enum koe_err
 db_seal_keys_get(struct db *db, const char *survey, uint8_t (**out)[SEAL_PK_BYTES], size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SEAL_KEYS);
+	sqlite3_stmt *st = db_stmt_for(db, S_SEAL_KEYS, survey);
 	uint8_t (*v)[SEAL_PK_BYTES] = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
@@ -390,7 +394,6 @@ db_seal_keys_get(struct db *db, const char *survey, uint8_t (**out)[SEAL_PK_BYTE
 	*n = 0;
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			void *nv;
@@ -417,23 +420,5 @@ enum koe_err
 db_receipts_foreach(struct db *db, const char *survey,
                     int (*fn)(void *ctx, const uint8_t receipt[DB_HASH_BYTES]), void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, S_RECEIPTS);
-	enum koe_err err = KOE_OK;
-	int rc;
-
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) != DB_HASH_BYTES) {
-			err = KOE_EINVAL;
-			break;
-		}
-		if (fn(ctx, sqlite3_column_blob(st, 0)))
-			break;
-	}
-	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = KOE_EDB;
-	sqlite3_reset(st);
-	return err;
+	return foreach_blob(db, S_RECEIPTS, survey, DB_HASH_BYTES, false, fn, ctx);
 }

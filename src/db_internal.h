@@ -66,6 +66,9 @@ struct db {
  * prepared. Borrowed until the connection closes. */
 sqlite3_stmt *db_stmt(struct db *db, enum stmt s);
 
+/* db_stmt() with the survey id bound to ?1, as most statements start. */
+sqlite3_stmt *db_stmt_for(struct db *db, enum stmt s, const char *survey);
+
 /* Runs a statement that returns no rows; maps constraint violations to
  * KOE_EEXIST. */
 enum koe_err db_step_done(sqlite3_stmt *st);

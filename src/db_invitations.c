@@ -22,10 +22,9 @@ db_invitation_insert(struct db *db, const char *survey, const uint8_t hash[DB_HA
                      const char *employee_id, const char *email, const char *name,
                      const char *segment)
 {
-	sqlite3_stmt *st = db_stmt(db, S_INV_INSERT);
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_INSERT, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, employee_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, email ? email : "", -1, SQLITE_STATIC);
@@ -71,11 +70,10 @@ enum koe_err
 db_invitation_by_employee(struct db *db, const char *survey, const char *employee_id,
                           struct db_invitation *out)
 {
-	sqlite3_stmt *st = db_stmt(db, S_INV_BY_EMPLOYEE);
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_BY_EMPLOYEE, survey);
 	memset(out, 0, sizeof(*out));
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, employee_id, -1, SQLITE_STATIC);
 	return one_invitation(st, out);
 }
@@ -84,11 +82,10 @@ enum koe_err
 db_invitation_by_hash(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
                       struct db_invitation *out)
 {
-	sqlite3_stmt *st = db_stmt(db, S_INV_BY_HASH);
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_BY_HASH, survey);
 	memset(out, 0, sizeof(*out));
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
 	return one_invitation(st, out);
 }
@@ -96,10 +93,9 @@ db_invitation_by_hash(struct db *db, const char *survey, const uint8_t hash[DB_H
 enum koe_err
 db_invitation_revoke(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES])
 {
-	sqlite3_stmt *st = db_stmt(db, S_INV_REVOKE);
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_REVOKE, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
 	return db_step_done(st);
 }
@@ -109,12 +105,11 @@ db_invitation_issue(struct db *db, const char *survey, const uint8_t hash[DB_HAS
                     const uint8_t blinded[32])
 {
 	struct db_invitation inv;
-	sqlite3_stmt *st = db_stmt(db, S_INV_ISSUE);
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_ISSUE, survey);
 	enum koe_err err;
 
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, blinded, 32, SQLITE_STATIC);
 	err = db_step_done(st);
@@ -140,13 +135,12 @@ enum koe_err
 db_invitations_unopened(struct db *db, const char *survey,
                         int (*fn)(void *ctx, const struct db_invitation *inv), void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, S_INV_UNOPENED);
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_UNOPENED, survey);
 	enum koe_err err = KOE_OK;
 	int rc;
 
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct db_invitation inv = {0};
 		int stop;
@@ -167,10 +161,9 @@ db_invitations_unopened(struct db *db, const char *survey,
 enum koe_err
 db_survey_add_reissued(struct db *db, const char *survey)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SURVEY_REISSUED);
+	sqlite3_stmt *st = db_stmt_for(db, S_SURVEY_REISSUED, survey);
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	return db_step_done(st);
 }
 
@@ -178,11 +171,10 @@ enum koe_err
 db_invite_was_closed(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
                      bool *closed)
 {
-	sqlite3_stmt *st = db_stmt(db, S_CLOSED_INVITE);
+	sqlite3_stmt *st = db_stmt_for(db, S_CLOSED_INVITE, survey);
 	int rc;
 	if (st == NULL)
 		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
