@@ -628,47 +628,27 @@ enum koe_err
 db_survey_close(struct db *db, const char *survey, int64_t receipts_count,
                 const char *receipts_digest)
 {
-	sqlite3_stmt *st;
-	enum koe_err err;
-
-	if ((st = db_stmt(db, S_CLOSE_ZERO)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = db_step_done(st)) != KOE_OK)
-		return err;
-	if ((st = db_stmt(db, S_CLOSE_SEGMENTS)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = db_step_done(st)) != KOE_OK)
-		return err;
-	if ((st = db_stmt(db, S_CLOSE_SURVEY)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, receipts_count);
-	sqlite3_bind_text(st, 3, receipts_digest, -1, SQLITE_STATIC);
-	if ((err = db_step_done(st)) != KOE_OK)
-		return err;
-	if ((st = db_stmt(db, S_CLOSE_KEEP_HASHES)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = db_step_done(st)) != KOE_OK)
-		return err;
-	/* Unused slots and buckets only made room; the vacuum after close
-	 * then rebuilds the file without them. */
-	if ((st = db_stmt(db, S_CLOSE_FREE_SLOTS)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = db_step_done(st)) != KOE_OK)
-		return err;
-	if ((st = db_stmt(db, S_CLOSE_FREE_SPENT)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	if ((err = db_step_done(st)) != KOE_OK)
-		return err;
-	if ((st = db_stmt(db, S_CLOSE_DELETE)) == NULL)
-		return KOE_EDB;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-	return db_step_done(st);
+	/* In this order: final opened counts per group, the survey closed with
+	 * its receipts, the invitation hashes kept, then the rows that only
+	 * made room (unused slots and buckets; the vacuum after close rebuilds
+	 * the file without them) and every invitation with its employee data. */
+	static const enum stmt steps[] = {
+		S_CLOSE_ZERO, S_CLOSE_SEGMENTS, S_CLOSE_SURVEY, S_CLOSE_KEEP_HASHES,
+		S_CLOSE_FREE_SLOTS, S_CLOSE_FREE_SPENT, S_CLOSE_DELETE,
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		sqlite3_stmt *st = db_stmt_for(db, steps[i], survey);
+		enum koe_err err;
+		if (st == NULL)
+			return KOE_EDB;
+		if (steps[i] == S_CLOSE_SURVEY) {
+			sqlite3_bind_int64(st, 2, receipts_count);
+			sqlite3_bind_text(st, 3, receipts_digest, -1, SQLITE_STATIC);
+		}
+		if ((err = db_step_done(st)) != KOE_OK)
+			return err;
+	}
+	return KOE_OK;
 }
 
 enum koe_err
