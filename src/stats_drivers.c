@@ -6,6 +6,7 @@
  * complete cases builds a (p+1)² matrix and GSL solves a p×p system. That is
  * O(n·p²) time and O(p²) memory, where a design-matrix SVD would copy n×p. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_errno.h>
@@ -104,72 +105,48 @@ complete(const double *y, const double *const *x, size_t npred, size_t r)
 	return true;
 }
 
-enum koe_err
-stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
-          double *beta, struct stats_ols *out)
+/* The centred cross products of the complete cases (variable 0 is y, then
+ * the drivers), upper triangle of cross[nv * nv]; *ncc receives their
+ * number. Sets out->status to STATS_TOO_FEW or STATS_NO_VARIANCE, and
+ * returns 1, when no regression can be fitted; 0 when cross is ready. */
+static int
+centred_cross(const double *y, const double *const *x, size_t npred, size_t n, double *cross,
+              double *mean, double *dev, struct stats_ols *out, enum koe_err *err)
 {
-	enum koe_err err = KOE_OK;
 	size_t nv = npred + 1, ncc = 0;
-	double *mean = NULL, *lo = NULL, *hi = NULL, *cross = NULL, *dev = NULL;
-	gsl_matrix *rxx = NULL;
-	gsl_vector *rxy = NULL, *b = NULL, *work = NULL;
+	bool constant[STATS_MAX_SCALES + 1];
+	double first[STATS_MAX_SCALES + 1];
 
-	stats_init();
-	*out = (struct stats_ols){.npred = npred, .r2 = NAN,
-	                          .needed = STATS_OLS_PER_DRIVER * npred,
-	                          .status = STATS_NO_DATA};
-	for (size_t i = 0; i < npred; i++)
-		beta[i] = NAN;
-	if (n > STATS_MAX_RESPONDENTS || npred > STATS_MAX_SCALES) {
-		err = KOE_ETOOBIG;
-		goto out;
-	}
-	if (npred == 0)
-		goto out;
-
-	mean = calloc(nv, sizeof(*mean));
-	lo = malloc(nv * sizeof(*lo));
-	hi = malloc(nv * sizeof(*hi));
-	cross = calloc(nv * nv, sizeof(*cross));
-	dev = malloc(nv * sizeof(*dev));
-	if (mean == NULL || lo == NULL || hi == NULL || cross == NULL ||
-	    dev == NULL) {
-		err = KOE_ENOMEM;
-		goto out;
-	}
-	for (size_t v = 0; v < nv; v++) {
-		lo[v] = INFINITY;
-		hi[v] = -INFINITY;
-	}
-
+	for (size_t v = 0; v < nv; v++)
+		constant[v] = true;
 	for (size_t r = 0; r < n; r++) {
 		if (!complete(y, x, npred, r))
 			continue;
 		for (size_t v = 0; v < nv; v++) {
 			double val = var_at(y, x, v, r);
 			if (!isfinite(val)) {
-				err = KOE_EINVAL;
-				goto out;
+				*err = KOE_EINVAL;
+				return 1;
 			}
+			if (ncc == 0)
+				first[v] = val;
+			else if (val != first[v])
+				constant[v] = false;
 			mean[v] += val;
-			lo[v] = fmin(lo[v], val);
-			hi[v] = fmax(hi[v], val);
 		}
 		ncc++;
 	}
 	out->n = ncc;
 	out->status = STATS_TOO_FEW;
 	if (ncc < out->needed || ncc < 2)
-		goto out;
+		return 1;
 	for (size_t v = 0; v < nv; v++) {
-		if (lo[v] == hi[v]) {
+		if (constant[v]) {
 			out->status = STATS_NO_VARIANCE;
-			goto out;
+			return 1;
 		}
 		mean[v] /= (double)ncc;
 	}
-
-	/* Upper triangle of the centred cross products. */
 	for (size_t r = 0; r < n; r++) {
 		if (!complete(y, x, npred, r))
 			continue;
@@ -179,11 +156,22 @@ stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
 			for (size_t c = a; c < nv; c++)
 				cross[a * nv + c] += dev[a] * dev[c];
 	}
+	return 0;
+}
 
-	rxx = gsl_matrix_alloc(npred, npred);
-	rxy = gsl_vector_alloc(npred);
-	b = gsl_vector_alloc(npred);
-	work = gsl_vector_alloc(3 * npred);
+/* Standardized coefficients from the cross products: solves Rxx b = rxy
+ * by Cholesky, refusing a (near-)singular Rxx. */
+static enum koe_err
+solve_standardized(const double *cross, size_t npred, double *beta, struct stats_ols *out)
+{
+	size_t nv = npred + 1;
+	enum koe_err err = KOE_OK;
+	gsl_matrix *rxx = gsl_matrix_alloc(npred, npred);
+	gsl_vector *rxy = gsl_vector_alloc(npred), *b = gsl_vector_alloc(npred);
+	gsl_vector *work = gsl_vector_alloc(3 * npred);
+	double rcond, r2 = 0;
+	int st;
+
 	if (rxx == NULL || rxy == NULL || b == NULL || work == NULL) {
 		err = KOE_ENOMEM;
 		goto out;
@@ -195,19 +183,15 @@ stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
 			size_t i = a < c ? a : c, j = a < c ? c : a;
 			double sc = sqrt(cross[(c + 1) * nv + c + 1]);
 			gsl_matrix_set(rxx, a, c,
-			               a == c ? 1.0
-			                      : cross[(i + 1) * nv + j + 1] / (sa * sc));
+			               a == c ? 1.0 : cross[(i + 1) * nv + j + 1] / (sa * sc));
 		}
 	}
-
-	int st = gsl_linalg_cholesky_decomp1(rxx);
+	st = gsl_linalg_cholesky_decomp1(rxx);
 	if (st == GSL_EDOM) {
 		out->status = STATS_SINGULAR;
 		goto out;
 	}
-	double rcond;
-	if (st != GSL_SUCCESS ||
-	    gsl_linalg_cholesky_rcond(rxx, &rcond, work) != GSL_SUCCESS) {
+	if (st != GSL_SUCCESS || gsl_linalg_cholesky_rcond(rxx, &rcond, work) != GSL_SUCCESS) {
 		err = KOE_EINVAL;
 		goto out;
 	}
@@ -219,7 +203,6 @@ stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
 		err = KOE_EINVAL;
 		goto out;
 	}
-	double r2 = 0;
 	for (size_t a = 0; a < npred; a++) {
 		beta[a] = gsl_vector_get(b, a);
 		r2 += beta[a] * gsl_vector_get(rxy, a);
@@ -231,10 +214,36 @@ out:
 	gsl_vector_free(b);
 	gsl_vector_free(rxy);
 	gsl_matrix_free(rxx);
+	return err;
+}
+
+enum koe_err
+stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
+          double *beta, struct stats_ols *out)
+{
+	enum koe_err err = KOE_OK;
+	size_t nv = npred + 1;
+	double *mean = NULL, *cross = NULL, *dev = NULL;
+
+	stats_init();
+	*out = (struct stats_ols){.npred = npred, .r2 = NAN,
+	                          .needed = STATS_OLS_PER_DRIVER * npred,
+	                          .status = STATS_NO_DATA};
+	for (size_t i = 0; i < npred; i++)
+		beta[i] = NAN;
+	if (n > STATS_MAX_RESPONDENTS || npred > STATS_MAX_SCALES)
+		return KOE_ETOOBIG;
+	if (npred == 0)
+		return KOE_OK;
+	mean = calloc(nv, sizeof(*mean));
+	cross = calloc(nv * nv, sizeof(*cross));
+	dev = malloc(nv * sizeof(*dev));
+	if (mean == NULL || cross == NULL || dev == NULL)
+		err = KOE_ENOMEM;
+	else if (centred_cross(y, x, npred, n, cross, mean, dev, out, &err) == 0)
+		err = solve_standardized(cross, npred, beta, out);
 	free(dev);
 	free(cross);
-	free(hi);
-	free(lo);
 	free(mean);
 	if (err != KOE_OK || out->status != STATS_OK)
 		for (size_t i = 0; i < npred; i++)
