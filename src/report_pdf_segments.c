@@ -290,6 +290,112 @@ sort_drivers(size_t *idx, size_t n, const struct stats_driver *v)
 #define DRV_NUM_X (DRV_BAR_X + DRV_BAR_W + 12.0f)
 #define LABEL_SIZE_DRV 7.5f
 
+static float
+drv_x(double amin, double v)
+{
+	return DRV_BAR_X + (float)((v - amin) / (1 - amin)) * DRV_BAR_W;
+}
+
+/* One driver: its label, its correlation bar with the interval, and its
+ * figures (or why there are none). amin is the axis' left end. */
+static void
+driver_row(struct px *p, const struct stats_driver *dr, double amin)
+{
+	const struct report *r = p->r;
+	char line[160];
+	float zero = drv_x(amin, 0);
+#define AX(v) drv_x(amin, (v))
+	const char *label = dr->kind == STATS_DRIVER_SCALE ? r->scale_label[dr->index]
+	                    : (long)dr->index == r->enps
+	                        ? "eNPS"
+	                        : r->s->items[r->stats_to_item[dr->index]].key;
+	size_t nl = px_wrap(p, label, DRV_LABEL_W, LABEL_SIZE_DRV);
+	if (nl > 3)
+		nl = 3;
+	float h = fmaxf((float)nl * 9.3f, 20) + 8;
+	px_need(p, h);
+	px_wrap(p, label, DRV_LABEL_W, LABEL_SIZE_DRV);
+	float top = p->y, mid = top - h / 2;
+	px_draw_wrapped(p, PX_ML, mid + ((float)nl - 1) * 4.65f - 2.5f, LABEL_SIZE_DRV, 9.3f,
+	                PX_TEXT, false, 3);
+	px_vline(p, zero, top, top - h, 0.5f, PX_GREY);
+	for (double t = amin; t <= 1.0001; t += 0.5)
+		if (fabs(t) > 1e-9)
+			px_vline(p, AX(t), top, top - h, 0.3f, PX_LIGHT);
+	if (dr->corr.status != STATS_OK) {
+		/* In the figures' column, clear of the axis lines. */
+		px_wrap(p,
+		        dr->corr.status == STATS_NO_VARIANCE
+		            ? REPORT_TR(r, "回答にばらつきがないため計算できません",
+		                        "the answers do not vary: not computable")
+		            : REPORT_TR(r, "回答が少ないため計算していません",
+		                        "too few answers to compute"),
+		        PX_ML + PX_CW - DRV_NUM_X, 7);
+		px_draw_wrapped(p, DRV_NUM_X, mid + 1, 7, 9, PX_GREY, false, 2);
+		p->y -= h;
+		return;
+	}
+	double rv = dr->corr.r;
+	float x1 = AX(fmin(rv, 0)), x2 = AX(fmax(rv, 0));
+	px_rect(p, x1, mid - 5, x2 - x1, 10, rv >= 0 ? PX_FAV2 : PX_UNFAV2);
+	px_hline(p, AX(dr->corr.lo), AX(dr->corr.hi), mid, 0.8f, PX_ACCENT);
+	px_vline(p, AX(dr->corr.lo), mid - 3, mid + 3, 0.8f, PX_ACCENT);
+	px_vline(p, AX(dr->corr.hi), mid - 3, mid + 3, 0.8f, PX_ACCENT);
+	snprintf(line, sizeof(line), "r = %.2f [%.2f, %.2f]", rv, dr->corr.lo, dr->corr.hi);
+	px_text(p, DRV_NUM_X, mid + 1, 8, PX_TEXT, false, line);
+	if (isfinite(dr->beta))
+		snprintf(line, sizeof(line), "β = %.2f · n = %zu", dr->beta, dr->corr.n);
+	else
+		snprintf(line, sizeof(line), "n = %zu", dr->corr.n);
+	px_text(p, DRV_NUM_X, mid - 8, 6.5f, PX_GREY, false, line);
+	p->y -= h;
+#undef AX
+}
+
+/* The sentence under the drivers chart about the multiple regression. */
+static void
+ols_note(const struct report *r, char *line, size_t cap)
+{
+	const struct stats_report *st = r->st;
+switch (st->ols.status) {
+case STATS_OK:
+	snprintf(line, cap,
+	         r->en ? "Multiple regression of support on all the scales above (standardized "
+	                 "coefficients β): R² = %.2f, %zu complete answers."
+	               : "上の尺度すべてによる支持の重回帰（標準化係数 β）: R² = %.2f、完全回答 %zu 人。",
+	         st->ols.r2, st->ols.n);
+	break;
+case STATS_TOO_FEW:
+	/* A count below k would describe fewer than k people. */
+	if (st->ols.n >= (size_t)r->s->min_group)
+		snprintf(line, cap,
+		         r->en ? "No multiple regression: %zu complete answers, %zu needed (10 per "
+		                 "factor)."
+		               : "重回帰は計算していません: 完全回答 %zu 人（要因1つあたり10人、計 %zu 人が必要）。",
+		         st->ols.n, st->ols.needed);
+	else
+		snprintf(line, cap,
+		         r->en ? "No multiple regression: it needs %zu complete answers (10 per "
+		                 "factor)."
+		               : "重回帰は計算していません（要因1つあたり10人、計 %zu 人の完全回答が必要）。",
+		         st->ols.needed);
+	break;
+case STATS_SINGULAR:
+	snprintf(line, cap, "%s",
+	         REPORT_TR(r, "要因どうしの相関が強すぎるため、重回帰は計算できませんでした。",
+	                   "The factors are too closely related for a multiple regression."));
+	break;
+case STATS_NO_VARIANCE:
+	snprintf(line, cap, "%s",
+	         REPORT_TR(r, "回答にばらつきがないため、重回帰は計算できませんでした。",
+	                   "The answers do not vary enough for a multiple regression."));
+	break;
+case STATS_NO_DATA:
+	line[0] = '\0';
+	break;
+}
+}
+
 void
 px_drivers(struct px *p)
 {
@@ -336,8 +442,7 @@ px_drivers(struct px *p)
 	}
 	sort_drivers(idx, st->ndrivers, st->drivers);
 	double amin = lo < 0 ? -1 : 0;
-	float zero = DRV_BAR_X + (float)(-amin / (1 - amin)) * DRV_BAR_W;
-#define AX(v) (DRV_BAR_X + (float)(((v) - amin) / (1 - amin)) * DRV_BAR_W)
+#define AX(v) drv_x(amin, (v))
 
 	px_need(p, 40);
 	for (double t = amin; t <= 1.0001; t += 0.5) {
@@ -347,93 +452,12 @@ px_drivers(struct px *p)
 	px_text(p, DRV_NUM_X, p->y - 8, 6.5f, PX_GREY, false,
 	        REPORT_TR(r, "r [95%信頼区間] · β", "r [95% CI] · β"));
 	p->y -= 14;
-	for (size_t k = 0; k < st->ndrivers && px_ok(p); k++) {
-		const struct stats_driver *dr = &st->drivers[idx[k]];
-		const char *label = dr->kind == STATS_DRIVER_SCALE ? r->scale_label[dr->index]
-		                    : (long)dr->index == r->enps
-		                        ? "eNPS"
-		                        : r->s->items[r->stats_to_item[dr->index]].key;
-		size_t nl = px_wrap(p, label, DRV_LABEL_W, LABEL_SIZE_DRV);
-		if (nl > 3)
-			nl = 3;
-		float h = fmaxf((float)nl * 9.3f, 20) + 8;
-		px_need(p, h);
-		px_wrap(p, label, DRV_LABEL_W, LABEL_SIZE_DRV);
-		float top = p->y, mid = top - h / 2;
-		px_draw_wrapped(p, PX_ML, mid + ((float)nl - 1) * 4.65f - 2.5f, LABEL_SIZE_DRV, 9.3f,
-		                PX_TEXT, false, 3);
-		px_vline(p, zero, top, top - h, 0.5f, PX_GREY);
-		for (double t = amin; t <= 1.0001; t += 0.5)
-			if (fabs(t) > 1e-9)
-				px_vline(p, AX(t), top, top - h, 0.3f, PX_LIGHT);
-		if (dr->corr.status != STATS_OK) {
-			/* In the figures' column, clear of the axis lines. */
-			px_wrap(p,
-			        dr->corr.status == STATS_NO_VARIANCE
-			            ? REPORT_TR(r, "回答にばらつきがないため計算できません",
-			                        "the answers do not vary: not computable")
-			            : REPORT_TR(r, "回答が少ないため計算していません",
-			                        "too few answers to compute"),
-			        PX_ML + PX_CW - DRV_NUM_X, 7);
-			px_draw_wrapped(p, DRV_NUM_X, mid + 1, 7, 9, PX_GREY, false, 2);
-			p->y -= h;
-			continue;
-		}
-		double rv = dr->corr.r;
-		float x1 = AX(fmin(rv, 0)), x2 = AX(fmax(rv, 0));
-		px_rect(p, x1, mid - 5, x2 - x1, 10, rv >= 0 ? PX_FAV2 : PX_UNFAV2);
-		px_hline(p, AX(dr->corr.lo), AX(dr->corr.hi), mid, 0.8f, PX_ACCENT);
-		px_vline(p, AX(dr->corr.lo), mid - 3, mid + 3, 0.8f, PX_ACCENT);
-		px_vline(p, AX(dr->corr.hi), mid - 3, mid + 3, 0.8f, PX_ACCENT);
-		snprintf(line, sizeof(line), "r = %.2f [%.2f, %.2f]", rv, dr->corr.lo, dr->corr.hi);
-		px_text(p, DRV_NUM_X, mid + 1, 8, PX_TEXT, false, line);
-		if (isfinite(dr->beta))
-			snprintf(line, sizeof(line), "β = %.2f · n = %zu", dr->beta, dr->corr.n);
-		else
-			snprintf(line, sizeof(line), "n = %zu", dr->corr.n);
-		px_text(p, DRV_NUM_X, mid - 8, 6.5f, PX_GREY, false, line);
-		p->y -= h;
-	}
+	for (size_t k = 0; k < st->ndrivers && px_ok(p); k++)
+		driver_row(p, &st->drivers[idx[k]], amin);
 #undef AX
 	free(idx);
 	p->y -= 8;
-	switch (st->ols.status) {
-	case STATS_OK:
-		snprintf(line, sizeof(line),
-		         r->en ? "Multiple regression of support on all the scales above (standardized "
-		                 "coefficients β): R² = %.2f, %zu complete answers."
-		               : "上の尺度すべてによる支持の重回帰（標準化係数 β）: R² = %.2f、完全回答 %zu 人。",
-		         st->ols.r2, st->ols.n);
-		break;
-	case STATS_TOO_FEW:
-		/* A count below k would describe fewer than k people. */
-		if (st->ols.n >= (size_t)r->s->min_group)
-			snprintf(line, sizeof(line),
-			         r->en ? "No multiple regression: %zu complete answers, %zu needed (10 per "
-			                 "factor)."
-			               : "重回帰は計算していません: 完全回答 %zu 人（要因1つあたり10人、計 %zu 人が必要）。",
-			         st->ols.n, st->ols.needed);
-		else
-			snprintf(line, sizeof(line),
-			         r->en ? "No multiple regression: it needs %zu complete answers (10 per "
-			                 "factor)."
-			               : "重回帰は計算していません（要因1つあたり10人、計 %zu 人の完全回答が必要）。",
-			         st->ols.needed);
-		break;
-	case STATS_SINGULAR:
-		snprintf(line, sizeof(line), "%s",
-		         REPORT_TR(r, "要因どうしの相関が強すぎるため、重回帰は計算できませんでした。",
-		                   "The factors are too closely related for a multiple regression."));
-		break;
-	case STATS_NO_VARIANCE:
-		snprintf(line, sizeof(line), "%s",
-		         REPORT_TR(r, "回答にばらつきがないため、重回帰は計算できませんでした。",
-		                   "The answers do not vary enough for a multiple regression."));
-		break;
-	case STATS_NO_DATA:
-		line[0] = '\0';
-		break;
-	}
+	ols_note(r, line, sizeof(line));
 	if (line[0])
 		px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, line);
 }
