@@ -266,7 +266,7 @@ main(int argc, char **argv)
 	    db_survey_insert(db, &rec) != KOE_OK ||
 	    db_holder_insert(db, s->id, 0, &holders[0]) != KOE_OK ||
 	    db_holder_insert(db, s->id, 1, &holders[1]) != KOE_OK ||
-	    db_storage_reserve(db, s->id, rec.invited * 3 / 2 + 64, rec.invited * 2 + 64) != KOE_OK ||
+	    db_storage_reserve_for(db, s->id, rec.invited) != KOE_OK ||
 	    db_commit(db) != KOE_OK)
 		return 1;
 	for (int g = 0; g < NGROUPS; g++) {

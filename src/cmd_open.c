@@ -27,8 +27,6 @@
 
 /* The one holder made from HR's passphrase when no --holder is given. */
 #define SINGLE_HOLDER_NAME "HR"
-/* Slots and buckets made beyond the invitations (reissued links). */
-#define OPEN_SPARE 64
 
 static const char *const C = "open";
 
@@ -345,10 +343,8 @@ run(int argc, char **argv)
 	for (size_t i = 0; i < nholders; i++)
 		if (db_holder_insert(db, s->id, (int)i, &holders[i]) != KOE_OK)
 			goto dberr;
-	/* Room for every answer before any arrives (db.h): slots for about
-	 * 1.5 chunks per invitation, spent buckets at most half full. */
-	if (db_storage_reserve(db, s->id, (int64_t)ro->nrows * 3 / 2 + OPEN_SPARE,
-	                       (int64_t)ro->nrows * 2 + OPEN_SPARE) != KOE_OK)
+	/* Room for every answer before any arrives (db.h). */
+	if (db_storage_reserve_for(db, s->id, (int64_t)ro->nrows) != KOE_OK)
 		goto dberr;
 	for (size_t g = 0; g < segs->ngroups; g++)
 		if (db_segment_insert(db, s->id, segs->groups[g].code, segs->groups[g].label,

@@ -162,9 +162,9 @@ static const char *const sql[S_COUNT] = {
 		" INSERT INTO spent (survey, bucket, used, receipt, segment)"
 		" SELECT ?1, i, 0, zeroblob(32), ?4 FROM c",
 	[S_SEGMENT_EXISTS] = "SELECT 1 FROM segments WHERE survey = ?1 AND code = ?2",
-	[S_SLOT_FIND] =
-		"SELECT slot FROM slots WHERE survey = ?1 AND slot >= ?2 AND used = 0"
-		" ORDER BY slot LIMIT 1",
+	[S_SLOT_USED_AT] = "SELECT used FROM slots WHERE survey = ?1 AND slot = ?2",
+	[S_SLOT_FREE_NTH] =
+		"SELECT slot FROM slots WHERE survey = ?1 AND used = 0 ORDER BY slot LIMIT 1 OFFSET ?2",
 	[S_SLOT_SET] =
 		"UPDATE slots SET used = 1, box = ?3 WHERE survey = ?1 AND slot = ?2 AND used = 0",
 	[S_SLOTS_ADD] =

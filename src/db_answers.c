@@ -7,6 +7,13 @@
 
 #include "db_internal.h"
 
+/* Slots are kept at most 3/4 used, so a random pick finds a free one in
+ * four tries on average; SLOT_TRIES failures in a row (about 10^-32 at that
+ * load) fall back to the n-th free slot. */
+#define SLOT_LOAD_NUM 3
+#define SLOT_LOAD_DEN 4
+#define SLOT_TRIES    256
+
 struct sizes {
 	int64_t nslots, nused, nbuckets, nspent;
 };
@@ -86,6 +93,13 @@ db_storage_reserve(struct db *db, const char *survey, int64_t slots, int64_t buc
 		z.nbuckets = buckets;
 	}
 	return sizes_set(db, survey, &z);
+}
+
+enum koe_err
+db_storage_reserve_for(struct db *db, const char *survey, int64_t invited)
+{
+	return db_storage_reserve(db, survey, invited * 2 + DB_STORAGE_SPARE,
+	                          invited * 2 + DB_STORAGE_SPARE);
 }
 
 static uint64_t
@@ -190,31 +204,62 @@ spend_grow(struct db *db, const char *survey, struct sizes *z)
 	return err == KOE_EEXIST ? KOE_EDB : err;
 }
 
+static uint64_t
+random_below(uint64_t n)
+{
+	uint64_t r;
+	sqlite3_randomness(sizeof(r), &r);
+	return r % n; /* n is far below 2^64: the bias is negligible */
+}
+
+/* A free slot picked uniformly at random: random slots until a free one
+ * (the table is kept at most SLOT_LOAD full, so a few tries), else the
+ * n-th free slot for a random n. Never "the next free slot after a random
+ * start": that favours slots after runs of used ones, so neighbours would
+ * be filled in slot order (test_db_slots_picked_uniformly). */
+static enum koe_err
+pick_free_slot(struct db *db, const char *survey, const struct sizes *z, int64_t *slot)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*slot = -1;
+	for (int i = 0; i < SLOT_TRIES; i++) {
+		int64_t s = (int64_t)random_below((uint64_t)z->nslots);
+		int used = 1;
+		if ((st = db_stmt_for(db, S_SLOT_USED_AT, survey)) == NULL)
+			return KOE_EDB;
+		sqlite3_bind_int64(st, 2, s);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			used = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return KOE_EDB;
+		if (rc == SQLITE_ROW && !used) {
+			*slot = s;
+			return KOE_OK;
+		}
+	}
+	if (z->nslots <= z->nused || (st = db_stmt_for(db, S_SLOT_FREE_NTH, survey)) == NULL)
+		return KOE_EDB;
+	sqlite3_bind_int64(st, 2, (int64_t)random_below((uint64_t)(z->nslots - z->nused)));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*slot = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? KOE_OK : KOE_EDB;
+}
+
 /* Writes one box over a free slot picked at random. */
 static enum koe_err
 slot_put(struct db *db, const char *survey, struct sizes *z, const uint8_t *box)
 {
-	int64_t start, slot = -1;
-	uint64_t r;
+	int64_t slot;
+	enum koe_err err = pick_free_slot(db, survey, z, &slot);
 
-	sqlite3_randomness(sizeof(r), &r);
-	start = (int64_t)(r % (uint64_t)z->nslots);
-	for (int pass = 0; pass < 2 && slot < 0; pass++) {
-		sqlite3_stmt *st = db_stmt(db, S_SLOT_FIND);
-		int rc;
-		if (st == NULL)
-			return KOE_EDB;
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, pass == 0 ? start : 0);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			slot = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return KOE_EDB;
-	}
-	if (slot < 0)
-		return KOE_EDB; /* the caller made room first */
+	if (err != KOE_OK)
+		return err;
 	sqlite3_stmt *st = db_stmt_for(db, S_SLOT_SET, survey);
 	if (st == NULL)
 		return KOE_EDB;
@@ -259,12 +304,12 @@ db_response_store(struct db *db, const char *survey, const uint8_t receipt[DB_HA
 	if ((err = spend_put(db, survey, z.nbuckets, receipt, padded)) != KOE_OK)
 		return err;
 	z.nspent++;
-	if (z.nused + (int64_t)nboxes > z.nslots) {
+	if ((z.nused + (int64_t)nboxes) * SLOT_LOAD_DEN > z.nslots * SLOT_LOAD_NUM) {
 		/* Slots added now sit after the others in the file; see
 		 * db.h on what that reveals. */
 		int64_t more = z.nslots / 2 > 64 ? z.nslots / 2 : 64;
-		if (more < (int64_t)nboxes)
-			more = (int64_t)nboxes;
+		if (more < (int64_t)nboxes * 2)
+			more = (int64_t)nboxes * 2;
 		if ((err = add_rows(db, S_SLOTS_ADD, survey, z.nslots, z.nslots + more)) != KOE_OK)
 			return err;
 		z.nslots += more;

@@ -50,7 +50,7 @@ fixture_store_keys(struct fixture *f)
 {
 	int64_t n = f->rec.invited;
 	if (db_holder_insert(f->db, f->s->id, 0, &f->holder) != KOE_OK ||
-	    db_storage_reserve(f->db, f->s->id, n * 3 / 2 + 64, n * 2 + 64) != KOE_OK) {
+	    db_storage_reserve_for(f->db, f->s->id, n) != KOE_OK) {
 		fprintf(stderr, "fixture keys: %s\n", db_errmsg(f->db));
 		exit(2);
 	}

@@ -227,6 +227,24 @@ within_page_tau(const struct attack *a, size_t *pairs)
 	return conc + disc > 0 ? (conc - disc) / (conc + disc) : 0;
 }
 
+/* Kendall's tau over neighbours in read order (slot order): with linear
+ * probing, a slot found after a run of used ones was filled later, so
+ * neighbours' order would follow arrival. */
+static double
+neighbour_tau(const struct attack *a, size_t *pairs)
+{
+	double conc = 0, disc = 0;
+	for (size_t i = 0; i < a->n; i++)
+		for (size_t j = 0; j < a->n; j++) {
+			if (a->read_order[j] != a->read_order[i] + 1 || a->arrival[i] == a->arrival[j])
+				continue;
+			conc += a->arrival[j] > a->arrival[i];
+			disc += a->arrival[j] < a->arrival[i];
+		}
+	*pairs = (size_t)(conc + disc);
+	return conc + disc > 0 ? (conc - disc) / (conc + disc) : 0;
+}
+
 /* Counts the commit frames in a WAL file (a frame whose "database size
  * after commit" field is non-zero ends a transaction). Frames from before
  * the last restart of the WAL are counted too: their salt differs, but an
@@ -314,6 +332,8 @@ attack_copy(const char *name)
 	double rho_read = spearman(a->read_order, a->arrival, a->n);
 	double rho_place = spearman(a->offset, a->arrival, a->n);
 	double tau = within_page_tau(a, &pairs);
+	size_t npairs = 0;
+	double ntau = neighbour_tau(a, &npairs);
 	int minlen = a->len[0], maxlen = a->len[0];
 	for (size_t i = 0; i < a->n; i++) {
 		minlen = a->len[i] < minlen ? a->len[i] : minlen;
@@ -321,14 +341,15 @@ attack_copy(const char *name)
 	}
 	int ngroup = grouping_columns(db, groups, sizeof(groups));
 	printf("  %s: %zu sealed rows; arrival vs read order rho = %.2f, vs place in file "
-	       "rho = %.2f, within pages tau = %.2f over %zu pairs; sizes %d..%d bytes; "
-	       "grouping columns: %s\n",
-	       name, a->n, rho_read, rho_place, tau, pairs, minlen, maxlen,
+	       "rho = %.2f, within pages tau = %.2f over %zu pairs, neighbours tau = %.2f over "
+	       "%zu pairs; sizes %d..%d bytes; grouping columns: %s\n",
+	       name, a->n, rho_read, rho_place, tau, pairs, ntau, npairs, minlen, maxlen,
 	       ngroup ? groups : "none");
 	/* Chance alone gives |rho| above 0.5 for ~60 rows about once in 10^4. */
 	CHECK(fabs(rho_read) < 0.5);
 	CHECK(fabs(rho_place) < 0.5);
 	CHECK(pairs < 20 || fabs(tau) < 0.6);
+	CHECK(npairs < 20 || fabs(ntau) < 0.6);
 	CHECK_INT(minlen, maxlen);
 	CHECK_INT(ngroup, 0);
 	free((void *)a->file);

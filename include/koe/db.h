@@ -160,6 +160,13 @@ enum koe_err db_survey_add_reissued(struct db *db, const char *survey);
 enum koe_err db_storage_reserve(struct db *db, const char *survey, int64_t slots,
                                 int64_t buckets);
 
+/* The storage `koe open` makes for a survey of invited people: two slots
+ * and two spent buckets per invitation, plus DB_STORAGE_SPARE for reissued
+ * links. Slots are kept at most 3/4 used (more are added beyond that), so
+ * this covers 1.5 sealed chunks per invitation before any is added. */
+#define DB_STORAGE_SPARE 64
+enum koe_err db_storage_reserve_for(struct db *db, const char *survey, int64_t invited);
+
 /* Stores a response in the caller's transaction: spends its receipt and
  * writes each of its nboxes sealed chunks (boxes holds nboxes ×
  * SEAL_BOX_BYTES) over a free slot picked at random. KOE_EEXIST when the
