@@ -147,7 +147,8 @@ static const char *const sql[S_COUNT] = {
 		"SELECT invite_hash, employee_id, email, name, segment, status, blinded"
 		" FROM invitations WHERE survey = ?1 AND status = 0 ORDER BY employee_id",
 	[S_SURVEY_REISSUED] = "UPDATE surveys SET reissued = reissued + 1 WHERE id = ?1",
-	[S_SPENT_GET] = "SELECT used, receipt FROM spent WHERE survey = ?1 AND bucket = ?2",
+	[S_SPENT_GET] =
+		"SELECT used, receipt, segment FROM spent WHERE survey = ?1 AND bucket = ?2",
 	[S_SPENT_SET] =
 		"UPDATE spent SET used = 1, receipt = ?3, segment = ?4"
 		" WHERE survey = ?1 AND bucket = ?2",

@@ -120,40 +120,88 @@ pad_segment(const char *segment, char out[DB_SEGMENT_BYTES + 1])
 	out[DB_SEGMENT_BYTES] = 0;
 }
 
-/* Puts a receipt into the spent table (linear probing from the bucket its
- * first bytes name). KOE_EEXIST when it is there already. */
+struct spent_row {
+	bool used;
+	uint8_t receipt[DB_HASH_BYTES];
+	char seg[DB_SEGMENT_BYTES + 1];
+};
+
+static int64_t
+home_bucket(const uint8_t receipt[DB_HASH_BYTES], int64_t nbuckets)
+{
+	return (int64_t)(le64(receipt) % (uint64_t)nbuckets);
+}
+
+static enum koe_err
+spent_get(struct db *db, const char *survey, int64_t b, struct spent_row *out)
+{
+	sqlite3_stmt *st = db_stmt_for(db, S_SPENT_GET, survey);
+	int rc;
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->used = sqlite3_column_int(st, 0) != 0;
+		db_col_blob(st, 1, out->receipt, DB_HASH_BYTES);
+		snprintf(out->seg, sizeof(out->seg), "%s", (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? KOE_OK : KOE_EDB;
+}
+
+static enum koe_err
+spent_set(struct db *db, const char *survey, int64_t b, const struct spent_row *r)
+{
+	sqlite3_stmt *st = db_stmt_for(db, S_SPENT_SET, survey);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_int64(st, 2, b);
+	sqlite3_bind_blob(st, 3, r->receipt, DB_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->seg, DB_SEGMENT_BYTES, SQLITE_STATIC);
+	return db_step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
+}
+
+/* Puts a receipt into the spent table; KOE_EEXIST when it is there already.
+ *
+ * Robin Hood linear probing with ties broken by the receipt: walking from
+ * the receipt's home bucket, a stored receipt that is nearer its own home
+ * (or as near and larger) gives up its bucket and moves on. The table's
+ * layout is then a function of the set of receipts alone, whatever order
+ * they came in (Blelloch and Golovin's history-independent hashing), so a
+ * copy of the file does not show which receipts were spent before which
+ * (test_db_spent_table_forgets_order). */
 static enum koe_err
 spend_put(struct db *db, const char *survey, int64_t nbuckets,
           const uint8_t receipt[DB_HASH_BYTES], const char *padded)
 {
-	int64_t b = (int64_t)(le64(receipt) % (uint64_t)nbuckets);
-	for (int64_t probes = 0; probes < nbuckets; probes++, b = (b + 1) % nbuckets) {
-		sqlite3_stmt *st = db_stmt_for(db, S_SPENT_GET, survey);
-		int rc, used = 0, same = 0;
-		if (st == NULL)
-			return KOE_EDB;
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, b);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			used = sqlite3_column_int(st, 0);
-			same = used && sqlite3_column_bytes(st, 1) == DB_HASH_BYTES &&
-			       memcmp(sqlite3_column_blob(st, 1), receipt, DB_HASH_BYTES) == 0;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW)
-			return KOE_EDB;
-		if (same)
+	struct spent_row cur = {.used = true}, at;
+	int64_t b = home_bucket(receipt, nbuckets), dist = 0;
+	enum koe_err err;
+
+	/* Spent already? It sits between its home and the next free bucket. */
+	for (int64_t i = 0, p = b; i < nbuckets; i++, p = (p + 1) % nbuckets) {
+		if ((err = spent_get(db, survey, p, &at)) != KOE_OK)
+			return err;
+		if (!at.used)
+			break;
+		if (memcmp(at.receipt, receipt, DB_HASH_BYTES) == 0)
 			return KOE_EEXIST;
-		if (used)
-			continue;
-		if ((st = db_stmt(db, S_SPENT_SET)) == NULL)
-			return KOE_EDB;
-		sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, b);
-		sqlite3_bind_blob(st, 3, receipt, DB_HASH_BYTES, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, padded, DB_SEGMENT_BYTES, SQLITE_STATIC);
-		return db_step_done(st) == KOE_OK ? KOE_OK : KOE_EDB;
+	}
+	memcpy(cur.receipt, receipt, DB_HASH_BYTES);
+	snprintf(cur.seg, sizeof(cur.seg), "%s", padded);
+	for (int64_t i = 0; i < nbuckets; i++, b = (b + 1) % nbuckets, dist++) {
+		if ((err = spent_get(db, survey, b, &at)) != KOE_OK)
+			return err;
+		if (!at.used)
+			return spent_set(db, survey, b, &cur);
+		int64_t d = (b - home_bucket(at.receipt, nbuckets) + nbuckets) % nbuckets;
+		if (d < dist || (d == dist && memcmp(at.receipt, cur.receipt, DB_HASH_BYTES) > 0)) {
+			if ((err = spent_set(db, survey, b, &cur)) != KOE_OK)
+				return err;
+			cur = at;
+			dist = d;
+		}
 	}
 	return KOE_EDB; /* full: cannot happen below half load */
 }
