@@ -70,11 +70,12 @@ choices_json(const struct qn_choice *v, size_t n, const char *qid, bool keys)
  * counts, all at least k) and the questions with their answer keys. */
 static char *
 build_manifest(const struct http_survey *sv, const struct db_segment *segs, size_t nsegs,
-               size_t *len)
+               const struct seal_holder *holders, size_t nholders, size_t *len)
 {
 	const struct qn_survey *q = sv->q;
 	char pk[B64URL_ENCODED_LEN(32) + 1];
 	json_t *m, *segments = json_array(), *blocks = json_array(), *questions = json_array();
+	json_t *names = json_array();
 	char *text;
 
 	b64url_encode(pk, sizeof(pk), sv->rec.public_key, 32);
@@ -125,8 +126,15 @@ build_manifest(const struct http_survey *sv, const struct db_segment *segs, size
 	              q->language, "min_group", q->min_group, "closes", str_or_null(q->closes),
 	              "public_key", pk, "key_id", sv->rec.key_id, "segments", segments, "blocks",
 	              blocks, "pages", (json_int_t)q->npages, "questions", questions);
-	if (m == NULL)
+	if (m == NULL) {
+		json_decref(names);
 		return NULL;
+	}
+	/* Who must come together to read any answer: the page tells the
+	 * employee (docs/ARCHITECTURE.md §4.3). */
+	for (size_t i = 0; names && i < nholders; i++)
+		json_array_append_new(names, json_string(holders[i].name));
+	json_object_set_new(m, "key_holders", names ? names : json_array());
 	text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
 	if (text)
@@ -190,7 +198,13 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 	}
 	for (size_t i = 0; i < nsegs; i++)
 		segs[i].code = sv->seg_codes[i]; /* borrowed for the manifest */
-	sv->manifest = build_manifest(sv, segs, nsegs, &sv->manifest_len);
+	{
+		struct seal_holder holders[SEAL_HOLDERS_MAX];
+		size_t nholders = 0;
+		if (db_holders_get(s->db, id, holders, SEAL_HOLDERS_MAX, &nholders) != KOE_OK)
+			nholders = 0;
+		sv->manifest = build_manifest(sv, segs, nsegs, holders, nholders, &sv->manifest_len);
+	}
 	for (size_t i = 0; i < nsegs; i++)
 		segs[i].code = NULL;
 	if (sv->manifest == NULL) {

@@ -43,6 +43,10 @@ page_and_manifest(void)
 	CHECK_STR(json_string_value(json_object_get(m, "survey")), SURVEY_ID);
 	CHECK_INT(json_integer_value(json_object_get(m, "min_group")), 5);
 	CHECK_INT(strlen(json_string_value(json_object_get(m, "key_id"))), 64);
+	/* The single holder koe open made from HR's passphrase file. */
+	json_t *holders = json_object_get(m, "key_holders");
+	CHECK_INT(json_array_size(holders), 1);
+	CHECK_STR(json_string_value(json_array_get(holders, 0)), "HR");
 	json_t *segs = json_object_get(m, "segments");
 	CHECK(json_array_size(segs) >= 1);
 	for (size_t i = 0; i < json_array_size(segs); i++)

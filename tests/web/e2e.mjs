@@ -188,6 +188,8 @@ async function fullFlowDesktop() {
   T.eq('desktop: progress 1 / 9', await progress(page), `1 / ${m.pages}`);
   T.eq('desktop: the group is named, * in words', await text(page, '.group-label'), '営業部 / 全体');
   T.ok('desktop: the merged group is explained', (await text(page, '.intro')).includes('匿名性を守るために区分を分けずにまとめて集計します'));
+  T.ok('desktop: the page says who holds the key to the answers',
+    /鍵の保有者（HR）だけが読めます/.test(await text(page, '.intro .holders')));
   T.eq('desktop: fingerprint shown is the one koe open printed',
     (await text(page, '.fingerprint')).replace(/\s+/g, ''), k.surveys[ALUMNI].fingerprint);
   T.ok('desktop: fingerprint in groups of four', /^([0-9a-f]{4} ){15}[0-9a-f]{4}$/.test((await page.innerText('.fingerprint')).replace(/\s+/g, ' ').trim()));

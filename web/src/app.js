@@ -279,6 +279,14 @@ class App {
       ),
       starred ? h('p', { class: 'small', text: this.t('groupStar') }) : null,
       h('p', { class: 'small', text: this.t('minGroup', { k: m.min_group }) }),
+      Array.isArray(m.key_holders) && m.key_holders.length
+        ? h('p', {
+            class: 'small holders',
+            text: this.t(m.key_holders.length > 1 ? 'holdersMany' : 'holdersOne', {
+              names: m.key_holders.join(this.t('nameSep')),
+            }),
+          })
+        : null,
       h('h3', { text: this.t('keyHeading') }),
       // Groups of four, laid out 4 or 8 to a line by CSS; a screen reader
       // or a copy gets them separated by spaces.

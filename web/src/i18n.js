@@ -13,6 +13,11 @@ const ja = {
   groupStar:
     '「全体」となっている区分は、該当する人数が少ないため、匿名性を守るために区分を分けずにまとめて集計します。',
   minGroup: '結果は {k} 人以上のまとまりでのみ報告され、個人が特定される形で報告されることはありません。',
+  holdersMany:
+    '回答は暗号化して保存され、鍵の保有者（{names}）の全員がそろわないと読めません。誰か一人だけでは読めず、全員がそろっても、誰の回答かは分かりません。',
+  holdersOne:
+    '回答は暗号化して保存され、鍵の保有者（{names}）だけが読めます。その人にも、誰の回答かは分かりません。',
+  nameSep: '、',
   keyHeading: '調査の鍵の指紋',
   keyNote: '人事部が社内ポータルで公開している指紋と同じであることを確認できます。',
   laterNote:
@@ -105,6 +110,11 @@ const en = {
     'Where it says "all", there are too few people to count separately, so they are counted together to protect anonymity.',
   minGroup:
     'Results are only reported for groups of at least {k} people, never in a way that identifies anyone.',
+  holdersMany:
+    'Answers are stored encrypted and can be read only when all the key holders ({names}) come together: no one alone can read them, and even together they cannot tell whose answers they are.',
+  holdersOne:
+    'Answers are stored encrypted and only the key holder ({names}) can read them, without being able to tell whose answers they are.',
+  nameSep: ', ',
   keyHeading: 'Survey key fingerprint',
   keyNote: 'HR has published this fingerprint on the intranet, so you can check that it matches.',
   laterNote:
