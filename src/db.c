@@ -233,6 +233,17 @@ db_stmt_for(struct db *db, enum stmt s, const char *survey)
 }
 
 enum koe_err
+db_run_survey_blob(struct db *db, enum stmt s, const char *survey, const uint8_t *blob,
+                   size_t len)
+{
+	sqlite3_stmt *st = db_stmt_for(db, s, survey);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+enum koe_err
 db_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);

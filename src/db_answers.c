@@ -468,46 +468,49 @@ db_holders_get(struct db *db, const char *survey, struct seal_holder *out, size_
 enum koe_err
 db_seal_key_insert(struct db *db, const char *survey, const uint8_t epk[SEAL_PK_BYTES])
 {
-	sqlite3_stmt *st = db_stmt_for(db, S_SEAL_KEY_INSERT, survey);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_blob(st, 2, epk, SEAL_PK_BYTES, SQLITE_STATIC);
-	return db_step_done(st);
+	return db_run_survey_blob(db, S_SEAL_KEY_INSERT, survey, epk, SEAL_PK_BYTES);
+}
+
+struct keys_acc {
+	uint8_t (*v)[SEAL_PK_BYTES];
+	size_t n, cap;
+	bool oom;
+};
+
+static int
+keep_key(void *ctx, const uint8_t *epk)
+{
+	struct keys_acc *k = ctx;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 8;
+		void *nv = realloc(k->v, cap * sizeof(*k->v));
+		if (nv == NULL) {
+			k->oom = true;
+			return 1;
+		}
+		k->v = nv;
+		k->cap = cap;
+	}
+	memcpy(k->v[k->n++], epk, SEAL_PK_BYTES);
+	return 0;
 }
 
 enum koe_err
 db_seal_keys_get(struct db *db, const char *survey, uint8_t (**out)[SEAL_PK_BYTES], size_t *n)
 {
-	sqlite3_stmt *st = db_stmt_for(db, S_SEAL_KEYS, survey);
-	uint8_t (*v)[SEAL_PK_BYTES] = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc;
+	struct keys_acc k = {0};
+	enum koe_err err = foreach_blob(db, S_SEAL_KEYS, survey, SEAL_PK_BYTES, true, keep_key, &k);
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return KOE_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			void *nv;
-			cap = cap ? cap * 2 : 8;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				sqlite3_reset(st);
-				free(v);
-				return KOE_ENOMEM;
-			}
-			v = nv;
-		}
-		db_col_blob(st, 0, v[cnt++], SEAL_PK_BYTES);
+	if (k.oom)
+		err = KOE_ENOMEM;
+	if (err != KOE_OK) {
+		free(k.v);
+		k.v = NULL;
+		k.n = 0;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return KOE_EDB;
-	}
-	*out = v;
-	*n = cnt;
-	return KOE_OK;
+	*out = k.v;
+	*n = k.n;
+	return err;
 }
 enum koe_err
 db_receipts_foreach(struct db *db, const char *survey,

@@ -70,6 +70,11 @@ sqlite3_stmt *db_stmt(struct db *db, enum stmt s);
 /* db_stmt() with the survey id bound to ?1, as most statements start. */
 sqlite3_stmt *db_stmt_for(struct db *db, enum stmt s, const char *survey);
 
+/* Runs statement s, which returns no rows, with the survey id as ?1 and
+ * blob (len bytes) as ?2. */
+enum koe_err db_run_survey_blob(struct db *db, enum stmt s, const char *survey,
+                                const uint8_t *blob, size_t len);
+
 /* Runs a statement that returns no rows; maps constraint violations to
  * KOE_EEXIST. */
 enum koe_err db_step_done(sqlite3_stmt *st);

@@ -93,11 +93,7 @@ db_invitation_by_hash(struct db *db, const char *survey, const uint8_t hash[DB_H
 enum koe_err
 db_invitation_revoke(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES])
 {
-	sqlite3_stmt *st = db_stmt_for(db, S_INV_REVOKE, survey);
-	if (st == NULL)
-		return KOE_EDB;
-	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
-	return db_step_done(st);
+	return db_run_survey_blob(db, S_INV_REVOKE, survey, hash, DB_HASH_BYTES);
 }
 
 enum koe_err
