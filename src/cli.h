@@ -116,6 +116,20 @@ void cli_open_print(const struct cli_opened *o);
 /* What `koe close` prints once a survey is closed (koe demo prints it too). */
 void cli_close_print(const char *id, const struct survey_close_result *res, const char *db_opt);
 
+/* What `koe holder` prints once the holder file is written. */
+void cli_holder_print_wrote(const char *path, const char *name, const char *id);
+
+/* `koe status`: prints the counts of the survey named (or the only one). */
+int cli_status_print(const char *db_opt, const char *name);
+
+/* `koe serve --listen LISTEN --db DB --key KEY` until SIGINT or SIGTERM. */
+int cli_serve(const char *listen, const char *db_path, const char *key_path);
+
+/* Writes a report's PDF (and JSON when json is set) whole or not at all
+ * and prints the line saying so; 1 after printing why. */
+int cli_report_save(const char *id, const char *out, const char *json,
+                    const struct survey_report_result *res);
+
 /* Asks a yes/no question on the terminal; false when there is none. */
 bool cli_confirm(const char *question);
 

@@ -63,8 +63,17 @@ survey_id(const char *arg, char *id, size_t cap)
 	return 0;
 }
 
+void
+cli_holder_print_wrote(const char *path, const char *name, const char *id)
+{
+	printf("Wrote %s: the public part of %s's key share for survey '%s'.\n"
+	       "Send it to whoever runs 'koe open' (it opens nothing). Keep your passphrase:\n"
+	       "the report needs every holder's passphrase, and it cannot be recovered.\n",
+	       path, name, id);
+}
+
 static int
-run(int argc, char **argv)
+cmd_holder_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
@@ -142,10 +151,7 @@ run(int argc, char **argv)
 		unlink(out);
 		return 1;
 	}
-	printf("Wrote %s: the public part of %s's key share for survey '%s'.\n"
-	       "Send it to whoever runs 'koe open' (it opens nothing). Keep your passphrase:\n"
-	       "the report needs every holder's passphrase, and it cannot be recovered.\n",
-	       out, name, id);
+	cli_holder_print_wrote(out, name, id);
 	return 0;
 }
 
@@ -165,5 +171,5 @@ const struct cli_command cmd_holder = {
 	        "  --name NAME             who holds this share (shown by koe open and the report)\n"
 	        "  --out FILE              where to write the public part\n"
 	        "  --passphrase-file FILE  read the passphrase from the first line of FILE\n",
-	.run = run,
+	.run = cmd_holder_run,
 };

@@ -17,7 +17,7 @@
 static const char *const C = "reissue";
 
 static int
-run(int argc, char **argv)
+cmd_reissue_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
@@ -133,5 +133,5 @@ const struct cli_command cmd_reissue = {
 	"Revokes the employee's current link and prints a new one. If the old link\n"
 	"already fetched its answer token, --force is needed: the employee could then\n"
 	"answer twice, so the report states how many links were reissued.\n",
-	.run = run,
+	.run = cmd_reissue_run,
 };

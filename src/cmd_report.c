@@ -35,28 +35,6 @@ progress(void *ctx, size_t done, size_t total)
 	cli_progress("koe report: opening responses", done, total);
 }
 
-/* The report date: $SOURCE_DATE_EPOCH when set (reproducible builds
- * convention), else now. Returns false for a malformed value. */
-static bool
-report_epoch(int64_t *out)
-{
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	unsigned long long v;
-
-	if (e == NULL || *e == '\0') {
-		*out = (int64_t)time(NULL);
-		return true;
-	}
-	errno = 0;
-	v = strtoull(e, &end, 10);
-	/* Up to the year 9999, which the PDF date format can hold. */
-	if (*e < '0' || *e > '9' || *end != '\0' || errno != 0 || v > 253402300799ULL)
-		return false;
-	*out = (int64_t)v;
-	return true;
-}
-
 /* Whether the directory that will hold path can take new files. */
 static bool
 dir_writable(const char *path)
@@ -209,29 +187,29 @@ report_ready(void *ctx, bool interim, bool final_anyway, uint8_t *sk, struct koe
 /* Both files whole or neither (docs/ARCHITECTURE.md §2.3 step 5): each is
  * staged beside its destination, and renamed only when both are staged. */
 static int
-write_outputs(const struct report_args *a, const struct survey_report_result *res)
+write_outputs(const char *out, const char *json, const struct survey_report_result *res)
 {
 	struct util_atomic fpdf = {0}, fjson = {0};
 	int rc = 1;
 
-	if (util_atomic_open(&fpdf, a->out, ".tmp-XXXXXX") != KOE_OK ||
+	if (util_atomic_open(&fpdf, out, ".tmp-XXXXXX") != KOE_OK ||
 	    fwrite(res->pdf, 1, res->pdf_len, fpdf.f) != res->pdf_len ||
 	    util_atomic_sync(&fpdf) != KOE_OK) {
-		cli_err(C, "cannot write '%s': %s; nothing was written", a->out, strerror(errno));
+		cli_err(C, "cannot write '%s': %s; nothing was written", out, strerror(errno));
 		goto done;
 	}
-	if (a->json && (util_atomic_open(&fjson, a->json, ".tmp-XXXXXX") != KOE_OK ||
+	if (json && (util_atomic_open(&fjson, json, ".tmp-XXXXXX") != KOE_OK ||
 	                fwrite(res->json, 1, res->json_len, fjson.f) != res->json_len ||
 	                util_atomic_sync(&fjson) != KOE_OK)) {
-		cli_err(C, "cannot write '%s': %s; nothing was written", a->json, strerror(errno));
+		cli_err(C, "cannot write '%s': %s; nothing was written", json, strerror(errno));
 		goto done;
 	}
-	if (a->json && util_atomic_commit(&fjson) != KOE_OK) {
-		cli_err(C, "cannot write '%s': %s; nothing was written", a->json, strerror(errno));
+	if (json && util_atomic_commit(&fjson) != KOE_OK) {
+		cli_err(C, "cannot write '%s': %s; nothing was written", json, strerror(errno));
 		goto done;
 	}
 	if (util_atomic_commit(&fpdf) != KOE_OK) {
-		cli_err(C, "cannot write '%s': %s", a->out, strerror(errno));
+		cli_err(C, "cannot write '%s': %s", out, strerror(errno));
 		goto done;
 	}
 	rc = 0;
@@ -239,6 +217,21 @@ done:
 	util_atomic_abort(&fpdf);
 	util_atomic_abort(&fjson);
 	return rc;
+}
+
+int
+cli_report_save(const char *id, const char *out, const char *json,
+                const struct survey_report_result *res)
+{
+	if (write_outputs(out, json, res) != 0)
+		return 1;
+	printf("%s report of '%s' (%zu responses) written to %s%s%s\n",
+	       res->interim ? "Interim" : "Final", id, res->responses, out,
+	       json ? ", figures to " : "", json ? json : "");
+	if (!res->shown)
+		printf("Fewer than %d people answered, so the report shows no figures.\n",
+		       res->min_group);
+	return 0;
 }
 
 static int
@@ -261,14 +254,8 @@ write_report(struct report_args *a, int64_t epoch, const char *name)
 			cli_err(C, "%s", msg.text);
 		goto done;
 	}
-	if (write_outputs(a, &res) != 0)
+	if (cli_report_save(id, a->out, a->json, &res) != 0)
 		goto done;
-	printf("%s report of '%s' (%zu responses) written to %s%s%s\n",
-	       res.interim ? "Interim" : "Final", id, res.responses, a->out,
-	       a->json ? ", figures to " : "", a->json ? a->json : "");
-	if (!res.shown)
-		printf("Fewer than %d people answered, so the report shows no figures.\n",
-		       res.min_group);
 	status = 0;
 done:
 	survey_report_result_free(&res);
@@ -319,7 +306,7 @@ cmd_report_run(int argc, char **argv)
 		cli_err(C, "--json and --out name the same file");
 		return 2;
 	}
-	if (!report_epoch(&epoch)) {
+	if (!util_report_epoch(&epoch)) {
 		cli_err(C, "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970");
 		return 1;
 	}

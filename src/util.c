@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "koe/util.h"
@@ -179,4 +180,26 @@ util_write_file_atomic(const char *path, const void *buf, size_t len)
 		return KOE_EIO;
 	}
 	return KOE_OK;
+}
+
+/* The report date: $SOURCE_DATE_EPOCH when set (reproducible builds
+ * convention), else now. Returns false for a malformed value. */
+bool
+util_report_epoch(int64_t *out)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	unsigned long long v;
+
+	if (e == NULL || *e == '\0') {
+		*out = (int64_t)time(NULL);
+		return true;
+	}
+	errno = 0;
+	v = strtoull(e, &end, 10);
+	/* Up to the year 9999, which the PDF date format can hold. */
+	if (*e < '0' || *e > '9' || *end != '\0' || errno != 0 || v > 253402300799ULL)
+		return false;
+	*out = (int64_t)v;
+	return true;
 }

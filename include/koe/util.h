@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "koe/err.h"
@@ -54,5 +55,10 @@ void util_atomic_abort(struct util_atomic *a);
 /* All of the above for one buffer: writes path atomically with mode 0600
  * (temporary name path.tmp-XXXXXX). */
 enum koe_err util_write_file_atomic(const char *path, const void *buf, size_t len);
+
+/* The report date: $SOURCE_DATE_EPOCH when set (the reproducible-builds
+ * convention; same data, same date, byte-identical report), else now.
+ * False for a malformed value or one past the year 9999. */
+bool util_report_epoch(int64_t *out);
 
 #endif
