@@ -1,5 +1,5 @@
 /* survey_open and its helpers: questionnaire and roster to the database
- * (docs/ARCHITECTURE.md §2.1). */
+ * (docs/ARCHITECTURE.md §2.1); survey_reissue, the one later invitation. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,4 +268,77 @@ survey_open(const struct survey_open_req *req, struct survey_open_result *res,
 	}
 	sodium_memzero(inv_key, sizeof(inv_key));
 	return err;
+}
+
+/* The new invitation of a reissue, in one transaction. */
+static enum koe_err
+reissue_write(struct db *db, const char *id, const struct db_invitation *inv,
+              const uint8_t hash[INVITE_HASH_BYTES], struct koe_msg *msg)
+{
+	if (db_begin(db) != KOE_OK)
+		goto dberr;
+	if (db_invitation_revoke(db, id, inv->hash) != KOE_OK ||
+	    db_invitation_insert(db, id, hash, inv->employee_id, inv->email, inv->name,
+	                         inv->segment) != KOE_OK ||
+	    db_survey_add_reissued(db, id) != KOE_OK || db_commit(db) != KOE_OK) {
+		koe_msg_set(msg, KOE_EDB, "cannot save: %s; nothing was changed", db_errmsg(db));
+		db_rollback(db);
+		return KOE_EDB;
+	}
+	return KOE_OK;
+dberr:
+	return koe_msg_set(msg, KOE_EDB, "cannot save: %s; nothing was changed", db_errmsg(db));
+}
+
+enum koe_err
+survey_reissue(struct db *db, const struct db_survey *rec, const char *employee, bool force,
+               const char *key_path, struct survey_reissue_result *res, struct koe_msg *msg)
+{
+	const char *id = rec->id;
+	char why[TOK_MSG_MAX], code[INVITE_CODE_LEN + 1];
+	uint8_t seed[TOK_SEED_BYTES], key[INVITE_KEY_BYTES], hash[INVITE_HASH_BYTES];
+	enum koe_err err;
+
+	memset(res, 0, sizeof(*res));
+	if (rec->state != DB_OPEN)
+		return koe_msg_set(msg, KOE_ESTATE,
+		                   "survey '%s' is closed; links can no longer be reissued", id);
+	err = db_invitation_by_employee(db, id, employee, &res->inv);
+	if (err == KOE_ENOTFOUND)
+		return koe_msg_set(msg, err, "no employee '%s' in survey '%s'", employee, id);
+	if (err != KOE_OK)
+		return koe_msg_set(msg, err, "cannot read the database: %s", db_errmsg(db));
+	if (res->inv.status == DB_INV_ISSUED && !force)
+		err = koe_msg_set(msg, KOE_ESTATE,
+		                  "the current link of '%s' has already fetched its answer token. If "
+		                  "that token is still in their browser, a new link would let them "
+		                  "answer twice. Reissue only if the device is lost (add --force); the "
+		                  "report counts reissued links",
+		                  employee);
+	else if ((err = tok_seed_load(key_path, seed, why, sizeof(why))) != KOE_OK)
+		koe_msg_set(msg, err, "%s", why);
+	if (err != KOE_OK) {
+		survey_reissue_result_free(res);
+		return err;
+	}
+	invite_key_derive(seed, key);
+	sodium_memzero(seed, sizeof(seed));
+	invite_new(code);
+	/* invite_new() makes well-formed codes. */
+	KOE_ASSERT(invite_hash(key, id, code, hash) == KOE_OK);
+	sodium_memzero(key, sizeof(key));
+	err = reissue_write(db, id, &res->inv, hash, msg);
+	if (err == KOE_OK)
+		snprintf(res->link, sizeof(res->link), "%s/s/%s", rec->base_url, code);
+	else
+		survey_reissue_result_free(res);
+	sodium_memzero(code, sizeof(code));
+	return err;
+}
+
+void
+survey_reissue_result_free(struct survey_reissue_result *res)
+{
+	db_invitation_clear(&res->inv);
+	sodium_memzero(res->link, sizeof(res->link));
 }

@@ -114,6 +114,24 @@ enum koe_err survey_holder_check(const char *survey, const char *label, const ch
                                  const char *const *prev_labels, size_t nprev,
                                  struct seal_holder *out, struct koe_msg *msg);
 
+/* ---- koe reissue ---- */
+
+struct survey_reissue_result {
+	struct db_invitation inv; /* the employee's invitation; db_invitation_clear */
+	char link[560];           /* the new link: a secret, wipe it */
+};
+
+/* Revokes an employee's link and makes a new one in one transaction,
+ * counting it in the survey's reissued links. Refused (KOE_ESTATE) when
+ * the survey is closed, or when the old link already fetched its token and
+ * force is false: the employee could then answer twice. On failure res
+ * holds nothing to free. */
+enum koe_err survey_reissue(struct db *db, const struct db_survey *rec, const char *employee,
+                            bool force, const char *key_path,
+                            struct survey_reissue_result *res, struct koe_msg *msg);
+
+void survey_reissue_result_free(struct survey_reissue_result *res);
+
 /* ---- koe close (§4.5) ---- */
 
 struct survey_close_result {
