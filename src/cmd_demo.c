@@ -141,6 +141,7 @@ make_holder(struct demo *dm, size_t i, const char *name, const char *pass, const
 	}
 	if (holder_format(&dm->holders[i], dm->q->id, text, sizeof(text)) != KOE_OK ||
 	    util_write_file_atomic(path, text, strlen(text)) != KOE_OK) {
+		/* (the demo removed its old holder files, so replacing is moot) */
 		cli_err(C, "cannot write '%s': %s", path, strerror(errno));
 		return -1;
 	}

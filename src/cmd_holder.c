@@ -86,9 +86,9 @@ cmd_holder_run(int argc, char **argv)
 	char pass[SEAL_PASS_MAX + 2];
 	size_t passlen = 0;
 	struct seal_holder h;
+	struct util_atomic file;
 	enum koe_err err;
-	int c, fd;
-	FILE *f;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -135,20 +135,24 @@ cmd_holder_run(int argc, char **argv)
 		cli_err(C, "the name is too long");
 		return 1;
 	}
-	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	/* Whole or not at all, and never replacing a holder file. */
+	bool exists = access(out, F_OK) == 0;
+	if (exists)
+		errno = EEXIST;
+	if (exists || util_atomic_open(&file, out, ".tmp-XXXXXX") != KOE_OK) {
 		cli_err(C, "cannot create '%s': %s%s", out, strerror(errno),
 		        errno == EEXIST ? " (koe never replaces a holder file; choose another --out)"
 		                        : "");
 		return 1;
 	}
-	f = fdopen(fd, "w");
-	if (f == NULL || fputs(text, f) == EOF || fflush(f) != 0 || fsync(fd) != 0 ||
-	    fclose(f) != 0) {
-		cli_err(C, "cannot write '%s': %s", out, strerror(errno));
-		if (f == NULL)
-			close(fd);
-		unlink(out);
+	if (fputs(text, file.f) == EOF || util_atomic_commit_new(&file) != KOE_OK) {
+		int e = errno;
+		util_atomic_abort(&file);
+		if (e == EEXIST)
+			cli_err(C, "cannot create '%s': %s (koe never replaces a holder file; choose "
+			           "another --out)", out, strerror(e));
+		else
+			cli_err(C, "cannot write '%s': %s", out, strerror(e));
 		return 1;
 	}
 	cli_holder_print_wrote(out, name, id);

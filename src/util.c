@@ -155,6 +155,16 @@ util_atomic_commit(struct util_atomic *a)
 	return KOE_OK;
 }
 
+enum koe_err
+util_atomic_commit_new(struct util_atomic *a)
+{
+	/* link() never replaces: an existing path fails with EEXIST. */
+	if (util_atomic_sync(a) != KOE_OK || link(a->tmp, a->path) != 0)
+		return KOE_EIO;
+	util_atomic_abort(a); /* the temporary name only */
+	return KOE_OK;
+}
+
 void
 util_atomic_abort(struct util_atomic *a)
 {

@@ -36,6 +36,9 @@ void util_fingerprint_groups(const char *hex, int per_line, const char *brk, cha
  *   f                  the stream to write to while open
  *   util_atomic_sync   flushes, fsyncs and closes; the temporary file stays
  *   util_atomic_commit renames it onto path (syncs first if still open)
+ *   util_atomic_commit_new  the same for a file that is never replaced:
+ *                      links it to path, failing with EEXIST if path
+ *                      exists, then removes the temporary name
  *   util_atomic_abort  removes the temporary file if it exists; safe to
  *                      call in any state, also after commit (then a no-op)
  *
@@ -50,6 +53,7 @@ struct util_atomic {
 enum koe_err util_atomic_open(struct util_atomic *a, const char *path, const char *suffix);
 enum koe_err util_atomic_sync(struct util_atomic *a);
 enum koe_err util_atomic_commit(struct util_atomic *a);
+enum koe_err util_atomic_commit_new(struct util_atomic *a);
 void util_atomic_abort(struct util_atomic *a);
 
 /* All of the above for one buffer: writes path atomically with mode 0600
