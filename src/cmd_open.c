@@ -1,8 +1,8 @@
 /* koe open SURVEY.txt --roster ROSTER.csv --base-url URL — start a survey:
- * load the questionnaire and the roster, build k-anonymous segments, create
- * one invitation per employee and write the mail-merge file of links. */
+ * load the questionnaire and the roster, and let survey_open (survey.h)
+ * build the k-anonymous groups and one invitation per employee; this file
+ * writes the mail-merge file of links and prints the summary. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +14,15 @@
 #include "cli.h"
 #include "koe/csv.h"
 #include "koe/holder.h"
-#include "koe/invite.h"
 #include "koe/qn.h"
 #include "koe/roster.h"
 #include "koe/seal.h"
 #include "koe/seg.h"
 #include "koe/survey.h"
-#include "koe/tok.h"
 #include "koe/util.h"
 
 /* The synopsis of usage errors; the help below spells it out on its own lines. */
 #define USAGE "SURVEY.txt --roster ROSTER.csv --base-url URL [--holder FILE]... [--db FILE] [--key FILE] [--out links.csv] [--passphrase-file FILE]"
-
 
 static const char *const C = "open";
 
