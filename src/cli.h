@@ -11,6 +11,8 @@
 
 #include "koe/db.h"
 #include "koe/diag.h"
+#include "koe/survey.h"
+#include "koe/util.h"
 
 struct cli_command {
 	const char *name;
@@ -80,6 +82,53 @@ int cli_read_passphrase(const char *cmd, const char *file, bool confirm, char *b
 /* The same with the terminal prompt given (NULL: "Report passphrase: "). */
 int cli_read_passphrase_as(const char *cmd, const char *file, bool confirm, const char *prompt,
                            char *buf, size_t cap, size_t *len);
+
+/* The links file of `koe open` (docs/ARCHITECTURE.md §2.1 step 7) as a
+ * survey_open links sink: written to PATH.tmp (0600, UTF-8 with BOM, CRLF,
+ * every cell through csv_row), renamed into place just before the commit.
+ * When codes is set, the first maxcodes invitation codes are also kept
+ * there (for koe demo's simulated employees). Errors are printed as
+ * "koe CMD: ...". After survey_open, call cli_links_done with whether it
+ * succeeded: it removes the temporary file, and the renamed file if the
+ * commit failed. */
+struct cli_links {
+	const char *cmd;
+	const char *path;
+	struct util_atomic file;
+	bool renamed;
+	char (*codes)[32];
+	size_t ncodes, maxcodes;
+};
+struct survey_links cli_links_sink(struct cli_links *l);
+void cli_links_done(struct cli_links *l, bool ok);
+
+/* What `koe open` prints once a survey is open (koe demo prints it too). */
+struct cli_opened {
+	const struct qn_survey *survey;
+	const struct seg_table *groups;
+	const struct survey_open_result *res;
+	size_t invited;
+	const char *links_path, *key_path, *base_url;
+	const char *db_opt; /* --db as given, or NULL */
+};
+void cli_open_print(const struct cli_opened *o);
+
+/* What `koe close` prints once a survey is closed (koe demo prints it too). */
+void cli_close_print(const char *id, const struct survey_close_result *res, const char *db_opt);
+
+/* What `koe holder` prints once the holder file is written. */
+void cli_holder_print_wrote(const char *path, const char *name, const char *id);
+
+/* `koe status`: prints the counts of the survey named (or the only one). */
+int cli_status_print(const char *db_opt, const char *name);
+
+/* `koe serve --listen LISTEN --db DB --key KEY` until SIGINT or SIGTERM. */
+int cli_serve(const char *listen, const char *db_path, const char *key_path);
+
+/* Writes a report's PDF (and JSON when json is set) whole or not at all
+ * and prints the line saying so; 1 after printing why. */
+int cli_report_save(const char *id, const char *out, const char *json,
+                    const struct survey_report_result *res);
 
 /* Asks a yes/no question on the terminal; false when there is none. */
 bool cli_confirm(const char *question);

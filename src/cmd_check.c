@@ -24,7 +24,7 @@ summary(const char *path, const struct qn_survey *s)
 }
 
 static int
-run(int argc, char **argv)
+cmd_check_run(int argc, char **argv)
 {
 	int status = 0;
 
@@ -88,5 +88,5 @@ const struct cli_command cmd_check = {
 	"\n"
 	"Example:\n"
 	"  koe check surveys/alumni-readiness.txt\n",
-	.run = run,
+	.run = cmd_check_run,
 };

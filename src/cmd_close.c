@@ -16,28 +16,45 @@
 
 static const char *const C = "close";
 
-struct digest {
-	crypto_hash_sha256_state st;
-	int64_t n;
-};
-
-/* The receipt digest: SHA-256 over every receipt in lowercase hex followed
- * by a newline, receipts sorted. Anyone holding the published list can
- * recompute it with `sha256sum`. */
-static int
-add_receipt(void *ctx, const uint8_t r[DB_HASH_BYTES])
+void
+cli_close_print(const char *id, const struct survey_close_result *res, const char *db_opt)
 {
-	struct digest *d = ctx;
-	char hex[DB_HASH_BYTES * 2 + 2];
-	sodium_bin2hex(hex, sizeof(hex), r, DB_HASH_BYTES);
-	hex[DB_HASH_BYTES * 2] = '\n';
-	crypto_hash_sha256_update(&d->st, (const uint8_t *)hex, DB_HASH_BYTES * 2 + 1);
-	d->n++;
-	return 0;
+	if (!res->compacted)
+		fprintf(stderr, "koe close: warning: could not compact the database (%s); the "
+		                "deleted rows may linger in the file until it is vacuumed "
+		                "(sqlite3 %s VACUUM)\n",
+		        res->warning.text, cli_db_path(db_opt));
+	printf("Survey '%s' is closed.\n", id);
+	printf("Responses: %" PRId64 ". Receipt digest (SHA-256 of the sorted receipt list):\n  %s\n",
+	       res->count, res->digest);
+	printf("The invitation list (employee ids, e-mail addresses, names) has been deleted;\n"
+	       "only counts per group remain. Next: %s report %s%s%s --out reports/%s.pdf\n",
+	       cli_self, id, db_opt ? " --db " : "", db_opt ? db_opt : "", id);
+}
+
+/* Closing cannot be undone: a terminal question unless --yes. */
+static bool
+confirmed(const char *id)
+{
+	char q[512];
+	if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK) != 0) {
+		cli_err(C, "closing cannot be undone; add --yes to confirm");
+		return false;
+	}
+	snprintf(q, sizeof(q),
+	         "Close '%s'? Answers stop, and the list of who was invited is deleted "
+	         "for good.",
+	         id);
+	if (!cli_confirm(q)) {
+		cli_err(C, "not closed; to close, answer y at the question, or add --yes "
+		           "(without a terminal, --yes is the only way)");
+		return false;
+	}
+	return true;
 }
 
 static int
-run(int argc, char **argv)
+cmd_close_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
@@ -47,11 +64,10 @@ run(int argc, char **argv)
 	const char *db_opt = NULL;
 	struct db *db = NULL;
 	struct db_survey rec = {0};
-	struct digest dg;
-	uint8_t sum[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
+	struct survey_close_result res;
+	struct koe_msg msg;
 	char *id = NULL;
-	int status = 1, c, yes = 0, in_tx = 0;
+	int status = 1, c, yes = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -74,52 +90,15 @@ run(int argc, char **argv)
 		        rec.receipts_digest ? rec.receipts_digest : "-");
 		goto done;
 	}
-	if (!yes) {
-		char q[512];
-		if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK) != 0) {
-			cli_err(C, "closing cannot be undone; add --yes to confirm");
-			goto done;
-		}
-		snprintf(q, sizeof(q),
-		         "Close '%s'? Answers stop, and the list of who was invited is deleted "
-		         "for good.",
-		         id);
-		if (!cli_confirm(q)) {
-			cli_err(C, "not closed; to close, answer y at the question, or add --yes "
-			           "(without a terminal, --yes is the only way)");
-			goto done;
-		}
+	if (!yes && !confirmed(id))
+		goto done;
+	if (survey_close(db, id, &res, &msg) != KOE_OK) {
+		cli_err(C, "%s", msg.text);
+		goto done;
 	}
-	if (db_begin(db) != KOE_OK)
-		goto dberr;
-	in_tx = 1;
-	crypto_hash_sha256_init(&dg.st);
-	dg.n = 0;
-	if (db_receipts_foreach(db, id, add_receipt, &dg) != KOE_OK)
-		goto dberr;
-	crypto_hash_sha256_final(&dg.st, sum);
-	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
-	if (db_survey_close(db, id, dg.n, hex) != KOE_OK || db_commit(db) != KOE_OK)
-		goto dberr;
-	in_tx = 0;
-	if (db_compact(db) != KOE_OK)
-		fprintf(stderr, "koe close: warning: could not compact the database (%s); the "
-		                "deleted rows may linger in the file until it is vacuumed "
-		                "(sqlite3 %s VACUUM)\n",
-		        db_errmsg(db), cli_db_path(db_opt));
-	printf("Survey '%s' is closed.\n", id);
-	printf("Responses: %" PRId64 ". Receipt digest (SHA-256 of the sorted receipt list):\n  %s\n",
-	       dg.n, hex);
-	printf("The invitation list (employee ids, e-mail addresses, names) has been deleted;\n"
-	       "only counts per group remain. Next: %s report %s%s%s --out reports/%s.pdf\n",
-	       cli_self, id, db_opt ? " --db " : "", db_opt ? db_opt : "", id);
+	cli_close_print(id, &res, db_opt);
 	status = 0;
-	goto done;
-dberr:
-	cli_err(C, "cannot close: %s; nothing was changed", db_errmsg(db));
 done:
-	if (in_tx)
-		db_rollback(db);
 	db_survey_clear(&rec);
 	free(id);
 	db_close(db);
@@ -136,5 +115,5 @@ const struct cli_command cmd_close = {
 	"that theirs is in it) and its digest, and deletes every invitation with its\n"
 	"employee id, e-mail address and name, keeping only counts per group. This\n"
 	"cannot be undone; it asks for confirmation unless --yes is given.\n",
-	.run = run,
+	.run = cmd_close_run,
 };

@@ -63,8 +63,17 @@ survey_id(const char *arg, char *id, size_t cap)
 	return 0;
 }
 
+void
+cli_holder_print_wrote(const char *path, const char *name, const char *id)
+{
+	printf("Wrote %s: the public part of %s's key share for survey '%s'.\n"
+	       "Send it to whoever runs 'koe open' (it opens nothing). Keep your passphrase:\n"
+	       "the report needs every holder's passphrase, and it cannot be recovered.\n",
+	       path, name, id);
+}
+
 static int
-run(int argc, char **argv)
+cmd_holder_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
@@ -77,9 +86,9 @@ run(int argc, char **argv)
 	char pass[SEAL_PASS_MAX + 2];
 	size_t passlen = 0;
 	struct seal_holder h;
+	struct util_atomic file;
 	enum koe_err err;
-	int c, fd;
-	FILE *f;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -126,26 +135,27 @@ run(int argc, char **argv)
 		cli_err(C, "the name is too long");
 		return 1;
 	}
-	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	/* Whole or not at all, and never replacing a holder file. */
+	bool exists = access(out, F_OK) == 0;
+	if (exists)
+		errno = EEXIST;
+	if (exists || util_atomic_open(&file, out, ".tmp-XXXXXX") != KOE_OK) {
 		cli_err(C, "cannot create '%s': %s%s", out, strerror(errno),
 		        errno == EEXIST ? " (koe never replaces a holder file; choose another --out)"
 		                        : "");
 		return 1;
 	}
-	f = fdopen(fd, "w");
-	if (f == NULL || fputs(text, f) == EOF || fflush(f) != 0 || fsync(fd) != 0 ||
-	    fclose(f) != 0) {
-		cli_err(C, "cannot write '%s': %s", out, strerror(errno));
-		if (f == NULL)
-			close(fd);
-		unlink(out);
+	if (fputs(text, file.f) == EOF || util_atomic_commit_new(&file) != KOE_OK) {
+		int e = errno;
+		util_atomic_abort(&file);
+		if (e == EEXIST)
+			cli_err(C, "cannot create '%s': %s (koe never replaces a holder file; choose "
+			           "another --out)", out, strerror(e));
+		else
+			cli_err(C, "cannot write '%s': %s", out, strerror(e));
 		return 1;
 	}
-	printf("Wrote %s: the public part of %s's key share for survey '%s'.\n"
-	       "Send it to whoever runs 'koe open' (it opens nothing). Keep your passphrase:\n"
-	       "the report needs every holder's passphrase, and it cannot be recovered.\n",
-	       out, name, id);
+	cli_holder_print_wrote(out, name, id);
 	return 0;
 }
 
@@ -165,5 +175,5 @@ const struct cli_command cmd_holder = {
 	        "  --name NAME             who holds this share (shown by koe open and the report)\n"
 	        "  --out FILE              where to write the public part\n"
 	        "  --passphrase-file FILE  read the passphrase from the first line of FILE\n",
-	.run = run,
+	.run = cmd_holder_run,
 };

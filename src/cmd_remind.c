@@ -125,7 +125,7 @@ done:
 }
 
 static int
-run(int argc, char **argv)
+cmd_remind_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
@@ -223,5 +223,5 @@ const struct cli_command cmd_remind = {
 	"link yet, for a reminder mail merge. With --links (the file 'koe open'\n"
 	"wrote), each row carries the employee's link. Whether someone has answered\n"
 	"is never known; only whether their link fetched its token.\n",
-	.run = run,
+	.run = cmd_remind_run,
 };

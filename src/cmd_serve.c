@@ -49,79 +49,31 @@ parse_listen(const char *arg, char *addr, size_t cap, uint16_t *port)
 	return 0;
 }
 
-static int
-run(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"listen", required_argument, NULL, 'l'},
-		{"db", required_argument, NULL, 'd'},
-		{"key", required_argument, NULL, 'k'},
-		{"threads", required_argument, NULL, 't'},
-		{"max-connections", required_argument, NULL, 'm'},
-		{"per-ip", required_argument, NULL, 'p'},
-		{"timeout", required_argument, NULL, 'o'},
-		{"tls-cert", required_argument, NULL, 'c'},
-		{"tls-key", required_argument, NULL, 'K'},
-		{NULL, 0, NULL, 0},
-	};
+struct serve_args {
 	struct http_config cfg;
+	char addr[128];
+	const char *db_opt, *key_opt, *cert, *key;
+};
+
+/* Serves until SIGINT or SIGTERM. */
+static int
+serve(struct serve_args *a)
+{
+	struct http_config *cfg = &a->cfg;
 	struct http_server *srv = NULL;
-	const char *db_opt = NULL, *key_opt = NULL, *cert = NULL, *key = NULL;
-	char addr[128], keybuf[4096], msg[512];
+	const char *cert = a->cert, *key = a->key;
+	char keybuf[4096], msg[512];
 	char *cert_pem = NULL, *key_pem = NULL;
 	size_t len;
 	sigset_t set;
-	int c, sig, status = 1;
+	int sig, status = 1;
 
-	http_config_defaults(&cfg);
-	snprintf(addr, sizeof(addr), "%s", cfg.listen_addr);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		char *end;
-		unsigned long v = optarg ? strtoul(optarg, &end, 10) : 0;
-		bool num_ok = optarg && *optarg && *end == '\0' && v < 100000;
-		switch (c) {
-		case 'l':
-			if (parse_listen(optarg, addr, sizeof(addr), &cfg.port) != 0) {
-				cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
-				return 2;
-			}
-			break;
-		case 'd': db_opt = optarg; break;
-		case 'k': key_opt = optarg; break;
-		case 'c': cert = optarg; break;
-		case 'K': key = optarg; break;
-		case 't':
-		case 'm':
-		case 'p':
-		case 'o':
-			if (!num_ok) {
-				cli_err(C, "'%s' is not a number", optarg);
-				return 2;
-			}
-			if (c == 't')
-				cfg.threads = (unsigned)v;
-			else if (c == 'm')
-				cfg.max_connections = (unsigned)v;
-			else if (c == 'p')
-				cfg.max_per_ip = (unsigned)v;
-			else
-				cfg.timeout_s = (unsigned)v;
-			break;
-		default:
-			return cli_usage("serve", USAGE, NULL);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_extra("serve", USAGE, argv[optind]);
-	if ((cert == NULL) != (key == NULL))
-		return cli_usage("serve", USAGE, "give both --tls-cert and --tls-key, or neither");
-	cfg.listen_addr = addr;
-	cfg.db_path = cli_db_path(db_opt);
-	cfg.key_path = cli_key_path(key_opt, cfg.db_path, keybuf, sizeof(keybuf));
-	if (access(cfg.db_path, F_OK) != 0) {
+	cfg->listen_addr = a->addr;
+	cfg->db_path = cli_db_path(a->db_opt);
+	cfg->key_path = cli_key_path(a->key_opt, cfg->db_path, keybuf, sizeof(keybuf));
+	if (access(cfg->db_path, F_OK) != 0) {
 		cli_err(C, "no database at '%s' (open a survey first with 'koe open', or give --db FILE)",
-		        cfg.db_path);
+		        cfg->db_path);
 		goto done;
 	}
 	if (cert) {
@@ -132,8 +84,8 @@ run(int argc, char **argv)
 			cli_err(C, "cannot read '%s': %s", bad, errno ? strerror(errno) : "too large");
 			goto done;
 		}
-		cfg.tls_cert_pem = cert_pem;
-		cfg.tls_key_pem = key_pem;
+		cfg->tls_cert_pem = cert_pem;
+		cfg->tls_key_pem = key_pem;
 	}
 
 	/* Signals are taken by sigwait() below, never by a request thread:
@@ -144,12 +96,12 @@ run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (http_start(&cfg, &srv, msg, sizeof(msg)) != KOE_OK) {
+	if (http_start(cfg, &srv, msg, sizeof(msg)) != KOE_OK) {
 		cli_err(C, "%s", msg);
 		goto done;
 	}
 	printf("koe serve: listening on %s://%s%s%s:%u\n", cert ? "https" : "http",
-	       strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
+	       strchr(a->addr, ':') ? "[" : "", a->addr, strchr(a->addr, ':') ? "]" : "",
 	       (unsigned)http_port(srv));
 	fflush(stdout);
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
@@ -165,6 +117,84 @@ done:
 	}
 	free(cert_pem);
 	return status;
+}
+
+int
+cli_serve(const char *listen, const char *db_path, const char *key_path)
+{
+	struct serve_args a = {.db_opt = db_path, .key_opt = key_path};
+
+	http_config_defaults(&a.cfg);
+	if (parse_listen(listen, a.addr, sizeof(a.addr), &a.cfg.port) != 0) {
+		cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
+		return 2;
+	}
+	return serve(&a);
+}
+
+static int
+cmd_serve_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"db", required_argument, NULL, 'd'},
+		{"key", required_argument, NULL, 'k'},
+		{"threads", required_argument, NULL, 't'},
+		{"max-connections", required_argument, NULL, 'm'},
+		{"per-ip", required_argument, NULL, 'p'},
+		{"timeout", required_argument, NULL, 'o'},
+		{"tls-cert", required_argument, NULL, 'c'},
+		{"tls-key", required_argument, NULL, 'K'},
+		{NULL, 0, NULL, 0},
+	};
+	struct serve_args a = {0};
+	struct http_config *cfg = &a.cfg;
+	int c;
+
+	http_config_defaults(cfg);
+	snprintf(a.addr, sizeof(a.addr), "%s", cfg->listen_addr);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		unsigned long v = optarg ? strtoul(optarg, &end, 10) : 0;
+		bool num_ok = optarg && *optarg && *end == '\0' && v < 100000;
+		switch (c) {
+		case 'l':
+			if (parse_listen(optarg, a.addr, sizeof(a.addr), &cfg->port) != 0) {
+				cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
+				return 2;
+			}
+			break;
+		case 'd': a.db_opt = optarg; break;
+		case 'k': a.key_opt = optarg; break;
+		case 'c': a.cert = optarg; break;
+		case 'K': a.key = optarg; break;
+		case 't':
+		case 'm':
+		case 'p':
+		case 'o':
+			if (!num_ok) {
+				cli_err(C, "'%s' is not a number", optarg);
+				return 2;
+			}
+			if (c == 't')
+				cfg->threads = (unsigned)v;
+			else if (c == 'm')
+				cfg->max_connections = (unsigned)v;
+			else if (c == 'p')
+				cfg->max_per_ip = (unsigned)v;
+			else
+				cfg->timeout_s = (unsigned)v;
+			break;
+		default:
+			return cli_usage("serve", USAGE, NULL);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_extra("serve", USAGE, argv[optind]);
+	if ((a.cert == NULL) != (a.key == NULL))
+		return cli_usage("serve", USAGE, "give both --tls-cert and --tls-key, or neither");
+	return serve(&a);
 }
 
 const struct cli_command cmd_serve = {
@@ -186,5 +216,5 @@ const struct cli_command cmd_serve = {
 	"  --max-connections N  default 1024; --per-ip N  default 64 (0: no limit)\n"
 	"  --timeout SECONDS    a request must arrive whole within this, and idle\n"
 	"                       connections are closed after it (default 15)\n",
-	.run = run,
+	.run = cmd_serve_run,
 };

@@ -44,14 +44,9 @@ out:
 	return rc;
 }
 
-static int
-run(int argc, char **argv)
+int
+cli_status_print(const char *db_opt, const char *name)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *db_opt = NULL;
 	struct db *db = NULL;
 	char *id = NULL;
 	struct db_survey rec = {0};
@@ -62,20 +57,9 @@ run(int argc, char **argv)
 	int64_t responded = 0, opened = 0, k = 5;
 	bool *shown = NULL;
 	char total[48];
-	int status = 1, c;
+	int status = 1;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db_opt = optarg;
-		else {
-			return cli_usage("status", USAGE, NULL);
-		}
-	}
-	if (argc - optind > 1) {
-		return cli_usage_extra("status", USAGE, argv[optind + 1]);
-	}
-	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
+	if (cli_open_survey(C, db_opt, name, &db, &id, &rec) != 0)
 		goto done;
 	if (db_segments_get(db, id, &segs, &nsegs) != KOE_OK) {
 		cli_err(C, "cannot read the database: %s", db_errmsg(db));
@@ -143,6 +127,30 @@ done:
 	return status;
 }
 
+static int
+cmd_status_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db_opt = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db_opt = optarg;
+		else {
+			return cli_usage("status", USAGE, NULL);
+		}
+	}
+	if (argc - optind > 1) {
+		return cli_usage_extra("status", USAGE, argv[optind + 1]);
+	}
+	return cli_status_print(db_opt, optind < argc ? argv[optind] : NULL);
+}
+
 const struct cli_command cmd_status = {
 	.name = "status",
 	.summary = "show invited, opened and responded counts",
@@ -156,5 +164,5 @@ const struct cli_command cmd_status = {
 	"is open, response counts are rounded down to steps of MinGroup; after\n"
 	"'koe close' they are exact. SURVEY may be left out when the database holds\n"
 	"one.\n",
-	.run = run,
+	.run = cmd_status_run,
 };

@@ -29,7 +29,7 @@ survey_min_group(const struct db_survey *rec)
 }
 
 static int
-run(int argc, char **argv)
+cmd_surveys_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
@@ -98,5 +98,5 @@ const struct cli_command cmd_surveys = {
 	        "survey is open its responses are counted in steps of MinGroup, as koe status\n"
 	        "counts them (\"10+\", \"5未満\"), so that two lists taken a few answers apart\n"
 	        "cannot tell who answered in between.\n",
-	.run = run,
+	.run = cmd_surveys_run,
 };

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -29,4 +30,17 @@ koe_strerror(enum koe_err err)
 	case KOE_ESTATE:    return "not allowed in the current state";
 	}
 	return "unknown error";
+}
+
+enum koe_err
+koe_msg_set(struct koe_msg *m, enum koe_err err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m == NULL)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(m->text, sizeof(m->text), fmt, ap);
+	va_end(ap);
+	return err;
 }

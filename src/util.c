@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "koe/util.h"
 
@@ -90,4 +93,123 @@ util_fingerprint_groups(const char *hex, int per_line, const char *brk, char *ou
 		o += (size_t)w;
 	}
 	out[o] = '\0';
+}
+
+/* See include/koe/util.h: temp file beside the destination, 0600, fsync,
+ * rename; removed on failure. */
+enum koe_err
+util_atomic_open(struct util_atomic *a, const char *path, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+	int fd;
+
+	memset(a, 0, sizeof(*a));
+	a->path = path;
+	if ((size_t)snprintf(a->tmp, sizeof(a->tmp), "%s%s", path, suffix) >= sizeof(a->tmp)) {
+		errno = ENAMETOOLONG;
+		return KOE_EIO;
+	}
+	if (sl >= 6 && strcmp(suffix + sl - 6, "XXXXXX") == 0)
+		fd = mkstemp(a->tmp); /* mode 0600 before any byte is in it */
+	else
+		fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return KOE_EIO;
+	a->live = true;
+	a->f = fdopen(fd, "w");
+	if (a->f == NULL) {
+		int e = errno;
+		close(fd);
+		util_atomic_abort(a);
+		errno = e;
+		return KOE_EIO;
+	}
+	return KOE_OK;
+}
+
+enum koe_err
+util_atomic_sync(struct util_atomic *a)
+{
+	FILE *f = a->f;
+	int bad;
+
+	if (f == NULL)
+		return a->live ? KOE_OK : (errno = EBADF, KOE_EIO);
+	a->f = NULL;
+	bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+	if (bad) {
+		int e = errno;
+		fclose(f);
+		errno = e;
+		return KOE_EIO;
+	}
+	return fclose(f) == 0 ? KOE_OK : KOE_EIO;
+}
+
+enum koe_err
+util_atomic_commit(struct util_atomic *a)
+{
+	if (util_atomic_sync(a) != KOE_OK || rename(a->tmp, a->path) != 0)
+		return KOE_EIO;
+	a->live = false;
+	return KOE_OK;
+}
+
+enum koe_err
+util_atomic_commit_new(struct util_atomic *a)
+{
+	/* link() never replaces: an existing path fails with EEXIST. */
+	if (util_atomic_sync(a) != KOE_OK || link(a->tmp, a->path) != 0)
+		return KOE_EIO;
+	util_atomic_abort(a); /* the temporary name only */
+	return KOE_OK;
+}
+
+void
+util_atomic_abort(struct util_atomic *a)
+{
+	int e = errno; /* keep the failure's errno for the caller's message */
+	if (a->f)
+		fclose(a->f);
+	a->f = NULL;
+	if (a->live)
+		unlink(a->tmp);
+	a->live = false;
+	errno = e;
+}
+
+enum koe_err
+util_write_file_atomic(const char *path, const void *buf, size_t len)
+{
+	struct util_atomic a;
+
+	if (util_atomic_open(&a, path, ".tmp-XXXXXX") != KOE_OK)
+		return KOE_EIO;
+	if ((len > 0 && fwrite(buf, 1, len, a.f) != len) || util_atomic_commit(&a) != KOE_OK) {
+		util_atomic_abort(&a);
+		return KOE_EIO;
+	}
+	return KOE_OK;
+}
+
+/* The report date: $SOURCE_DATE_EPOCH when set (reproducible builds
+ * convention), else now. Returns false for a malformed value. */
+bool
+util_report_epoch(int64_t *out)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	unsigned long long v;
+
+	if (e == NULL || *e == '\0') {
+		*out = (int64_t)time(NULL);
+		return true;
+	}
+	errno = 0;
+	v = strtoull(e, &end, 10);
+	/* Up to the year 9999, which the PDF date format can hold. */
+	if (*e < '0' || *e > '9' || *end != '\0' || errno != 0 || v > 253402300799ULL)
+		return false;
+	*out = (int64_t)v;
+	return true;
 }

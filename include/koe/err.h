@@ -30,4 +30,18 @@ _Noreturn void koe_assert_fail(const char *expr, const char *file, int line);
 /* Returns a static, English, one-line description of err. Never NULL. */
 const char *koe_strerror(enum koe_err err);
 
+/* The message that goes with an enum koe_err in the library's operations
+ * (include/koe/survey.h): one English sentence fragment, ready for the CLI
+ * to print after "koe CMD: ". An empty text means the failure was already
+ * reported (e.g. by a caller's callback). */
+#define KOE_MSG_MAX 300
+struct koe_msg {
+	char text[KOE_MSG_MAX];
+};
+
+/* Sets m's text (truncated to fit) and returns err, so a failure reads
+ * `return koe_msg_set(msg, KOE_EDB, "cannot ...: %s", why);`. m may be NULL. */
+enum koe_err koe_msg_set(struct koe_msg *m, enum koe_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif
