@@ -15,9 +15,10 @@
 #include "cli.h"
 #include "koe/holder.h"
 #include "koe/qn.h"
+#include "koe/resp.h"
 #include "koe/util.h"
 
-#define USAGE "SURVEY --name NAME [--out FILE] [--passphrase-file FILE]"
+#define USAGE "SURVEY --name NAME [--out FILE] [--passphrase-file FILE] | --check FILE [--passphrase-file FILE]"
 
 static const char *const C = "holder";
 
@@ -72,16 +73,61 @@ cli_holder_print_wrote(const char *path, const char *name, const char *id)
 	       path, name, id);
 }
 
+/* koe holder --check FILE: does this passphrase open this share? A holder
+ * can make sure, any time before the report, that they still know it. */
 static int
+check_holder(const char *file, const char *pass_file)
+{
+	char *text = NULL, sid[HOLDER_SURVEY_MAX], msg[200], prompt[160];
+	char pass[SEAL_PASS_MAX + 2];
+	size_t len = 0, passlen = 0;
+	uint8_t x[SEAL_SK_BYTES];
+	struct seal_holder h;
+	enum koe_err err;
+
+	if (util_read_file(file, HOLDER_FILE_MAX * 4, &text, &len) != KOE_OK) {
+		cli_err(C, "cannot read '%s': %s", file, errno ? strerror(errno) : "too large");
+		return 1;
+	}
+	err = holder_parse(text, len, sid, &h, msg, sizeof(msg));
+	free(text);
+	if (err != KOE_OK) {
+		cli_err(C, "%s: %s", file, msg);
+		return 1;
+	}
+	if (seal_holder_verify(sid, &h) != KOE_OK) {
+		cli_err(C, "%s: the file was altered (its proof does not verify)", file);
+		return 1;
+	}
+	snprintf(prompt, sizeof(prompt), "Passphrase of %.64s: ", h.name);
+	if (cli_read_passphrase_as(C, pass_file, false, prompt, pass, sizeof(pass), &passlen) != 0)
+		return 1;
+	err = resp_holder_secret(&h, pass, passlen, x);
+	sodium_memzero(pass, sizeof(pass));
+	sodium_memzero(x, sizeof(x));
+	if (err == KOE_EVERIFY) {
+		cli_err(C, "this is not the passphrase of %s's share of survey '%s'", h.name, sid);
+		return 1;
+	}
+	if (err != KOE_OK) {
+		cli_err(C, "cannot derive the key: %s", koe_strerror(err));
+		return 1;
+	}
+	printf("The passphrase is right: it opens %s's share of survey '%s'.\n", h.name, sid);
+	return 0;
+}
+
+int
 cmd_holder_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
 		{"out", required_argument, NULL, 'o'},
 		{"passphrase-file", required_argument, NULL, 'p'},
+		{"check", required_argument, NULL, 'c'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *name = NULL, *out = NULL, *pass_file = NULL;
+	const char *name = NULL, *out = NULL, *pass_file = NULL, *check = NULL;
 	char id[HOLDER_SURVEY_MAX], path[PATH_MAX], text[HOLDER_FILE_MAX], prompt[160];
 	char pass[SEAL_PASS_MAX + 2];
 	size_t passlen = 0;
@@ -96,8 +142,14 @@ cmd_holder_run(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'o': out = optarg; break;
 		case 'p': pass_file = optarg; break;
+		case 'c': check = optarg; break;
 		default: return cli_usage(C, USAGE, NULL);
 		}
+	}
+	if (check != NULL) {
+		if (optind != argc || name != NULL || out != NULL)
+			return cli_usage(C, USAGE, "--check FILE takes only --passphrase-file");
+		return check_holder(check, pass_file);
 	}
 	if (optind == argc)
 		return cli_usage(C, USAGE, "name the questionnaire file or the survey id");
@@ -174,6 +226,10 @@ const struct cli_command cmd_holder = {
 	        "\n"
 	        "  --name NAME             who holds this share (shown by koe open and the report)\n"
 	        "  --out FILE              where to write the public part\n"
-	        "  --passphrase-file FILE  read the passphrase from the first line of FILE\n",
+	        "  --passphrase-file FILE  read the passphrase from the first line of FILE\n"
+	        "\n"
+	        "koe holder --check FILE [--passphrase-file FILE]\n"
+	        "  checks, at any time, that a passphrase opens the share whose public part\n"
+	        "  is FILE (exit 0), so a holder can make sure they still know it.\n",
 	.run = cmd_holder_run,
 };

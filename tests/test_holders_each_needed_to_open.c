@@ -73,6 +73,13 @@ open_with_two_holders(void)
 	CHECK_INT(run_cmd("cd %s && '%s' holder alumni-readiness-2026 --name 従業員代表 "
 	                  "--out rep.holder --passphrase-file rep.txt >/dev/null",
 	                  s.dir, bin), 0);
+	/* A holder can check their passphrase against their share at any time. */
+	CHECK_INT(run_cmd("cd %s && '%s' holder --check rep.holder --passphrase-file rep.txt "
+	                  ">check.txt 2>&1 && grep -q 'passphrase is right' check.txt",
+	                  s.dir, bin), 0);
+	CHECK_INT(run_cmd("cd %s && '%s' holder --check rep.holder --passphrase-file hr.txt "
+	                  ">check.txt 2>&1; st=$?; grep -q 'not the passphrase' check.txt && exit $st",
+	                  s.dir, bin), 1);
 	/* Never replaced. */
 	CHECK_INT(run_cmd("cd %s && '%s' holder alumni-readiness-2026 --name x --out rep.holder "
 	                  "--passphrase-file rep.txt 2>/dev/null",
