@@ -809,11 +809,11 @@ main(int argc, char **argv)
 
 	if (server > 0) {
 		struct db *db = NULL;
-		char path[4200], msg[256];
+		char path[4200];
 		int64_t stored = -1;
 		int st = stop_server(server);
 		snprintf(path, sizeof(path), "%s/koe.db", dir);
-		if (db_open(path, DB_READONLY, &db, msg, sizeof(msg)) == KOE_OK)
+		if (db_open(path, DB_READONLY, &db, NULL) == KOE_OK)
 			db_response_count(db, b.o.survey, &stored);
 		db_close(db);
 		printf("\nserver exit status %d; the database holds %lld responses, %zu acknowledged\n",

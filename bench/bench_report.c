@@ -209,7 +209,8 @@ main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
 	char koe[4096], dir[] = "/tmp/koe-bench-report-XXXXXX", path[256], pdfp[256], jsonp[256];
-	char passp[256], passp2[256], msg[300];
+	char passp[256], passp2[256];
+	struct koe_msg msg;
 	struct koe_diags d = {0};
 	struct qn_survey *s = NULL;
 	struct db *db = NULL;
@@ -249,7 +250,7 @@ main(int argc, char **argv)
 	pf = fopen(passp2, "w");
 	if (pf == NULL || fputs(PASS2 "\n", pf) < 0 || fclose(pf) != 0)
 		return 1;
-	if (db_open(path, DB_CREATE, &db, msg, sizeof(msg)) != KOE_OK)
+	if (db_open(path, DB_CREATE, &db, &msg) != KOE_OK)
 		return 1;
 	rec.id = (char *)s->id;
 	rec.title = (char *)s->title;
@@ -338,7 +339,7 @@ main(int argc, char **argv)
 	size_t pdflen = 0, jlen = 0;
 	char *js = NULL;
 	struct report_options ro = {.epoch = 1796083200};
-	if (db_open(path, 0, &db, msg, sizeof(msg)) != KOE_OK ||
+	if (db_open(path, 0, &db, &msg) != KOE_OK ||
 	    db_survey_get(db, s->id, &rec) != KOE_OK ||
 	    db_segments_get(db, s->id, &segs, &nsegs) != KOE_OK)
 		return 1;
@@ -363,8 +364,8 @@ main(int argc, char **argv)
 	t1 = now();
 	printf("  statistics and figures: %.3f s\n", t1 - t0);
 	t0 = t1;
-	if (report_pdf(r, &pdf, &pdflen, msg, sizeof(msg)) != KOE_OK) {
-		fprintf(stderr, "pdf: %s\n", msg);
+	if (report_pdf(r, &pdf, &pdflen, &msg) != KOE_OK) {
+		fprintf(stderr, "pdf: %s\n", msg.text);
 		return 1;
 	}
 	t1 = now();

@@ -80,7 +80,7 @@ struct db *
 cli_open_db(const char *cmd, const char *path, bool create)
 {
 	struct db *db = NULL;
-	char msg[256];
+	struct koe_msg msg;
 	enum koe_err err;
 
 	if (!create && access(path, F_OK) != 0) {
@@ -88,9 +88,9 @@ cli_open_db(const char *cmd, const char *path, bool create)
 		        path);
 		return NULL;
 	}
-	err = db_open(path, create ? DB_CREATE : 0, &db, msg, sizeof(msg));
+	err = db_open(path, create ? DB_CREATE : 0, &db, &msg);
 	if (err != KOE_OK) {
-		cli_err(cmd, "cannot use the database '%s': %s", path, msg);
+		cli_err(cmd, "cannot use the database '%s': %s", path, msg.text);
 		return NULL;
 	}
 	return db;

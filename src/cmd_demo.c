@@ -237,16 +237,15 @@ demo_answer(struct demo *dm)
 	struct http_config cfg;
 	struct http_server *srv = NULL;
 	struct survey_sim_result res;
-	struct koe_msg msg;
-	char why[512];
+	struct koe_msg msg, why;
 
 	http_config_defaults(&cfg);
 	cfg.db_path = dm->db;
 	cfg.key_path = dm->key;
 	cfg.port = 0;
 	cfg.max_per_ip = 0;
-	if (http_start(&cfg, &srv, why, sizeof(why)) != KOE_OK) {
-		cli_err(C, "%s", why);
+	if (http_start(&cfg, &srv, &why) != KOE_OK) {
+		cli_err(C, "%s", why.text);
 		return -1;
 	}
 	struct survey_sim_req req = {.survey = dm->q, .people = dm->people,

@@ -78,7 +78,8 @@ cli_holder_print_wrote(const char *path, const char *name, const char *id)
 static int
 check_holder(const char *file, const char *pass_file)
 {
-	char *text = NULL, sid[HOLDER_SURVEY_MAX], msg[200], prompt[160];
+	char *text = NULL, sid[HOLDER_SURVEY_MAX], prompt[160];
+	struct koe_msg msg;
 	char pass[SEAL_PASS_MAX + 2];
 	size_t len = 0, passlen = 0;
 	uint8_t x[SEAL_SK_BYTES];
@@ -89,10 +90,10 @@ check_holder(const char *file, const char *pass_file)
 		cli_err(C, "cannot read '%s': %s", file, errno ? strerror(errno) : "too large");
 		return 1;
 	}
-	err = holder_parse(text, len, sid, &h, msg, sizeof(msg));
+	err = holder_parse(text, len, sid, &h, &msg);
 	free(text);
 	if (err != KOE_OK) {
-		cli_err(C, "%s: %s", file, msg);
+		cli_err(C, "%s: %s", file, msg.text);
 		return 1;
 	}
 	if (seal_holder_verify(sid, &h) != KOE_OK) {

@@ -50,7 +50,7 @@ remind_with_links(struct db *db, const char *survey, const char *links_path,
 	struct roster *ro = NULL;
 	struct koe_diags d = {0};
 	uint8_t seed[TOK_SEED_BYTES], key[INVITE_KEY_BYTES];
-	char msg[TOK_MSG_MAX];
+	struct koe_msg msg;
 	size_t unknown = 0, replaced = 0;
 	char replaced_ids[300] = "";
 	int status = 1;
@@ -64,8 +64,8 @@ remind_with_links(struct db *db, const char *survey, const char *links_path,
 		cli_err(C, "'%s' is not a links file written by 'koe open'", links_path);
 		goto done;
 	}
-	if (tok_seed_load(key_path, seed, msg, sizeof(msg)) != KOE_OK) {
-		cli_err(C, "%s", msg);
+	if (tok_seed_load(key_path, seed, &msg) != KOE_OK) {
+		cli_err(C, "%s", msg.text);
 		goto done;
 	}
 	invite_key_derive(seed, key);

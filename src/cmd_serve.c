@@ -62,7 +62,8 @@ serve(struct serve_args *a)
 	struct http_config *cfg = &a->cfg;
 	struct http_server *srv = NULL;
 	const char *cert = a->cert, *key = a->key;
-	char keybuf[4096], msg[512];
+	char keybuf[4096];
+	struct koe_msg msg;
 	char *cert_pem = NULL, *key_pem = NULL;
 	size_t len;
 	sigset_t set;
@@ -96,8 +97,8 @@ serve(struct serve_args *a)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (http_start(cfg, &srv, msg, sizeof(msg)) != KOE_OK) {
-		cli_err(C, "%s", msg);
+	if (http_start(cfg, &srv, &msg) != KOE_OK) {
+		cli_err(C, "%s", msg.text);
 		goto done;
 	}
 	printf("koe serve: listening on %s://%s%s%s:%u\n", cert ? "https" : "http",

@@ -279,7 +279,7 @@ exec(struct db *db, const char *q)
 }
 
 static enum koe_err
-migrate(struct db *db, int flags, char *msg, size_t msglen)
+migrate(struct db *db, int flags, struct koe_msg *msg)
 {
 	sqlite3_stmt *st = NULL;
 	int version = -1;
@@ -287,7 +287,7 @@ migrate(struct db *db, int flags, char *msg, size_t msglen)
 	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		snprintf(msg, msglen, "%s", sqlite3_errmsg(db->h));
+		koe_msg_set(msg, KOE_OK, "%s", sqlite3_errmsg(db->h));
 		return KOE_EDB;
 	}
 	version = sqlite3_column_int(st, 0);
@@ -295,19 +295,19 @@ migrate(struct db *db, int flags, char *msg, size_t msglen)
 	if (version == DB_SCHEMA_VERSION)
 		return KOE_OK;
 	if (version > DB_SCHEMA_VERSION) {
-		snprintf(msg, msglen,
+		koe_msg_set(msg, KOE_OK,
 		         "the database was written by a newer koe (schema %d; this koe knows %d)",
 		         version, DB_SCHEMA_VERSION);
 		return KOE_ESTATE;
 	}
 	if (version == 1) {
-		snprintf(msg, msglen,
+		koe_msg_set(msg, KOE_OK,
 		         "the database was written by koe 0.1 (schema 1), whose answers are sealed to a "
 		         "single passphrase; write its reports with that version, or start anew");
 		return KOE_ESTATE;
 	}
 	if (!(flags & DB_CREATE) || (flags & DB_READONLY)) {
-		snprintf(msg, msglen, "the database has no koe data (schema %d)", version);
+		koe_msg_set(msg, KOE_OK, "the database has no koe data (schema %d)", version);
 		return KOE_EDB;
 	}
 	/* Migrations run in one transaction each, from the file's version up.
@@ -330,12 +330,12 @@ migrate(struct db *db, int flags, char *msg, size_t msglen)
 	}
 	return KOE_OK;
 fail:
-	snprintf(msg, msglen, "cannot create the schema: %s", sqlite3_errmsg(db->h));
+	koe_msg_set(msg, KOE_OK, "cannot create the schema: %s", sqlite3_errmsg(db->h));
 	return KOE_EDB;
 }
 
 enum koe_err
-db_open(const char *path, int flags, struct db **out, char *msg, size_t msglen)
+db_open(const char *path, int flags, struct db **out, struct koe_msg *msg)
 {
 	struct db *db;
 	int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -357,12 +357,12 @@ db_open(const char *path, int flags, struct db **out, char *msg, size_t msglen)
 	}
 	db = calloc(1, sizeof(*db));
 	if (db == NULL) {
-		snprintf(msg, msglen, "out of memory");
+		koe_msg_set(msg, KOE_OK, "out of memory");
 		return KOE_ENOMEM;
 	}
 	if (sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		int code = db->h ? sqlite3_extended_errcode(db->h) : SQLITE_NOMEM;
-		snprintf(msg, msglen, "%s", db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		koe_msg_set(msg, KOE_OK, "%s", db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		db_close(db);
 		return code == SQLITE_CANTOPEN && !(flags & DB_CREATE) ? KOE_ENOTFOUND : KOE_EDB;
 	}
@@ -376,17 +376,17 @@ db_open(const char *path, int flags, struct db **out, char *msg, size_t msglen)
 	    exec(db, "PRAGMA secure_delete=ON") != KOE_OK) {
 		int code = sqlite3_errcode(db->h);
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-			snprintf(msg, msglen, "the file is not a koe database or is damaged");
+			koe_msg_set(msg, KOE_OK, "the file is not a koe database or is damaged");
 		else
-			snprintf(msg, msglen, "%s", sqlite3_errmsg(db->h));
+			koe_msg_set(msg, KOE_OK, "%s", sqlite3_errmsg(db->h));
 		db_close(db);
 		return KOE_EDB;
 	}
-	err = migrate(db, flags, msg, msglen);
+	err = migrate(db, flags, msg);
 	if (err != KOE_OK) {
 		int code = sqlite3_errcode(db->h);
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-			snprintf(msg, msglen, "the file is not a koe database or is damaged");
+			koe_msg_set(msg, KOE_OK, "the file is not a koe database or is damaged");
 		db_close(db);
 		return err;
 	}

@@ -32,18 +32,18 @@ holder_format(const struct seal_holder *h, const char *survey, char *buf, size_t
 }
 
 static enum koe_err
-fail(char *msg, size_t msglen, int line, const char *what)
+fail(struct koe_msg *msg, int line, const char *what)
 {
 	if (line > 0)
-		snprintf(msg, msglen, "line %d: %s", line, what);
+		koe_msg_set(msg, KOE_OK, "line %d: %s", line, what);
 	else
-		snprintf(msg, msglen, "%s", what);
+		koe_msg_set(msg, KOE_OK, "%s", what);
 	return KOE_EINVAL;
 }
 
 enum koe_err
 holder_parse(const char *text, size_t len, char survey[HOLDER_SURVEY_MAX],
-             struct seal_holder *out, char *msg, size_t msglen)
+             struct seal_holder *out, struct koe_msg *msg)
 {
 	enum { F_VERSION = 1, F_SURVEY = 2, F_NAME = 4, F_PUBLIC = 8, F_SALT = 16, F_KDF = 32,
 	       F_PROOF = 64, F_ALL = 127 };
@@ -53,7 +53,7 @@ holder_parse(const char *text, size_t len, char survey[HOLDER_SURVEY_MAX],
 	memset(out, 0, sizeof(*out));
 	survey[0] = 0;
 	if (len >= HOLDER_FILE_MAX * 4)
-		return fail(msg, msglen, 0, "the file is far too large for a key holder's public part");
+		return fail(msg, 0, "the file is far too large for a key holder's public part");
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
 	while (pos < len) {
@@ -71,60 +71,60 @@ holder_parse(const char *text, size_t len, char survey[HOLDER_SURVEY_MAX],
 		if (l == 0 || p[0] == '#')
 			continue;
 		if ((colon = memchr(p, ':', l)) == NULL)
-			return fail(msg, msglen, line, "expected 'field: value'");
+			return fail(msg, line, "expected 'field: value'");
 		klen = (size_t)(colon - p);
 		vstart = klen + 1;
 		while (vstart < l && p[vstart] == ' ')
 			vstart++;
 		vlen = l - vstart;
 		if (klen >= sizeof(key) || vlen >= sizeof(val))
-			return fail(msg, msglen, line, "a field or value is too long");
+			return fail(msg, line, "a field or value is too long");
 		memcpy(key, p, klen);
 		key[klen] = 0;
 		memcpy(val, p + vstart, vlen);
 		val[vlen] = 0;
 		if (memchr(val, 0, vlen) != NULL)
-			return fail(msg, msglen, line, "the value holds a NUL byte");
+			return fail(msg, line, "the value holds a NUL byte");
 		if (strcmp(key, "koe-holder") == 0) {
 			if (strcmp(val, "1") != 0)
-				return fail(msg, msglen, line, "unknown version (this koe reads version 1)");
+				return fail(msg, line, "unknown version (this koe reads version 1)");
 			seen |= F_VERSION;
 		} else if (strcmp(key, "survey") == 0) {
 			if (vlen == 0 || vlen >= HOLDER_SURVEY_MAX)
-				return fail(msg, msglen, line, "the survey id is empty or too long");
+				return fail(msg, line, "the survey id is empty or too long");
 			memcpy(survey, val, vlen + 1);
 			seen |= F_SURVEY;
 		} else if (strcmp(key, "name") == 0) {
 			if (vlen == 0 || vlen > SEAL_NAME_MAX)
-				return fail(msg, msglen, line, "the name is empty or longer than 64 bytes");
+				return fail(msg, line, "the name is empty or longer than 64 bytes");
 			memcpy(out->name, val, vlen + 1);
 			seen |= F_NAME;
 		} else if (strcmp(key, "public") == 0) {
 			if (b64url_decode(out->pub, SEAL_PK_BYTES, val, vlen) != KOE_OK)
-				return fail(msg, msglen, line, "'public' is not 32 bytes of base64url");
+				return fail(msg, line, "'public' is not 32 bytes of base64url");
 			seen |= F_PUBLIC;
 		} else if (strcmp(key, "salt") == 0) {
 			if (b64url_decode(out->kdf.salt, SEAL_SALT_BYTES, val, vlen) != KOE_OK)
-				return fail(msg, msglen, line, "'salt' is not 16 bytes of base64url");
+				return fail(msg, line, "'salt' is not 16 bytes of base64url");
 			seen |= F_SALT;
 		} else if (strcmp(key, "kdf") == 0) {
 			char *e1, *e2;
 			unsigned long long ops = strtoull(val, &e1, 10), mem = strtoull(e1, &e2, 10);
 			if (e1 == val || e2 == e1 || *e2 != 0 || ops == 0 || mem == 0)
-				return fail(msg, msglen, line, "'kdf' must be two numbers: passes and bytes");
+				return fail(msg, line, "'kdf' must be two numbers: passes and bytes");
 			out->kdf.ops = ops;
 			out->kdf.mem = mem;
 			seen |= F_KDF;
 		} else if (strcmp(key, "proof") == 0) {
 			if (b64url_decode(out->proof, SEAL_PROOF_BYTES, val, vlen) != KOE_OK)
-				return fail(msg, msglen, line, "'proof' is not 64 bytes of base64url");
+				return fail(msg, line, "'proof' is not 64 bytes of base64url");
 			seen |= F_PROOF;
 		} else {
-			return fail(msg, msglen, line, "unknown field");
+			return fail(msg, line, "unknown field");
 		}
 	}
 	if (seen != F_ALL)
-		return fail(msg, msglen, 0,
+		return fail(msg, 0,
 		            "this is not a whole key holder file (make it with 'koe holder')");
 	return KOE_OK;
 }

@@ -450,40 +450,40 @@ listen_address(const struct http_config *cfg, struct sockaddr_storage *addr, uns
 /* The key file, the database, the invitation key and every survey with its
  * keys (and this run's sealing key); the seed is wiped before returning. */
 static enum koe_err
-load_state(struct http_server *s, const struct http_config *cfg, char *msg, size_t msglen)
+load_state(struct http_server *s, const struct http_config *cfg, struct koe_msg *msg)
 {
 	uint8_t seed[TOK_SEED_BYTES];
-	char m[TOK_MSG_MAX];
-	enum koe_err err = tok_seed_load(cfg->key_path, seed, m, sizeof(m));
+	struct koe_msg m;
+	enum koe_err err = tok_seed_load(cfg->key_path, seed, &m);
 
 	if (err != KOE_OK) {
-		snprintf(msg, msglen, "%s", m);
+		koe_msg_set(msg, KOE_OK, "%s", m.text);
 		return err;
 	}
 	if (access(cfg->db_path, F_OK) != 0) {
-		snprintf(msg, msglen, "no database at '%s' (open a survey first with 'koe open')",
+		koe_msg_set(msg, KOE_OK, "no database at '%s' (open a survey first with 'koe open')",
 		         cfg->db_path);
 		err = KOE_ENOTFOUND;
 		goto done;
 	}
-	if ((err = db_open(cfg->db_path, 0, &s->db, m, sizeof(m))) != KOE_OK) {
-		snprintf(msg, msglen, "cannot use the database '%s': %s", cfg->db_path, m);
+	if ((err = db_open(cfg->db_path, 0, &s->db, &m)) != KOE_OK) {
+		koe_msg_set(msg, KOE_OK, "cannot use the database '%s': %s", cfg->db_path, m.text);
 		goto done;
 	}
 	if ((s->invite_key = sodium_malloc(INVITE_KEY_BYTES)) == NULL) {
 		err = KOE_ENOMEM;
-		snprintf(msg, msglen, "out of memory");
+		koe_msg_set(msg, KOE_OK, "out of memory");
 		goto done;
 	}
 	invite_key_derive(seed, s->invite_key);
-	err = http_surveys_load(s, seed, msg, msglen);
+	err = http_surveys_load(s, seed, msg);
 done:
 	sodium_memzero(seed, sizeof(seed));
 	return err;
 }
 
 enum koe_err
-http_start(const struct http_config *cfg, struct http_server **out, char *msg, size_t msglen)
+http_start(const struct http_config *cfg, struct http_server **out, struct koe_msg *msg)
 {
 	struct http_server *s;
 	struct sockaddr_storage addr;
@@ -494,12 +494,12 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 
 	*out = NULL;
 	if (sodium_init() < 0 || tok_init() != KOE_OK) {
-		snprintf(msg, msglen, "cannot initialize the crypto library");
+		koe_msg_set(msg, KOE_OK, "cannot initialize the crypto library");
 		return KOE_ECRYPTO;
 	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		snprintf(msg, msglen, "out of memory");
+		koe_msg_set(msg, KOE_OK, "out of memory");
 		return KOE_ENOMEM;
 	}
 	s->cfg = *cfg;
@@ -511,16 +511,16 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 	s->no_conn.fd = -1;
 
 	/* Privileged work first: the key file and the database. */
-	if ((err = load_state(s, cfg, msg, msglen)) != KOE_OK)
+	if ((err = load_state(s, cfg, msg)) != KOE_OK)
 		goto fail;
 	if (http_worker_start(s) != 0) {
 		err = KOE_ENOMEM;
-		snprintf(msg, msglen, "cannot start the database worker");
+		koe_msg_set(msg, KOE_OK, "cannot start the database worker");
 		goto fail;
 	}
 
 	if (listen_address(cfg, &addr, &flags) != 0) {
-		snprintf(msg, msglen, "'%s' is not an IP address to listen on", cfg->listen_addr);
+		koe_msg_set(msg, KOE_OK, "'%s' is not an IP address to listen on", cfg->listen_addr);
 		err = KOE_EINVAL;
 		goto fail;
 	}
@@ -548,7 +548,7 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 		MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
 		MHD_OPTION_END);
 	if (s->d == NULL) {
-		snprintf(msg, msglen, "cannot listen on %s port %u (in use, or not allowed?)%s",
+		koe_msg_set(msg, KOE_OK, "cannot listen on %s port %u (in use, or not allowed?)%s",
 		         cfg->listen_addr, cfg->port,
 		         s->tls ? " or the TLS certificate and key do not fit" : "");
 		err = KOE_EIO;
@@ -557,7 +557,7 @@ http_start(const struct http_config *cfg, struct http_server **out, char *msg, s
 	s->port = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT)->port;
 	if (pthread_create(&s->reaper, NULL, reaper, s) != 0) {
 		err = KOE_ENOMEM;
-		snprintf(msg, msglen, "cannot start a thread");
+		koe_msg_set(msg, KOE_OK, "cannot start a thread");
 		goto fail;
 	}
 	s->reaper_started = true;

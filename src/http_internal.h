@@ -135,7 +135,7 @@ void http_submit(struct http_server *s, struct http_req *r);
 
 /* http_surveys.c */
 enum koe_err http_surveys_load(struct http_server *s, const uint8_t seed[TOK_SEED_BYTES],
-                               char *msg, size_t msglen);
+                               struct koe_msg *msg);
 void http_surveys_free(struct http_server *s);
 struct http_survey *http_survey_find(struct http_server *s, const char *id);
 long http_segment_index(const struct http_survey *sv, const char *code);

@@ -144,7 +144,7 @@ build_manifest(const struct http_survey *sv, const struct db_segment *segs, size
 
 static enum koe_err
 load_one(struct http_server *s, struct http_survey *sv, const char *id,
-         const uint8_t seed[TOK_SEED_BYTES], char *msg, size_t msglen)
+         const uint8_t seed[TOK_SEED_BYTES], struct koe_msg *msg)
 {
 	struct koe_diags d = {0};
 	struct db_segment *segs = NULL;
@@ -153,7 +153,7 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 
 	if ((err = db_survey_get(s->db, id, &sv->rec)) != KOE_OK ||
 	    (err = db_segments_get(s->db, id, &segs, &nsegs)) != KOE_OK) {
-		snprintf(msg, msglen, "cannot read survey '%s': %s", id, db_errmsg(s->db));
+		koe_msg_set(msg, KOE_OK, "cannot read survey '%s': %s", id, db_errmsg(s->db));
 		goto done;
 	}
 	atomic_store(&sv->state, sv->rec.state);
@@ -161,7 +161,7 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 	 * [[Survey:...]] took its id from the name `koe open` was given. */
 	err = qn_parse((const char *)sv->rec.source, sv->rec.source_len, id, &sv->q, &d);
 	if (err != KOE_OK) {
-		snprintf(msg, msglen, "the stored questionnaire of '%s' does not load", id);
+		koe_msg_set(msg, KOE_OK, "the stored questionnaire of '%s' does not load", id);
 		goto done;
 	}
 	sv->key = sodium_malloc(sizeof(*sv->key));
@@ -169,13 +169,13 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 	sv->seg_codes = calloc(nsegs ? nsegs : 1, sizeof(*sv->seg_codes));
 	if (sv->key == NULL || sv->segkeys == NULL || sv->seg_codes == NULL) {
 		err = KOE_ENOMEM;
-		snprintf(msg, msglen, "out of memory");
+		koe_msg_set(msg, KOE_OK, "out of memory");
 		goto done;
 	}
 	if ((err = tok_survey_key_derive(seed, id, sv->key)) != KOE_OK ||
 	    sodium_memcmp(sv->key->pk, sv->rec.public_key, 32) != 0) {
 		err = KOE_EVERIFY;
-		snprintf(msg, msglen,
+		koe_msg_set(msg, KOE_OK,
 		         "the key file does not belong to survey '%s' (its public key differs); "
 		         "use the koe.key that 'koe open' created",
 		         id);
@@ -192,7 +192,7 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 		if ((err = tok_info_build(id, sv->seg_codes[i], info, sizeof(info), &infolen)) !=
 		            KOE_OK ||
 		    (err = tok_segment_key_init(&sv->segkeys[i], sv->key, info, infolen)) != KOE_OK) {
-			snprintf(msg, msglen, "cannot derive the key of segment %s", sv->seg_codes[i]);
+			koe_msg_set(msg, KOE_OK, "cannot derive the key of segment %s", sv->seg_codes[i]);
 			goto done;
 		}
 	}
@@ -209,7 +209,7 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 		segs[i].code = NULL;
 	if (sv->manifest == NULL) {
 		err = KOE_ENOMEM;
-		snprintf(msg, msglen, "out of memory");
+		koe_msg_set(msg, KOE_OK, "out of memory");
 		goto done;
 	}
 	/* This run's sealing key, stored before any answer is sealed with it
@@ -218,14 +218,14 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 		if ((sv->seal = sodium_malloc(sizeof(*sv->seal))) == NULL ||
 		    seal_key_new(sv->seal, sv->rec.report_pk) != KOE_OK) {
 			err = KOE_ECRYPTO;
-			snprintf(msg, msglen, "cannot make the sealing key of survey '%s'", id);
+			koe_msg_set(msg, KOE_OK, "cannot make the sealing key of survey '%s'", id);
 			goto done;
 		}
 		if ((err = db_begin(s->db)) != KOE_OK ||
 		    (err = db_seal_key_insert(s->db, id, sv->seal->epk)) != KOE_OK ||
 		    (err = db_commit(s->db)) != KOE_OK) {
 			db_rollback(s->db);
-			snprintf(msg, msglen, "cannot store the sealing key: %s", db_errmsg(s->db));
+			koe_msg_set(msg, KOE_OK, "cannot store the sealing key: %s", db_errmsg(s->db));
 			goto done;
 		}
 	}
@@ -236,19 +236,18 @@ done:
 }
 
 enum koe_err
-http_surveys_load(struct http_server *s, const uint8_t seed[TOK_SEED_BYTES], char *msg,
-                  size_t msglen)
+http_surveys_load(struct http_server *s, const uint8_t seed[TOK_SEED_BYTES], struct koe_msg *msg)
 {
 	char **ids = NULL;
 	size_t n = 0;
 	enum koe_err err;
 
 	if ((err = db_survey_ids(s->db, &ids, &n)) != KOE_OK) {
-		snprintf(msg, msglen, "cannot read the database: %s", db_errmsg(s->db));
+		koe_msg_set(msg, KOE_OK, "cannot read the database: %s", db_errmsg(s->db));
 		return err;
 	}
 	if (n == 0) {
-		snprintf(msg, msglen, "the database has no surveys (start one with 'koe open')");
+		koe_msg_set(msg, KOE_OK, "the database has no surveys (start one with 'koe open')");
 		free(ids);
 		return KOE_ENOTFOUND;
 	}
@@ -257,7 +256,7 @@ http_surveys_load(struct http_server *s, const uint8_t seed[TOK_SEED_BYTES], cha
 		err = KOE_ENOMEM;
 	for (size_t i = 0; i < n && err == KOE_OK; i++) {
 		s->nsv = i + 1;
-		err = load_one(s, &s->sv[i], ids[i], seed, msg, msglen);
+		err = load_one(s, &s->sv[i], ids[i], seed, msg);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(ids[i]);

@@ -907,7 +907,7 @@ pdf_date(int64_t epoch)
 }
 
 enum koe_err
-report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg, size_t msglen)
+report_pdf(const struct report *r, uint8_t **buf, size_t *len, struct koe_msg *msg)
 {
 	struct px p = {.r = r};
 	const char *font_path = r->opt.font_path ? r->opt.font_path : REPORT_FONT_PATH;
@@ -918,9 +918,9 @@ report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg, size_t
 
 	*buf = NULL;
 	*len = 0;
-	snprintf(msg, msglen, "out of memory");
+	koe_msg_set(msg, KOE_OK, "out of memory");
 	if (access(font_path, R_OK) != 0) {
-		snprintf(msg, msglen,
+		koe_msg_set(msg, KOE_OK,
 		         "cannot read the font %s (install Debian's fonts-ipaexfont-gothic)", font_path);
 		return KOE_EIO;
 	}
@@ -935,7 +935,7 @@ report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg, size_t
 	HPDF_SetCurrentEncoder(p.doc, "UTF-8");
 	font_name = HPDF_LoadTTFontFromFile(p.doc, font_path, HPDF_TRUE);
 	if (font_name == NULL || (p.font = HPDF_GetFont(p.doc, font_name, "UTF-8")) == NULL) {
-		snprintf(msg, msglen, "cannot load the font %s (libharu error 0x%04X)", font_path,
+		koe_msg_set(msg, KOE_OK, "cannot load the font %s (libharu error 0x%04X)", font_path,
 		         (unsigned)p.hpdf_err);
 		err = KOE_EIO;
 		goto done;
@@ -953,7 +953,7 @@ report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg, size_t
 	if (p.err != KOE_OK) {
 		err = p.err;
 		if (err == KOE_ETOOBIG)
-			snprintf(msg, msglen, "the report would have more than %d pages", REPORT_MAX_PAGES);
+			koe_msg_set(msg, KOE_OK, "the report would have more than %d pages", REPORT_MAX_PAGES);
 		goto done;
 	}
 	if (p.hpdf_err == 0 && HPDF_SaveToStream(p.doc) == HPDF_OK) {
@@ -972,7 +972,7 @@ report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg, size_t
 		}
 	}
 	if (err != KOE_OK && p.hpdf_err != 0 && p.hpdf_err != HPDF_STREAM_EOF) {
-		snprintf(msg, msglen, "libharu error 0x%04X (detail %u) while writing the PDF",
+		koe_msg_set(msg, KOE_OK, "libharu error 0x%04X (detail %u) while writing the PDF",
 		         (unsigned)p.hpdf_err, (unsigned)p.hpdf_detail);
 		err = KOE_EINVAL;
 	}

@@ -204,7 +204,7 @@ survey_report(const struct survey_report_req *req, struct survey_report_result *
 	struct report_load l = {0};
 	struct report_options ro = {.epoch = req->epoch};
 	struct report *rep = NULL;
-	char why[300];
+	struct koe_msg why;
 	enum koe_err err;
 
 	memset(res, 0, sizeof(*res));
@@ -219,8 +219,8 @@ survey_report(const struct survey_report_req *req, struct survey_report_result *
 		            koe_strerror(err));
 		goto done;
 	}
-	if ((err = report_pdf(rep, &res->pdf, &res->pdf_len, why, sizeof(why))) != KOE_OK) {
-		koe_msg_set(msg, err, "cannot lay out the PDF: %s; nothing was written", why);
+	if ((err = report_pdf(rep, &res->pdf, &res->pdf_len, &why)) != KOE_OK) {
+		koe_msg_set(msg, err, "cannot lay out the PDF: %s; nothing was written", why.text);
 		goto done;
 	}
 	if (req->json && (err = report_json(rep, &res->json, &res->json_len)) != KOE_OK) {

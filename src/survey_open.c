@@ -46,11 +46,12 @@ survey_holder_check(const char *survey, const char *label, const char *text, siz
                     const struct seal_holder *prev, const char *const *prev_labels,
                     size_t nprev, struct seal_holder *out, struct koe_msg *msg)
 {
-	char sid[HOLDER_SURVEY_MAX], why[200];
-	enum koe_err err = holder_parse(text, len, sid, out, why, sizeof(why));
+	char sid[HOLDER_SURVEY_MAX];
+	struct koe_msg why;
+	enum koe_err err = holder_parse(text, len, sid, out, &why);
 
 	if (err != KOE_OK)
-		return koe_msg_set(msg, err, "%s: %s", label, why);
+		return koe_msg_set(msg, err, "%s: %s", label, why.text);
 	if (strcmp(sid, survey) != 0)
 		return koe_msg_set(msg, KOE_EINVAL,
 		                   "%s: made for survey '%s', not '%s'; ask %s to run "
@@ -173,13 +174,13 @@ make_keys(const struct survey_open_req *req, struct db_survey *rec,
 	const char *id = req->survey->id;
 	uint8_t seed[TOK_SEED_BYTES];
 	struct tok_survey_key key = {0};
-	char why[TOK_MSG_MAX];
 	int created = 0;
 	enum koe_err err;
 
-	err = tok_seed_load_or_create(req->key_path, seed, &created, why, sizeof(why));
+	/* The key file's own message says what is wrong with it. */
+	err = tok_seed_load_or_create(req->key_path, seed, &created, msg);
 	if (err != KOE_OK)
-		return koe_msg_set(msg, err, "%s", why);
+		return err;
 	res->key_created = created != 0;
 	err = tok_survey_key_derive(seed, id, &key);
 	if (err == KOE_OK)
@@ -291,7 +292,7 @@ survey_reissue(struct db *db, const struct db_survey *rec, const char *employee,
                const char *key_path, struct survey_reissue_result *res, struct koe_msg *msg)
 {
 	const char *id = rec->id;
-	char why[TOK_MSG_MAX], code[INVITE_CODE_LEN + 1];
+	char code[INVITE_CODE_LEN + 1];
 	uint8_t seed[TOK_SEED_BYTES], key[INVITE_KEY_BYTES], hash[INVITE_HASH_BYTES];
 	enum koe_err err;
 
@@ -311,8 +312,8 @@ survey_reissue(struct db *db, const struct db_survey *rec, const char *employee,
 		                  "answer twice. Reissue only if the device is lost (add --force); the "
 		                  "report counts reissued links",
 		                  employee);
-	else if ((err = tok_seed_load(key_path, seed, why, sizeof(why))) != KOE_OK)
-		koe_msg_set(msg, err, "%s", why);
+	else
+		err = tok_seed_load(key_path, seed, msg);
 	if (err != KOE_OK) {
 		survey_reissue_result_free(res);
 		return err;

@@ -18,51 +18,51 @@
 
 #define KEY_FILE_BYTES 32
 
-static void say(char *msg, size_t msg_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void say(struct koe_msg *msg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void
-say(char *msg, size_t msg_len, const char *fmt, ...)
+say(struct koe_msg *msg, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (msg == NULL || msg_len == 0)
+	if (msg == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, msg_len, fmt, ap);
+	vsnprintf(msg->text, sizeof(msg->text), fmt, ap);
 	va_end(ap);
 }
 
 /* Sets msg to the empty string, so that callers never see a stale message
  * after success. */
 static void
-clear_msg(char *msg, size_t msg_len)
+clear_msg(struct koe_msg *msg)
 {
-	if (msg != NULL && msg_len > 0)
-		msg[0] = '\0';
+	if (msg != NULL)
+		msg->text[0] = '\0';
 }
 
 /* Opens, checks and reads a key file of exactly KEY_FILE_BYTES bytes. what
  * names the content for messages. out is wiped on failure. */
 static enum koe_err
 read_key_file(const char *path, uint8_t out[KEY_FILE_BYTES], const char *what,
-              char *msg, size_t msg_len)
+              struct koe_msg *msg)
 {
 	struct stat st;
 	size_t got = 0;
 	int fd, saved;
 	enum koe_err ret = KOE_OK;
 
-	clear_msg(msg, msg_len);
+	clear_msg(msg);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		saved = errno;
 		if (saved == ENOENT) {
 			ret = KOE_ENOTFOUND;
-			say(msg, msg_len, "key file %s does not exist", path);
+			say(msg, "key file %s does not exist", path);
 		} else {
 			ret = KOE_EIO;
-			say(msg, msg_len, "cannot open key file %s: %s", path, strerror(saved));
+			say(msg, "cannot open key file %s: %s", path, strerror(saved));
 		}
 		errno = saved;
 		goto out;
@@ -71,24 +71,24 @@ read_key_file(const char *path, uint8_t out[KEY_FILE_BYTES], const char *what,
 	 * between the check and the read. */
 	if (fstat(fd, &st) != 0) {
 		ret = KOE_EIO;
-		say(msg, msg_len, "cannot stat key file %s: %s", path, strerror(errno));
+		say(msg, "cannot stat key file %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		ret = KOE_EINVAL;
-		say(msg, msg_len, "key file %s is not a regular file", path);
+		say(msg, "key file %s is not a regular file", path);
 		goto out;
 	}
 	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		ret = KOE_EPERM;
-		say(msg, msg_len,
+		say(msg,
 		    "key file %s has mode %03o: group and others must have no access "
 		    "(run: chmod 600 %s)", path, (unsigned)(st.st_mode & 0777), path);
 		goto out;
 	}
 	if (st.st_size != KEY_FILE_BYTES) {
 		ret = KOE_EINVAL;
-		say(msg, msg_len, "key file %s is %lld bytes long; a %s is exactly %d bytes",
+		say(msg, "key file %s is %lld bytes long; a %s is exactly %d bytes",
 		    path, (long long)st.st_size, what, KEY_FILE_BYTES);
 		goto out;
 	}
@@ -98,7 +98,7 @@ read_key_file(const char *path, uint8_t out[KEY_FILE_BYTES], const char *what,
 			continue;
 		if (r <= 0) {
 			ret = KOE_EIO;
-			say(msg, msg_len, "cannot read key file %s: %s", path,
+			say(msg, "cannot read key file %s: %s", path,
 			    r < 0 ? strerror(errno) : "file shrank while reading");
 			goto out;
 		}
@@ -116,10 +116,9 @@ out:
 }
 
 enum koe_err
-tok_seed_load(const char *path, uint8_t seed[TOK_SEED_BYTES], char *msg,
-              size_t msg_len)
+tok_seed_load(const char *path, uint8_t seed[TOK_SEED_BYTES], struct koe_msg *msg)
 {
-	return read_key_file(path, seed, "koe master seed", msg, msg_len);
+	return read_key_file(path, seed, "koe master seed", msg);
 }
 
 /* Makes a new directory entry durable; best effort, since some file systems
@@ -165,7 +164,7 @@ write_all(int fd, const uint8_t *p, size_t n)
 
 enum koe_err
 tok_seed_load_or_create(const char *path, uint8_t seed[TOK_SEED_BYTES],
-                        int *created, char *msg, size_t msg_len)
+                        int *created, struct koe_msg *msg)
 {
 	char tmp[PATH_MAX];
 	int fd = -1, have_tmp = 0, saved;
@@ -173,23 +172,23 @@ tok_seed_load_or_create(const char *path, uint8_t seed[TOK_SEED_BYTES],
 
 	if (created != NULL)
 		*created = 0;
-	ret = tok_seed_load(path, seed, msg, msg_len);
+	ret = tok_seed_load(path, seed, msg);
 	if (ret != KOE_ENOTFOUND)
 		goto out;
 	if ((ret = tok_init()) != KOE_OK) {
-		say(msg, msg_len, "cannot initialize libsodium");
+		say(msg, "cannot initialize libsodium");
 		goto out;
 	}
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= sizeof(tmp)) {
 		ret = KOE_EINVAL;
-		say(msg, msg_len, "key file path %s is too long", path);
+		say(msg, "key file path %s is too long", path);
 		goto out;
 	}
 	/* mkstemp creates the file with mode 0600 before any byte is in it. */
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		ret = KOE_EIO;
-		say(msg, msg_len, "cannot create a key file next to %s: %s", path,
+		say(msg, "cannot create a key file next to %s: %s", path,
 		    strerror(errno));
 		goto out;
 	}
@@ -198,14 +197,14 @@ tok_seed_load_or_create(const char *path, uint8_t seed[TOK_SEED_BYTES],
 	if (fchmod(fd, S_IRUSR | S_IWUSR) != 0 ||
 	    write_all(fd, seed, TOK_SEED_BYTES) != 0 || fsync(fd) != 0) {
 		ret = KOE_EIO;
-		say(msg, msg_len, "cannot write key file %s: %s", tmp, strerror(errno));
+		say(msg, "cannot write key file %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	saved = close(fd);
 	fd = -1;
 	if (saved != 0) {
 		ret = KOE_EIO;
-		say(msg, msg_len, "cannot write key file %s: %s", tmp, strerror(errno));
+		say(msg, "cannot write key file %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	/* link() fails instead of replacing an existing file, so when two
@@ -213,15 +212,15 @@ tok_seed_load_or_create(const char *path, uint8_t seed[TOK_SEED_BYTES],
 	if (link(tmp, path) != 0) {
 		if (errno != EEXIST) {
 			ret = KOE_EIO;
-			say(msg, msg_len, "cannot create key file %s: %s", path,
+			say(msg, "cannot create key file %s: %s", path,
 			    strerror(errno));
 			goto out;
 		}
-		ret = tok_seed_load(path, seed, msg, msg_len);
+		ret = tok_seed_load(path, seed, msg);
 		goto out;
 	}
 	sync_parent(path);
-	clear_msg(msg, msg_len);
+	clear_msg(msg);
 	if (created != NULL)
 		*created = 1;
 out:
@@ -238,17 +237,16 @@ out:
 }
 
 enum koe_err
-tok_secret_key_load(const char *path, uint8_t sk[TOK_SCALAR_BYTES], char *msg,
-                    size_t msg_len)
+tok_secret_key_load(const char *path, uint8_t sk[TOK_SCALAR_BYTES], struct koe_msg *msg)
 {
 	enum koe_err ret;
 
-	ret = read_key_file(path, sk, "secret key", msg, msg_len);
+	ret = read_key_file(path, sk, "secret key", msg);
 	if (ret != KOE_OK)
 		goto out;
 	if (tok_scalar_check(sk) != KOE_OK || sodium_is_zero(sk, TOK_SCALAR_BYTES)) {
 		ret = KOE_EINVAL;
-		say(msg, msg_len,
+		say(msg,
 		    "key file %s does not hold a valid secret key: the scalar is %s",
 		    path, sodium_is_zero(sk, TOK_SCALAR_BYTES) ? "zero"
 		                                               : "not reduced modulo the group order");

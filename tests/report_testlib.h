@@ -74,7 +74,8 @@ static inline void
 rt_up(struct fixture *f, char *source, size_t len, const struct rt_group *g, size_t ng)
 {
 	struct koe_diags d = {0};
-	char msg[256], pass[320];
+	char pass[320];
+	struct koe_msg msg;
 	FILE *fp;
 
 	memset(f, 0, sizeof(*f));
@@ -90,8 +91,8 @@ rt_up(struct fixture *f, char *source, size_t len, const struct rt_group *g, siz
 		koe_diags_print(&d, "alumni-readiness.txt", stderr);
 		exit(2);
 	}
-	if (db_open(f->dbpath, DB_CREATE, &f->db, msg, sizeof(msg)) != KOE_OK) {
-		fprintf(stderr, "db_open: %s\n", msg);
+	if (db_open(f->dbpath, DB_CREATE, &f->db, &msg) != KOE_OK) {
+		fprintf(stderr, "db_open: %s\n", msg.text);
 		exit(2);
 	}
 	f->rec.id = (char *)f->s->id;

@@ -74,7 +74,7 @@ fixture_up(struct fixture *f, const char *name)
 {
 	struct koe_diags d = {0};
 	size_t len;
-	char msg[256];
+	struct koe_msg msg;
 
 	memset(f, 0, sizeof(*f));
 	if (sodium_init() < 0)
@@ -89,8 +89,8 @@ fixture_up(struct fixture *f, const char *name)
 		koe_diags_print(&d, name, stderr);
 		exit(2);
 	}
-	if (db_open(f->dbpath, DB_CREATE, &f->db, msg, sizeof(msg)) != KOE_OK) {
-		fprintf(stderr, "db_open: %s\n", msg);
+	if (db_open(f->dbpath, DB_CREATE, &f->db, &msg) != KOE_OK) {
+		fprintf(stderr, "db_open: %s\n", msg.text);
 		exit(2);
 	}
 	f->rec.id = (char *)f->s->id;

@@ -43,7 +43,7 @@ static enum koe_err
 sequence(const char *path, const struct db_survey *rec)
 {
 	struct db *db = NULL;
-	char msg[256];
+	struct koe_msg msg;
 	uint8_t hash[DB_HASH_BYTES] = {1}, blinded[32] = {2}, receipt[DB_HASH_BYTES] = {3};
 	uint8_t box[SEAL_BOX_BYTES] = {6};
 	struct db_invitation inv = {0};
@@ -53,7 +53,7 @@ sequence(const char *path, const struct db_survey *rec)
 	int receipts = 0;
 	enum koe_err err;
 
-	if ((err = db_open(path, DB_CREATE, &db, msg, sizeof(msg))) != KOE_OK)
+	if ((err = db_open(path, DB_CREATE, &db, &msg)) != KOE_OK)
 		return err;
 	if ((err = db_begin(db)) != KOE_OK)
 		goto done;

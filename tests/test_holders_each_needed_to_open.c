@@ -150,7 +150,8 @@ one_watched_employee_answers(void)
 static void
 hr_alone_opens_nothing_from_a_copy(void)
 {
-	char copy[600], msg[256];
+	char copy[600];
+	struct koe_msg msg;
 	struct db *db = NULL;
 	struct db_survey rec;
 	struct seal_holder h[SEAL_HOLDERS_MAX];
@@ -162,7 +163,7 @@ hr_alone_opens_nothing_from_a_copy(void)
 
 	snprintf(copy, sizeof(copy), "%s/copy.db", s.dir);
 	CHECK_INT(run_cmd("cp '%s' '%s'", s.db, copy), 0);
-	CHECK_INT(db_open(copy, 0, &db, msg, sizeof(msg)), KOE_OK);
+	CHECK_INT(db_open(copy, 0, &db, &msg), KOE_OK);
 	CHECK_INT(db_survey_get(db, SURVEY_ID, &rec), KOE_OK);
 	CHECK_INT(db_holders_get(db, SURVEY_ID, h, SEAL_HOLDERS_MAX, &nh), KOE_OK);
 	CHECK_INT((int)nh, 2);

@@ -167,10 +167,10 @@ counts(int64_t *opened, int64_t *responded)
 {
 	static const char *const ids[] = {SURVEY_ID, SURVEY2};
 	struct db *db = NULL;
-	char msg[256];
+	struct koe_msg msg;
 
 	*opened = *responded = -1;
-	if (db_open(S.db, DB_READONLY, &db, msg, sizeof(msg)) != KOE_OK)
+	if (db_open(S.db, DB_READONLY, &db, &msg) != KOE_OK)
 		return;
 	*opened = *responded = 0;
 	for (size_t i = 0; i < 2; i++) {

@@ -116,19 +116,20 @@ proof_binds_survey_name_and_secret(void)
 static void
 holder_file_roundtrips_and_rejects_damage(void)
 {
-	char text[HOLDER_FILE_MAX], sid[HOLDER_SURVEY_MAX], msg[200];
+	char text[HOLDER_FILE_MAX], sid[HOLDER_SURVEY_MAX];
+	struct koe_msg msg;
 	struct seal_holder back;
 	CHECK_INT(holder_format(&h[1], SURVEY, text, sizeof(text)), KOE_OK);
-	CHECK_INT(holder_parse(text, strlen(text), sid, &back, msg, sizeof(msg)), KOE_OK);
+	CHECK_INT(holder_parse(text, strlen(text), sid, &back, &msg), KOE_OK);
 	CHECK_STR(sid, SURVEY);
 	CHECK_MEM(&back, &h[1], sizeof(back));
 	CHECK_INT(seal_holder_verify(SURVEY, &back), KOE_OK);
 	char *p = strstr(text, "proof: ");
 	CHECK(p != NULL);
 	p[10] = p[10] == 'A' ? 'B' : 'A';
-	CHECK_INT(holder_parse(text, strlen(text), sid, &back, msg, sizeof(msg)), KOE_OK);
+	CHECK_INT(holder_parse(text, strlen(text), sid, &back, &msg), KOE_OK);
 	CHECK_INT(seal_holder_verify(SURVEY, &back), KOE_EVERIFY);
-	CHECK_INT(holder_parse("koe-holder: 1\nsurvey: x\n", 24, sid, &back, msg, sizeof(msg)),
+	CHECK_INT(holder_parse("koe-holder: 1\nsurvey: x\n", 24, sid, &back, &msg),
 	          KOE_EINVAL);
 }
 

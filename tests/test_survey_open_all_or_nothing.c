@@ -128,7 +128,7 @@ main(void)
 {
 	struct koe_diags d = {0};
 	struct koe_msg msg;
-	char dbmsg[256];
+	struct koe_msg dbmsg;
 	size_t rlen;
 	char *rbytes;
 
@@ -145,7 +145,7 @@ main(void)
 	if (qn_parse(source, source_len, "alumni-readiness.txt", &q, &d) != KOE_OK ||
 	    roster_parse(rbytes, rlen, q->segments, q->nsegments, &ro, &d) != KOE_OK ||
 	    survey_groups(q, ro, &groups, &msg) != KOE_OK ||
-	    db_open(dbpath, DB_CREATE, &db, dbmsg, sizeof(dbmsg)) != KOE_OK)
+	    db_open(dbpath, DB_CREATE, &db, &dbmsg) != KOE_OK)
 		return 2;
 	RUN(failed_commit_leaves_nothing);
 	RUN(opens_once_and_asks_nobody_the_second_time);

@@ -6,7 +6,8 @@
 static void
 test_create_then_reload(void)
 {
-	char dir[64], path[128], msg[TOK_MSG_MAX];
+	char dir[64], path[128];
+	struct koe_msg msg;
 	uint8_t a[32], b[32];
 	int created = -1, entries = 0;
 	struct stat st;
@@ -16,10 +17,10 @@ test_create_then_reload(void)
 
 	tmpdir_make(dir);
 	snprintf(path, sizeof(path), "%s/master.key", dir);
-	CHECK_INT(tok_seed_load(path, a, msg, sizeof(msg)), KOE_ENOTFOUND);
-	CHECK(strstr(msg, "does not exist") != NULL);
+	CHECK_INT(tok_seed_load(path, a, &msg), KOE_ENOTFOUND);
+	CHECK(strstr(msg.text, "does not exist") != NULL);
 
-	CHECK_INT(tok_seed_load_or_create(path, a, &created, msg, sizeof(msg)), KOE_OK);
+	CHECK_INT(tok_seed_load_or_create(path, a, &created, &msg), KOE_OK);
 	CHECK_INT(created, 1);
 	CHECK(!all_zero(a, 32));
 	CHECK_INT(stat(path, &st), 0);
@@ -27,10 +28,10 @@ test_create_then_reload(void)
 	CHECK_INT(st.st_mode & 0777, 0600);
 	CHECK_INT(st.st_size, 32);
 
-	CHECK_INT(tok_seed_load_or_create(path, b, &created, msg, sizeof(msg)), KOE_OK);
+	CHECK_INT(tok_seed_load_or_create(path, b, &created, &msg), KOE_OK);
 	CHECK_INT(created, 0);
 	CHECK_MEM(a, b, 32);
-	CHECK_INT(tok_seed_load(path, b, NULL, 0), KOE_OK);
+	CHECK_INT(tok_seed_load(path, b, NULL), KOE_OK);
 	CHECK_MEM(a, b, 32);
 
 	d = opendir(dir);
@@ -47,16 +48,17 @@ test_create_then_reload(void)
 static void
 test_missing_directory(void)
 {
-	char dir[64], path[160], msg[TOK_MSG_MAX];
+	char dir[64], path[160];
+	struct koe_msg msg;
 	uint8_t seed[32];
 	int created = -1;
 
 	tmpdir_make(dir);
 	snprintf(path, sizeof(path), "%s/no/such/dir/master.key", dir);
-	CHECK_INT(tok_seed_load_or_create(path, seed, &created, msg, sizeof(msg)), KOE_EIO);
+	CHECK_INT(tok_seed_load_or_create(path, seed, &created, &msg), KOE_EIO);
 	CHECK_INT(created, 0);
 	CHECK(all_zero(seed, 32));
-	CHECK(strstr(msg, "master.key") != NULL);
+	CHECK(strstr(msg.text, "master.key") != NULL);
 	tmpdir_remove(dir);
 }
 

@@ -24,7 +24,8 @@ test_scalars(void)
 		{ "145c79c108538421ac164ecbe131942136d5570b16d8bf41a24d4337da981e07",
 		  KOE_OK, NULL },
 	};
-	char dir[64], msg[TOK_MSG_MAX];
+	char dir[64];
+	struct koe_msg msg;
 	uint8_t s[32], got[32];
 
 	tmpdir_make(dir);
@@ -34,14 +35,14 @@ test_scalars(void)
 		hex_fixture(cases[i].hex, s, 32);
 		path = write_key_file(dir, "survey.key", s, 32, 0600);
 		memset(got, 0xAA, sizeof(got));
-		msg[0] = '\0';
+		msg.text[0] = '\0';
 		harness_current = cases[i].hex;
-		CHECK_INT(tok_secret_key_load(path, got, msg, sizeof(msg)), cases[i].want);
+		CHECK_INT(tok_secret_key_load(path, got, &msg), cases[i].want);
 		if (cases[i].want == KOE_OK) {
 			CHECK_MEM(got, s, 32);
 		} else {
 			CHECK(all_zero(got, 32));
-			CHECK(strstr(msg, cases[i].why) != NULL);
+			CHECK(strstr(msg.text, cases[i].why) != NULL);
 		}
 	}
 	tmpdir_remove(dir);

@@ -15,7 +15,8 @@ test_modes(void)
 		{ 0620, KOE_EPERM }, { 0602, KOE_EPERM }, { 0610, KOE_EPERM },
 		{ 0666, KOE_EPERM },
 	};
-	char dir[64], msg[TOK_MSG_MAX];
+	char dir[64];
+	struct koe_msg msg;
 	uint8_t seed[32], got[32];
 
 	tmpdir_make(dir);
@@ -24,14 +25,14 @@ test_modes(void)
 		const char *path = write_key_file(dir, "seed.key", seed, 32, cases[i].mode);
 
 		memset(got, 0xAA, sizeof(got));
-		msg[0] = '\0';
-		CHECK_INT(tok_seed_load(path, got, msg, sizeof(msg)), cases[i].want);
+		msg.text[0] = '\0';
+		CHECK_INT(tok_seed_load(path, got, &msg), cases[i].want);
 		if (cases[i].want == KOE_OK) {
 			CHECK_MEM(got, seed, 32);
 		} else {
 			CHECK(all_zero(got, 32));
-			CHECK(strstr(msg, "chmod 600") != NULL);
-			CHECK(strstr(msg, path) != NULL);
+			CHECK(strstr(msg.text, "chmod 600") != NULL);
+			CHECK(strstr(msg.text, path) != NULL);
 		}
 	}
 	tmpdir_remove(dir);
@@ -40,7 +41,8 @@ test_modes(void)
 static void
 test_world_readable_is_not_replaced(void)
 {
-	char dir[64], msg[TOK_MSG_MAX];
+	char dir[64];
+	struct koe_msg msg;
 	uint8_t seed[32], got[32], sk[32];
 	int created = -1;
 	const char *path;
@@ -49,7 +51,7 @@ test_world_readable_is_not_replaced(void)
 	tmpdir_make(dir);
 	memset(seed, 0x5A, sizeof(seed));
 	path = write_key_file(dir, "seed.key", seed, 32, 0644);
-	CHECK_INT(tok_seed_load_or_create(path, got, &created, msg, sizeof(msg)), KOE_EPERM);
+	CHECK_INT(tok_seed_load_or_create(path, got, &created, &msg), KOE_EPERM);
 	CHECK_INT(created, 0);
 	CHECK_INT(stat(path, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0644);
@@ -58,7 +60,7 @@ test_world_readable_is_not_replaced(void)
 	/* The secret-key loader applies the same rule. */
 	hex_fixture("145c79c108538421ac164ecbe131942136d5570b16d8bf41a24d4337da981e07", sk, 32);
 	path = write_key_file(dir, "sk.key", sk, 32, 0604);
-	CHECK_INT(tok_secret_key_load(path, got, msg, sizeof(msg)), KOE_EPERM);
+	CHECK_INT(tok_secret_key_load(path, got, &msg), KOE_EPERM);
 	tmpdir_remove(dir);
 }
 

@@ -49,10 +49,10 @@ enum db_state { DB_OPEN = 0, DB_CLOSED = 1 };
 enum db_inv_status { DB_INV_NEW = 0, DB_INV_ISSUED = 1, DB_INV_REVOKED = 2 };
 
 /* Opens (and with DB_CREATE creates or migrates) a database. On failure
- * writes a message a person can act on into msg and returns KOE_EDB,
+ * writes a message a person can act on into msg (may be NULL) and returns KOE_EDB,
  * KOE_ENOTFOUND (no such file without DB_CREATE) or KOE_ESTATE (made by a
  * newer koe). Close with db_close(), which accepts NULL. */
-enum koe_err db_open(const char *path, int flags, struct db **out, char *msg, size_t msglen);
+enum koe_err db_open(const char *path, int flags, struct db **out, struct koe_msg *msg);
 void db_close(struct db *db);
 
 /* The last SQLite error message of this connection, for logs and tools. */

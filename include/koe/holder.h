@@ -33,6 +33,6 @@ enum koe_err holder_format(const struct seal_holder *h, const char *survey, char
  * the line number, into msg. The proof is not checked here: call
  * seal_holder_verify() with the survey it must belong to. */
 enum koe_err holder_parse(const char *text, size_t len, char survey[HOLDER_SURVEY_MAX],
-                          struct seal_holder *out, char *msg, size_t msglen);
+                          struct seal_holder *out, struct koe_msg *msg);
 
 #endif

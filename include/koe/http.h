@@ -34,8 +34,7 @@ void http_config_defaults(struct http_config *c);
 
 /* Loads the surveys, derives their keys and starts listening. On failure
  * writes a message for the operator into msg. Stop with http_stop(). */
-enum koe_err http_start(const struct http_config *c, struct http_server **out, char *msg,
-                        size_t msglen);
+enum koe_err http_start(const struct http_config *c, struct http_server **out, struct koe_msg *msg);
 
 /* The port actually listened on. */
 uint16_t http_port(const struct http_server *s);

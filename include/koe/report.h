@@ -70,8 +70,7 @@ void report_free(struct report *r);
  * message a person can act on into msg and returns KOE_EIO (the font cannot
  * be read), KOE_ETOOBIG (more than REPORT_MAX_PAGES pages), KOE_ENOMEM or
  * KOE_EINVAL (libharu reported an error; msg has its code). */
-enum koe_err report_pdf(const struct report *r, uint8_t **buf, size_t *len, char *msg,
-                        size_t msglen);
+enum koe_err report_pdf(const struct report *r, uint8_t **buf, size_t *len, struct koe_msg *msg);
 
 /* Every figure the PDF shows, as JSON (schema "koe-report/1", documented in
  * the README under "Report JSON schema"). r is borrowed; *buf (malloc'ed,

@@ -292,16 +292,12 @@ enum koe_err tok_client_finalize(const struct tok_client_token *tk,
  * or execute (KOE_EPERM), a file that is not a regular file (KOE_EINVAL) and a
  * file that is not exactly 32 bytes long (KOE_EINVAL). Missing files are
  * KOE_ENOTFOUND, other system errors KOE_EIO with errno set. When msg is not
- * NULL, a one-line English explanation naming the path is written to it
- * (msg_len bytes, NUL-terminated, truncated if needed) on every error; on
- * success it is set to the empty string. */
-
-#define TOK_MSG_MAX 256 /* a msg buffer of this size is never truncated for
-                           paths up to 100 bytes */
+ * NULL, a one-line English explanation naming the path is written to it on
+ * every error; on success it is set to the empty string. */
 
 /* Reads the 32-byte master seed from path into seed (wiped on failure). */
 enum koe_err tok_seed_load(const char *path, uint8_t seed[TOK_SEED_BYTES],
-                           char *msg, size_t msg_len)
+                           struct koe_msg *msg)
 	TOK_MUST_CHECK;
 
 /* Like tok_seed_load, but when path does not exist, creates it atomically
@@ -311,7 +307,7 @@ enum koe_err tok_seed_load(const char *path, uint8_t seed[TOK_SEED_BYTES],
  * NULL) is set to 1 when this call created the file, else 0. */
 enum koe_err tok_seed_load_or_create(const char *path,
                                      uint8_t seed[TOK_SEED_BYTES], int *created,
-                                     char *msg, size_t msg_len)
+                                     struct koe_msg *msg)
 	TOK_MUST_CHECK;
 
 /* Reads a serialized secret scalar (skS, 32 bytes little-endian) from a key
@@ -319,7 +315,7 @@ enum koe_err tok_seed_load_or_create(const char *path,
  * seed. Besides the file rules above, the scalar must be canonical and nonzero
  * (KOE_EINVAL). sk is wiped on failure. */
 enum koe_err tok_secret_key_load(const char *path, uint8_t sk[TOK_SCALAR_BYTES],
-                                 char *msg, size_t msg_len)
+                                 struct koe_msg *msg)
 	TOK_MUST_CHECK;
 
 #endif
