@@ -1,6 +1,7 @@
 /* What the questionnaire parser's files share (docs/ARCHITECTURE.md §5):
  * qn.c (entry point, UTF-8 check, helpers), qn_scan.c (pass one: lines, tags,
- * text) and qn_validate.c (pass two: meaning, answer items). Not a public
+ * text), qn_qtype.c (the [[Question]] tag and its type table) and
+ * qn_validate.c (pass two: meaning, answer items). Not a public
  * interface: only qn*.c include it. */
 #ifndef KOE_QN_INTERNAL_H
 #define KOE_QN_INTERNAL_H
@@ -85,6 +86,19 @@ struct ctx {
 	bool page_used;         /* the current page has a question */
 };
 
+/* One [[Name:value]] line as the scanner split it. */
+struct tag {
+	const char *name;  /* points into the line */
+	size_t namelen;
+	const char *arg;   /* NULL when the tag has no ':' */
+	size_t arglen;
+	int col;           /* column of the tag's "[[" */
+	int name_col;
+	int arg_col;
+	int line;
+	const char *linestart;
+};
+
 #define ERR(c, line, col, hint, ...) koe_diags_add((c)->d, (line), (col), (hint), __VA_ARGS__)
 
 /* ---- helpers (qn.c) ---- */
@@ -102,6 +116,17 @@ void qn_trim(const char **s, size_t *len);
 bool qn_parse_int(const char *s, size_t len, long lo, long hi, long *out);
 /* [a-z0-9_-]{1,64}, also A-Z when allow_upper. */
 bool qn_valid_id(const char *s, size_t len, bool allow_upper);
+
+/* ---- tags (qn_scan.c) ---- */
+
+/* 1-based character column of p, a pointer into t's line. */
+int qn_col_of(const struct tag *t, const char *p);
+/* Requires a non-empty argument; reports (with example) and returns false
+ * otherwise. */
+bool qn_need_arg(struct ctx *c, const struct tag *t, const char *example);
+
+/* [[Question:TYPE:OPTION...]] (qn_qtype.c): starts a question. */
+void qn_tag_question(struct ctx *c, const struct tag *t);
 
 /* ---- the two passes ---- */
 

@@ -55,14 +55,6 @@ append_text(struct ctx *c, char **raw, size_t *rawlen, const char *s, size_t len
 	*raw = n;
 }
 
-static const char *const known_tags[] = {
-	"AdvancedFormat", "Block", "PageBreak", "Question", "ID", "Choices",
-	"Answers", "AdvancedChoices", "AdvancedAnswers", "Choice", "Answer",
-	"Survey", "Title", "Language", "MinGroup", "MinGroupComments", "Segments", "Closes", "Scale",
-	"Reverse", "Required", "Role", "En",
-};
-#define NKNOWN_TAGS (sizeof(known_tags) / sizeof(known_tags[0]))
-
 static const char *const role_names[] = {"support", "rejoin", "morale"};
 
 static struct pquestion *
@@ -73,27 +65,16 @@ cur_q(struct ctx *c)
 
 /* ---- tags ---------------------------------------------------------------- */
 
-struct tag {
-	const char *name;  /* points into the line */
-	size_t namelen;
-	const char *arg;   /* NULL when the tag has no ':' */
-	size_t arglen;
-	int col;           /* column of the tag's "[[" */
-	int name_col;
-	int arg_col;
-	int line;
-	const char *linestart;
-};
 
-static int
-col_of(const struct tag *t, const char *p)
+int
+qn_col_of(const struct tag *t, const char *p)
 {
 	return utf8_col(t->linestart, (size_t)(p - t->linestart));
 }
 
 /* Requires a non-empty argument; reports and returns false otherwise. */
-static bool
-need_arg(struct ctx *c, const struct tag *t, const char *example)
+bool
+qn_need_arg(struct ctx *c, const struct tag *t, const char *example)
 {
 	if (t->arg && t->arglen)
 		return true;
@@ -121,203 +102,6 @@ header_only(struct ctx *c, const struct tag *t, int *seen_line)
 	*seen_line = t->line;
 	return true;
 }
-
-/* ---- [[Question:TYPE:OPTION...]] ------------------------------------------ */
-
-/* Which options a question type takes. */
-enum qfamily { QF_MC, QF_MATRIX, QF_TE, QF_NONE };
-
-/* The type words, in the order suggestions are tried. */
-static const struct qtype_word {
-	const char *name;
-	enum qn_type type;
-	enum qfamily family;
-} qtype_words[] = {
-	{"MC", QN_MC_SINGLE, QF_MC},
-	{"Matrix", QN_MATRIX, QF_MATRIX},
-	{"TE", QN_TE_LINE, QF_TE},
-	{"DB", QN_DB, QF_NONE},
-	{"Text", QN_DB, QF_NONE},
-	{"NPS", QN_NPS, QF_NONE},
-};
-#define NQTYPE_WORDS (sizeof(qtype_words) / sizeof(qtype_words[0]))
-
-#define KEEP (-1) /* an option that leaves the type or layout as it is */
-
-/* The option words of each family, in the order hints list them. An option
- * sets the type and/or the layout, is accepted as a no-op, or is refused
- * with a message. Aliases are not offered as suggestions. */
-static const struct qoption {
-	enum qfamily family;
-	const char *name;
-	int type;           /* enum qn_type, or KEEP */
-	int layout;         /* enum qn_layout, or KEEP */
-	bool alias;         /* accepted, never suggested */
-	const char *refuse; /* non-NULL: an error with this message */
-	const char *refuse_hint;
-} qoptions[] = {
-	{QF_MC, "SingleAnswer", QN_MC_SINGLE, KEEP, false, NULL, NULL},
-	{QF_MC, "MultipleAnswer", QN_MC_MULTI, KEEP, false, NULL, NULL},
-	{QF_MC, "MultiSelect", QN_MC_MULTI, KEEP, true, NULL, NULL},
-	{QF_MC, "Vertical", KEEP, QN_VERTICAL, false, NULL, NULL},
-	{QF_MC, "Horizontal", KEEP, QN_HORIZONTAL, false, NULL, NULL},
-	{QF_MC, "DropDown", KEEP, QN_DROPDOWN, false, NULL, NULL},
-	{QF_MATRIX, "Likert", KEEP, KEEP, false, NULL, NULL},
-	{QF_MATRIX, "SingleAnswer", KEEP, KEEP, false, NULL, NULL},
-	{QF_MATRIX, "MultipleAnswer", KEEP, KEEP, true,
-	 "koe supports single-answer Likert matrices only",
-	 "use one MC:MultipleAnswer question per row"},
-	{QF_TE, "SingleLine", QN_TE_LINE, KEEP, false, NULL, NULL},
-	{QF_TE, "Essay", QN_TE_ESSAY, KEEP, false, NULL, NULL},
-};
-#define NQOPTIONS (sizeof(qoptions) / sizeof(qoptions[0]))
-
-/* Splits the argument TYPE[:SUB]* into at most max parts, each trimmed as
- * Qualtrics does. Returns the number of parts (at least 1). */
-static size_t
-split_parts(const char *arg, size_t arglen, const char **parts, size_t *plen, size_t max)
-{
-	const char *p = arg, *end = arg + arglen;
-	size_t np = 0;
-
-	while (p <= end && np < max) {
-		const char *colon = memchr(p, ':', (size_t)(end - p));
-		const char *e = colon ? colon : end;
-		const char *s = p;
-		size_t l = (size_t)(e - p);
-		qn_trim(&s, &l);
-		parts[np] = s;
-		plen[np] = l;
-		np++;
-		if (!colon)
-			break;
-		p = colon + 1;
-	}
-	return np;
-}
-
-/* Reports an option its family does not take, suggesting a likely one. */
-static void
-unknown_option(struct ctx *c, const struct tag *t, enum qfamily fam, const char *tw,
-               size_t twl, const char *w, size_t wl)
-{
-	const char *cand[NQOPTIONS];
-	size_t ncand = 0;
-	char word[64], hint[160];
-
-	for (size_t k = 0; k < NQOPTIONS; k++)
-		if (qoptions[k].family == fam && !qoptions[k].alias)
-			cand[ncand++] = qoptions[k].name;
-	snprintf(word, sizeof(word), "%.*s", (int)wl, w);
-	const char *g = ncand ? koe_suggest(word, cand, ncand) : NULL;
-	if (g)
-		snprintf(hint, sizeof(hint), "did you mean '%s'?", g);
-	else if (ncand)
-		snprintf(hint, sizeof(hint), "'%.*s' takes %s%s%s%s%s", (int)twl, tw, cand[0],
-		         ncand > 1 ? ", " : "", ncand > 1 ? cand[1] : "", ncand > 2 ? ", ..." : "",
-		         "");
-	else
-		snprintf(hint, sizeof(hint), "'%.*s' takes no options", (int)twl, tw);
-	ERR(c, t->line, col_of(t, w), hint, "unknown option '%.*s' for %.*s questions", (int)wl,
-	    w, (int)twl, tw);
-}
-
-/* Reads TYPE[:OPTION]* into q; sets q->type_ok when every word is known. */
-static void
-question_type(struct ctx *c, const struct tag *t, struct pquestion *q)
-{
-	const char *parts[6];
-	size_t plen[6];
-	size_t np = split_parts(t->arg, t->arglen, parts, plen, 6);
-	const struct qtype_word *tw = NULL;
-	int tcol = col_of(t, parts[0]);
-
-	if (plen[0] == 0) {
-		ERR(c, t->line, tcol, "write it as [[Question:MC]]",
-		    "[[Question]] needs a question type");
-		return;
-	}
-	for (size_t k = 0; k < NQTYPE_WORDS && tw == NULL; k++)
-		if (qn_ieq(parts[0], plen[0], qtype_words[k].name))
-			tw = &qtype_words[k];
-	if (tw == NULL) {
-		const char *names[NQTYPE_WORDS];
-		char word[64], hint[160];
-		for (size_t k = 0; k < NQTYPE_WORDS; k++)
-			names[k] = qtype_words[k].name;
-		snprintf(word, sizeof(word), "%.*s", (int)plen[0], parts[0]);
-		const char *g = koe_suggest(word, names, NQTYPE_WORDS);
-		if (g)
-			snprintf(hint, sizeof(hint), "did you mean '%s'?", g);
-		else
-			snprintf(hint, sizeof(hint), "koe supports MC, Matrix, TE, DB, Text and NPS");
-		ERR(c, t->line, tcol, hint, "unknown question type '%.*s'", (int)plen[0], parts[0]);
-		return;
-	}
-	q->type = tw->type;
-	q->layout = QN_VERTICAL;
-	for (size_t i = 1; i < np; i++) {
-		const struct qoption *o = NULL;
-		if (plen[i] == 0)
-			continue;
-		for (size_t k = 0; k < NQOPTIONS && o == NULL; k++)
-			if (qoptions[k].family == tw->family &&
-			    qn_ieq(parts[i], plen[i], qoptions[k].name))
-				o = &qoptions[k];
-		if (o == NULL) {
-			unknown_option(c, t, tw->family, parts[0], plen[0], parts[i], plen[i]);
-			return;
-		}
-		if (o->refuse) {
-			ERR(c, t->line, col_of(t, parts[i]), o->refuse_hint, "%s", o->refuse);
-			return;
-		}
-		if (o->type != KEEP)
-			q->type = (enum qn_type)o->type;
-		if (o->layout != KEEP)
-			q->layout = (enum qn_layout)o->layout;
-	}
-	q->type_ok = true;
-}
-
-/* Starts a new question (in an implicit first block when no [[Block]] came
- * yet), then reads its type. */
-static void
-tag_question(struct ctx *c, const struct tag *t)
-{
-	struct pquestion *q;
-
-	if (c->nq >= QN_MAX_QUESTIONS) {
-		if (c->nq == QN_MAX_QUESTIONS)
-			ERR(c, t->line, t->col, NULL, "too many questions (at most %d)",
-			    QN_MAX_QUESTIONS);
-		c->nq++; /* count, so the message appears once */
-		c->st = ST_QUESTION;
-		return;
-	}
-	c->qs = qn_grow(c, c->qs, &c->capq, c->nq, sizeof(*c->qs));
-	if (c->qs == NULL)
-		return;
-	if (c->nblocks == 0) {
-		c->blocks = qn_grow(c, c->blocks, &c->capb, c->nblocks, sizeof(*c->blocks));
-		if (c->blocks == NULL)
-			return;
-		c->blocks[c->nblocks++] = (struct qn_block){.name = "", .name_en = NULL};
-	}
-	q = &c->qs[c->nq++];
-	memset(q, 0, sizeof(*q));
-	q->line = t->line;
-	q->block = c->nblocks - 1;
-	q->page = c->page;
-	c->page_used = true;
-	c->st = ST_QUESTION;
-	c->advanced = false;
-	c->adv_open = false;
-
-	if (need_arg(c, t, "[[Question:MC]]"))
-		question_type(c, t, q);
-}
-
 
 static void
 tag_block(struct ctx *c, const struct tag *t)
@@ -386,7 +170,7 @@ tag_en(struct ctx *c, const struct tag *t)
 	struct pchoice *ch;
 	const char **slot = NULL;
 
-	if (!need_arg(c, t, "[[En:English text]]"))
+	if (!qn_need_arg(c, t, "[[En:English text]]"))
 		return;
 	switch (c->en) {
 	case EN_TITLE:
@@ -422,76 +206,95 @@ tag_en(struct ctx *c, const struct tag *t)
 }
 
 static void
-tag_header_value(struct ctx *c, const struct tag *t, const char *which)
+tag_survey(struct ctx *c, const struct tag *t)
 {
-	struct qn_survey *s = c->s;
+	if (!header_only(c, t, &c->line_survey) ||
+	    !qn_need_arg(c, t, "[[Survey:alumni-readiness-2026]]"))
+		return;
+	if (!qn_valid_id(t->arg, t->arglen, false)) {
+		ERR(c, t->line, t->arg_col,
+		    "use lower-case letters, digits and '-', at most 64 characters",
+		    "invalid survey id '%.*s'", (int)t->arglen, t->arg);
+		return;
+	}
+	c->s->id = qn_dup(c, t->arg, t->arglen);
+}
+
+static void
+tag_title(struct ctx *c, const struct tag *t)
+{
+	if (!header_only(c, t, &c->line_title) || !qn_need_arg(c, t, "[[Title:...]]"))
+		return;
+	c->s->title = qn_dup(c, t->arg, t->arglen);
+	c->en = EN_TITLE;
+}
+
+static void
+tag_language(struct ctx *c, const struct tag *t)
+{
+	if (!header_only(c, t, &c->line_language) || !qn_need_arg(c, t, "[[Language:ja]]"))
+		return;
+	if (qn_ieq(t->arg, t->arglen, "ja"))
+		c->s->language = "ja";
+	else if (qn_ieq(t->arg, t->arglen, "en"))
+		c->s->language = "en";
+	else
+		ERR(c, t->line, t->arg_col, "koe speaks 'ja' and 'en'",
+		    "unsupported language '%.*s'", (int)t->arglen, t->arg);
+}
+
+static void
+tag_mingroup(struct ctx *c, const struct tag *t)
+{
 	long v;
 
-	if (strcmp(which, "survey") == 0) {
-		if (!header_only(c, t, &c->line_survey) ||
-		    !need_arg(c, t, "[[Survey:alumni-readiness-2026]]"))
-			return;
-		if (!qn_valid_id(t->arg, t->arglen, false)) {
-			ERR(c, t->line, t->arg_col,
-			    "use lower-case letters, digits and '-', at most 64 characters",
-			    "invalid survey id '%.*s'", (int)t->arglen, t->arg);
-			return;
-		}
-		s->id = qn_dup(c, t->arg, t->arglen);
-	} else if (strcmp(which, "title") == 0) {
-		if (!header_only(c, t, &c->line_title) || !need_arg(c, t, "[[Title:...]]"))
-			return;
-		s->title = qn_dup(c, t->arg, t->arglen);
-		c->en = EN_TITLE;
-	} else if (strcmp(which, "language") == 0) {
-		if (!header_only(c, t, &c->line_language) || !need_arg(c, t, "[[Language:ja]]"))
-			return;
-		if (qn_ieq(t->arg, t->arglen, "ja"))
-			s->language = "ja";
-		else if (qn_ieq(t->arg, t->arglen, "en"))
-			s->language = "en";
-		else
-			ERR(c, t->line, t->arg_col, "koe speaks 'ja' and 'en'",
-			    "unsupported language '%.*s'", (int)t->arglen, t->arg);
-	} else if (strcmp(which, "mingroup") == 0) {
-		if (!header_only(c, t, &c->line_mingroup) || !need_arg(c, t, "[[MinGroup:5]]"))
-			return;
-		if (!qn_parse_int(t->arg, t->arglen, -1000000, 1000000, &v) || v > 1000) {
-			ERR(c, t->line, t->arg_col, "use a whole number such as 5",
-			    "MinGroup must be a number from %d to 1000, not '%.*s'",
-			    QN_MIN_GROUP_FLOOR, (int)t->arglen, t->arg);
-			return;
-		}
-		if (v < QN_MIN_GROUP_FLOOR) {
-			ERR(c, t->line, t->arg_col,
-			    "smaller groups could identify people; the default is 5",
-			    "MinGroup must be at least %d, not %ld", QN_MIN_GROUP_FLOOR, v);
-			return;
-		}
-		s->min_group = (int)v;
-	} else if (strcmp(which, "mingroupcomments") == 0) {
-		if (!header_only(c, t, &c->line_mincomments) ||
-		    !need_arg(c, t, "[[MinGroupComments:10]]"))
-			return;
-		if (!qn_parse_int(t->arg, t->arglen, -1000000, 1000000, &v) || v < 1 || v > 1000) {
-			ERR(c, t->line, t->arg_col, "use a whole number such as 10",
-			    "MinGroupComments must be a number from 1 to 1000, not '%.*s'",
-			    (int)t->arglen, t->arg);
-			return;
-		}
-		/* Checked against MinGroup once the whole header is read. */
-		c->col_mincomments = t->arg_col;
-		s->min_group_comments = (int)v;
-	} else if (strcmp(which, "closes") == 0) {
-		if (!header_only(c, t, &c->line_closes) || !need_arg(c, t, "[[Closes:2026-12-15]]"))
-			return;
-		if (!valid_date(t->arg, t->arglen)) {
-			ERR(c, t->line, t->arg_col, "write the date as YYYY-MM-DD, e.g. 2026-12-15",
-			    "invalid closing date '%.*s'", (int)t->arglen, t->arg);
-			return;
-		}
-		s->closes = qn_dup(c, t->arg, t->arglen);
+	if (!header_only(c, t, &c->line_mingroup) || !qn_need_arg(c, t, "[[MinGroup:5]]"))
+		return;
+	if (!qn_parse_int(t->arg, t->arglen, -1000000, 1000000, &v) || v > 1000) {
+		ERR(c, t->line, t->arg_col, "use a whole number such as 5",
+		    "MinGroup must be a number from %d to 1000, not '%.*s'",
+		    QN_MIN_GROUP_FLOOR, (int)t->arglen, t->arg);
+		return;
 	}
+	if (v < QN_MIN_GROUP_FLOOR) {
+		ERR(c, t->line, t->arg_col,
+		    "smaller groups could identify people; the default is 5",
+		    "MinGroup must be at least %d, not %ld", QN_MIN_GROUP_FLOOR, v);
+		return;
+	}
+	c->s->min_group = (int)v;
+}
+
+static void
+tag_mingroupcomments(struct ctx *c, const struct tag *t)
+{
+	long v;
+
+	if (!header_only(c, t, &c->line_mincomments) ||
+	    !qn_need_arg(c, t, "[[MinGroupComments:10]]"))
+		return;
+	if (!qn_parse_int(t->arg, t->arglen, -1000000, 1000000, &v) || v < 1 || v > 1000) {
+		ERR(c, t->line, t->arg_col, "use a whole number such as 10",
+		    "MinGroupComments must be a number from 1 to 1000, not '%.*s'",
+		    (int)t->arglen, t->arg);
+		return;
+	}
+	/* Checked against MinGroup once the whole header is read. */
+	c->col_mincomments = t->arg_col;
+	c->s->min_group_comments = (int)v;
+}
+
+static void
+tag_closes(struct ctx *c, const struct tag *t)
+{
+	if (!header_only(c, t, &c->line_closes) || !qn_need_arg(c, t, "[[Closes:2026-12-15]]"))
+		return;
+	if (!valid_date(t->arg, t->arglen)) {
+		ERR(c, t->line, t->arg_col, "write the date as YYYY-MM-DD, e.g. 2026-12-15",
+		    "invalid closing date '%.*s'", (int)t->arglen, t->arg);
+		return;
+	}
+	c->s->closes = qn_dup(c, t->arg, t->arglen);
 }
 
 static void
@@ -502,7 +305,7 @@ tag_segments(struct ctx *c, const struct tag *t)
 	size_t n = 0;
 
 	if (!header_only(c, t, &c->line_segments) ||
-	    !need_arg(c, t, "[[Segments:department,tenure]]"))
+	    !qn_need_arg(c, t, "[[Segments:department,tenure]]"))
 		return;
 	p = t->arg;
 	end = t->arg + t->arglen;
@@ -512,7 +315,7 @@ tag_segments(struct ctx *c, const struct tag *t)
 		const char *w = p;
 		size_t wl = (size_t)(e - p);
 		qn_trim(&w, &wl);
-		int wcol = col_of(t, w);
+		int wcol = qn_col_of(t, w);
 		if (wl == 0) {
 			ERR(c, t->line, wcol, "separate column names with single commas",
 			    "empty segment name");
@@ -576,7 +379,7 @@ static void
 tag_id(struct ctx *c, const struct tag *t)
 {
 	struct pquestion *q = in_question(c, t);
-	if (q == NULL || !need_arg(c, t, "[[ID:q1]]"))
+	if (q == NULL || !qn_need_arg(c, t, "[[ID:q1]]"))
 		return;
 	if (q->id) {
 		ERR(c, t->line, t->name_col, NULL, "question already has [[ID:%s]] (line %d)",
@@ -598,7 +401,7 @@ static void
 tag_scale(struct ctx *c, const struct tag *t)
 {
 	struct pquestion *q = in_question(c, t);
-	if (q == NULL || !need_arg(c, t, "[[Scale:morale]]"))
+	if (q == NULL || !qn_need_arg(c, t, "[[Scale:morale]]"))
 		return;
 	if (q->scale) {
 		ERR(c, t->line, t->name_col, "a question belongs to one scale",
@@ -621,7 +424,7 @@ tag_role(struct ctx *c, const struct tag *t)
 {
 	struct pquestion *q = in_question(c, t);
 	enum qn_role r = QN_ROLE_NONE;
-	if (q == NULL || !need_arg(c, t, "[[Role:support]]"))
+	if (q == NULL || !qn_need_arg(c, t, "[[Role:support]]"))
 		return;
 	if (qn_ieq(t->arg, t->arglen, "support"))
 		r = QN_ROLE_SUPPORT;
@@ -789,80 +592,79 @@ tag_pagebreak(struct ctx *c, const struct tag *t)
 }
 
 static void
-do_tag(struct ctx *c, struct tag *t)
+tag_advancedformat(struct ctx *c, const struct tag *t)
 {
-	enum en_target keep = c->en;
-	const char *nm = t->name;
-	size_t nl = t->namelen;
+	if (c->line_advanced)
+		ERR(c, t->line, t->name_col, NULL,
+		    "[[AdvancedFormat]] appears twice (first on line %d)", c->line_advanced);
+	else if (c->seen_any_line)
+		ERR(c, t->line, t->name_col, "move it to the first line",
+		    "[[AdvancedFormat]] must be the first line of the file");
+	c->line_advanced = t->line;
+}
 
-	/* Most tags end what a following [[En]] could translate. */
-	c->en = EN_NONE;
-	if (qn_ieq(nm, nl, "AdvancedFormat")) {
-		if (c->line_advanced)
-			ERR(c, t->line, t->name_col, NULL,
-			    "[[AdvancedFormat]] appears twice (first on line %d)", c->line_advanced);
-		else if (c->seen_any_line)
-			ERR(c, t->line, t->name_col, "move it to the first line",
-			    "[[AdvancedFormat]] must be the first line of the file");
-		c->line_advanced = t->line;
-	} else if (qn_ieq(nm, nl, "Survey")) {
-		tag_header_value(c, t, "survey");
-	} else if (qn_ieq(nm, nl, "Title")) {
-		tag_header_value(c, t, "title");
-	} else if (qn_ieq(nm, nl, "Language")) {
-		tag_header_value(c, t, "language");
-	} else if (qn_ieq(nm, nl, "MinGroup")) {
-		tag_header_value(c, t, "mingroup");
-	} else if (qn_ieq(nm, nl, "MinGroupComments")) {
-		tag_header_value(c, t, "mingroupcomments");
-	} else if (qn_ieq(nm, nl, "Closes")) {
-		tag_header_value(c, t, "closes");
-	} else if (qn_ieq(nm, nl, "Segments")) {
-		tag_segments(c, t);
-	} else if (qn_ieq(nm, nl, "Block")) {
-		tag_block(c, t);
-	} else if (qn_ieq(nm, nl, "PageBreak")) {
-		tag_pagebreak(c, t);
-	} else if (qn_ieq(nm, nl, "Question")) {
-		tag_question(c, t);
-	} else if (qn_ieq(nm, nl, "ID")) {
-		tag_id(c, t);
-	} else if (qn_ieq(nm, nl, "Scale")) {
-		tag_scale(c, t);
-	} else if (qn_ieq(nm, nl, "Role")) {
-		tag_role(c, t);
-	} else if (qn_ieq(nm, nl, "Required")) {
-		tag_required(c, t);
-		c->en = keep;
-	} else if (qn_ieq(nm, nl, "Reverse")) {
-		tag_reverse(c, t);
-		c->en = keep;
-	} else if (qn_ieq(nm, nl, "Choices")) {
-		tag_list(c, t, false, false);
-	} else if (qn_ieq(nm, nl, "AdvancedChoices")) {
-		tag_list(c, t, false, true);
-	} else if (qn_ieq(nm, nl, "Answers")) {
-		tag_list(c, t, true, false);
-	} else if (qn_ieq(nm, nl, "AdvancedAnswers")) {
-		tag_list(c, t, true, true);
-	} else if (qn_ieq(nm, nl, "Choice")) {
-		tag_choice(c, t, false);
-	} else if (qn_ieq(nm, nl, "Answer")) {
-		tag_choice(c, t, true);
-	} else if (qn_ieq(nm, nl, "En")) {
-		/* The target stays, so a second [[En]] is reported as such. */
-		c->en = keep;
-		tag_en(c, t);
-	} else {
-		char word[64], hint[128];
-		snprintf(word, sizeof(word), "%.*s", (int)(nl < 63 ? nl : 63), nm);
-		const char *g = koe_suggest(word, known_tags, NKNOWN_TAGS);
-		if (g)
-			snprintf(hint, sizeof(hint), "did you mean '%s'?", g);
-		ERR(c, t->line, t->name_col, g ? hint : NULL, "unknown tag '[[%.*s]]'",
-		    (int)nl, nm);
-		c->en = keep;
-	}
+static void tag_choices(struct ctx *c, const struct tag *t) { tag_list(c, t, false, false); }
+static void tag_advchoices(struct ctx *c, const struct tag *t) { tag_list(c, t, false, true); }
+static void tag_answers(struct ctx *c, const struct tag *t) { tag_list(c, t, true, false); }
+static void tag_advanswers(struct ctx *c, const struct tag *t) { tag_list(c, t, true, true); }
+static void tag_one_choice(struct ctx *c, const struct tag *t) { tag_choice(c, t, false); }
+static void tag_one_answer(struct ctx *c, const struct tag *t) { tag_choice(c, t, true); }
+
+/* Every tag koe reads, in the order typo suggestions are tried. Most tags end
+ * what a following [[En]] could translate; keeps_en marks those that do not
+ * ([[En]] itself keeps it, so a second [[En]] is reported as such). */
+static const struct tag_def {
+	const char *name;
+	void (*fn)(struct ctx *c, const struct tag *t);
+	bool keeps_en;
+} tag_defs[] = {
+	{"AdvancedFormat", tag_advancedformat, false},
+	{"Block", tag_block, false},
+	{"PageBreak", tag_pagebreak, false},
+	{"Question", qn_tag_question, false},
+	{"ID", tag_id, false},
+	{"Choices", tag_choices, false},
+	{"Answers", tag_answers, false},
+	{"AdvancedChoices", tag_advchoices, false},
+	{"AdvancedAnswers", tag_advanswers, false},
+	{"Choice", tag_one_choice, false},
+	{"Answer", tag_one_answer, false},
+	{"Survey", tag_survey, false},
+	{"Title", tag_title, false},
+	{"Language", tag_language, false},
+	{"MinGroup", tag_mingroup, false},
+	{"MinGroupComments", tag_mingroupcomments, false},
+	{"Segments", tag_segments, false},
+	{"Closes", tag_closes, false},
+	{"Scale", tag_scale, false},
+	{"Reverse", tag_reverse, true},
+	{"Required", tag_required, true},
+	{"Role", tag_role, false},
+	{"En", tag_en, true},
+};
+#define NTAG_DEFS (sizeof(tag_defs) / sizeof(tag_defs[0]))
+
+static void
+do_tag(struct ctx *c, const struct tag *t)
+{
+	for (size_t k = 0; k < NTAG_DEFS; k++)
+		if (qn_ieq(t->name, t->namelen, tag_defs[k].name)) {
+			if (!tag_defs[k].keeps_en)
+				c->en = EN_NONE;
+			tag_defs[k].fn(c, t);
+			return;
+		}
+
+	const char *names[NTAG_DEFS];
+	char word[64], hint[128];
+	size_t nl = t->namelen;
+	for (size_t k = 0; k < NTAG_DEFS; k++)
+		names[k] = tag_defs[k].name;
+	snprintf(word, sizeof(word), "%.*s", (int)(nl < 63 ? nl : 63), t->name);
+	const char *g = koe_suggest(word, names, NTAG_DEFS);
+	if (g)
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", g);
+	ERR(c, t->line, t->name_col, g ? hint : NULL, "unknown tag '[[%.*s]]'", (int)nl, t->name);
 }
 
 /* ---- plain text lines ----------------------------------------------------- */
