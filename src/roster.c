@@ -1,12 +1,10 @@
 /* Roster CSV parser: see include/koe/roster.h for the accepted format.
  *
- * The work is done in two stages. roster_decode() turns the input into UTF-8
- * text (borrowing the caller's bytes when they already are UTF-8, converting
- * from CP932 otherwise). The CSV stage then scans that text once, record by
+ * The work is done in two stages. roster_decode() (roster_decode.c) turns the
+ * input into UTF-8 text (borrowing the caller's bytes when they already are
+ * UTF-8, converting from CP932 otherwise). The CSV stage then scans that text once, record by
  * record; each record's fields are kept as offsets into the text and only the
  * values koe uses are copied, unquoted, into the roster's arena. */
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,9 +14,10 @@
 #include "koe/arena.h"
 #include "koe/roster.h"
 #include "koe/testhooks.h"
+#include "koe/utf8.h"
+#include "roster_internal.h"
 
-
-static void *
+void *
 roster_malloc(size_t n)
 {
 	if (TESTHOOK_FAIL(roster)) /* test builds only: testhooks.h */
@@ -26,7 +25,7 @@ roster_malloc(size_t n)
 	return malloc(n);
 }
 
-static void *
+void *
 roster_realloc(void *p, size_t n)
 {
 	if (TESTHOOK_FAIL(roster)) /* test builds only: testhooks.h */
@@ -82,70 +81,6 @@ ws_before(const char *s, size_t start, size_t end)
 	return 0;
 }
 
-/* Offset of the first byte that is not part of well-formed UTF-8 (no
- * overlongs, surrogates or code points above U+10FFFF), or n when all is. */
-static size_t
-utf8_valid_prefix(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t need;
-		unsigned char lo = 0x80, hi = 0xBF;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else {
-			return i;
-		}
-		if (n - i <= need)
-			return i;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (size_t k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
-	}
-	return n;
-}
-
-/* Line and character column of offset off in UTF-8 text s, counting CRLF,
- * LF and a lone CR as one line break each, as the CSV scanner does. */
-static void
-text_where(const char *s, size_t off, int *line, int *col)
-{
-	int l = 1, c = 1;
-
-	for (size_t i = 0; i < off; i++) {
-		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= off || s[i + 1] != '\n'))) {
-			l++;
-			c = 1;
-		} else if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 #define SHOW_MAX 48
 
 /* Copies s into out (at least SHOW_MAX + 4 bytes) for a message: at most
@@ -160,7 +95,7 @@ show(char *out, const char *s)
 		size_t clen = 1;
 		unsigned char c = (unsigned char)s[i];
 
-		while (s[i + clen] != '\0' && ((unsigned char)s[i + clen] & 0xC0) == 0x80)
+		while (s[i + clen] != '\0' && utf8_is_cont((unsigned char)s[i + clen]))
 			clen++;
 		if (o + clen > SHOW_MAX) {
 			memcpy(out + o, "...", 3);
@@ -295,9 +230,8 @@ col_of(struct parse *p, size_t line_start, size_t pos)
 		p->cc_pos = line_start;
 		p->cc_col = 1;
 	}
-	for (; p->cc_pos < pos; p->cc_pos++)
-		if (((unsigned char)p->s[p->cc_pos] & 0xC0) != 0x80)
-			p->cc_col++;
+	p->cc_col += (int)utf8_count(p->s + p->cc_pos, pos - p->cc_pos);
+	p->cc_pos = pos;
 	return p->cc_col;
 }
 
@@ -358,7 +292,7 @@ at_field_end(const struct parse *p)
 	       p->s[p->i] == '\r';
 }
 
-static const char HINT_SAVE_AS[] =
+const char roster_hint_save_as[] =
 	"in Excel, use File > Save As and choose \"CSV UTF-8 (Comma delimited) (*.csv)\"";
 static const char HINT_DOUBLE_QUOTE[] =
 	"a quote inside a quoted value must be doubled (\"\")";
@@ -532,7 +466,7 @@ missing_column(struct parse *p, int line, const char *want, const char *why)
 	if (p->ncols == 1 && strpbrk(p->colname[0], "\t;") != NULL)
 		snprintf(hint, sizeof(hint), "the header is one single column, so the "
 		         "file seems to be separated by tabs or semicolons, not "
-		         "commas; %s", HINT_SAVE_AS);
+		         "commas; %s", roster_hint_save_as);
 	else if (s != NULL)
 		snprintf(hint, sizeof(hint), "is '%s' a misspelling? %s", show(sugg, s),
 		         found);
@@ -832,146 +766,6 @@ read_row(struct parse *p, const struct record *rec)
 		r->rows[r->nrows++] = row;
 }
 
-/* ---- decoding ---- */
-
-/* Converts CP932 to UTF-8. On success stores a malloc'ed text in *out.
- * When the bytes are not CP932 either, returns 0 with *bad set to the
- * offending input offset and *line, *col to its position (0 when iconv
- * cannot convert CP932 at all). */
-static int
-from_cp932(struct parse *p, const char *in, size_t len, char **out, size_t *outlen,
-           size_t *bad, int *line, int *col)
-{
-	iconv_t cd = iconv_open("UTF-8", "CP932");
-	char *buf = NULL, *ip = (char *)in, *op;
-	size_t cap, ileft = len, oleft;
-	int ok = 0;
-
-	*out = NULL;
-	if (cd == (iconv_t)-1) {
-		*bad = 0;
-		*line = 0;
-		*col = 0;
-		goto done;
-	}
-	/* Two CP932 bytes become at most three UTF-8 bytes; only half-width
-	 * katakana grow from one to three, so 1.5x rarely needs to grow. */
-	cap = len + len / 2 + 16;
-	buf = roster_malloc(cap);
-	if (buf == NULL) {
-		oom(p);
-		goto done;
-	}
-	op = buf;
-	oleft = cap - 1;
-	for (;;) {
-		size_t used;
-		char *nb;
-
-		if (iconv(cd, &ip, &ileft, &op, &oleft) != (size_t)-1 &&
-		    iconv(cd, NULL, NULL, &op, &oleft) != (size_t)-1)
-			break;
-		if (errno != E2BIG) {
-			*bad = (size_t)(ip - in);
-			text_where(buf, (size_t)(op - buf), line, col);
-			goto done;
-		}
-		used = (size_t)(op - buf);
-		cap *= 2;
-		nb = roster_realloc(buf, cap);
-		if (nb == NULL) {
-			oom(p);
-			goto done;
-		}
-		buf = nb;
-		op = buf + used;
-		oleft = cap - used - 1;
-	}
-	*op = '\0';
-	*outlen = (size_t)(op - buf);
-	*out = buf;
-	buf = NULL;
-	ok = 1;
-done:
-	free(buf);
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
-	return ok;
-}
-
-/* Sets *text and *tlen to the input as UTF-8, without a BOM. *owned is the
- * allocation to free afterwards (NULL when the text borrows bytes). Returns 0
- * after reporting when the input is not usable text. */
-static int
-roster_decode(struct parse *p, const char *bytes, size_t len, const char **text,
-              size_t *tlen, char **owned)
-{
-	const unsigned char *u = (const unsigned char *)bytes;
-	int bom = len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
-	const char *body = bytes + (bom ? 3 : 0);
-	size_t blen = len - (bom ? 3 : 0);
-	size_t bad = utf8_valid_prefix((const unsigned char *)body, blen);
-	const char *nul;
-	int line, col;
-
-	*owned = NULL;
-	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-		perr(p, 0, 0, HINT_SAVE_AS,
-		     "the file is UTF-16 (\"Unicode Text\"), which is neither "
-		     "UTF-8 nor Shift_JIS");
-		p->fatal = KOE_EENCODING;
-		return 0;
-	}
-	if (bad == blen) {
-		*text = body;
-		*tlen = blen;
-	} else if (bom) {
-		text_where(body, bad, &line, &col);
-		perr(p, line, col, HINT_SAVE_AS,
-		     "the file is marked as UTF-8 but byte 0x%02X here is not UTF-8",
-		     (unsigned char)body[bad]);
-		p->fatal = KOE_EENCODING;
-		return 0;
-	} else {
-		size_t sbad = 0;
-		int sline, scol, ascii = 1;
-
-		if (from_cp932(p, body, blen, owned, tlen, &sbad, &sline, &scol)) {
-			*text = *owned;
-		} else {
-			if (p->fatal == KOE_ENOMEM)
-				return 0;
-			/* Point where the likelier encoding breaks: a prefix
-			 * with UTF-8 multibyte characters says the file was
-			 * meant as UTF-8, a plain ASCII prefix says nothing,
-			 * so the Shift_JIS error is the better guess there. */
-			for (size_t k = 0; k < bad && ascii; k++)
-				ascii = (unsigned char)body[k] < 0x80;
-			if (ascii && sline > 0) {
-				line = sline;
-				col = scol;
-			} else {
-				sbad = bad;
-				text_where(body, bad, &line, &col);
-			}
-			perr(p, line, col, HINT_SAVE_AS,
-			     "the file is neither UTF-8 nor Shift_JIS text "
-			     "(unexpected byte 0x%02X)", (unsigned char)body[sbad]);
-			p->fatal = KOE_EENCODING;
-			return 0;
-		}
-	}
-	nul = memchr(*text, '\0', *tlen);
-	if (nul != NULL) {
-		text_where(*text, (size_t)(nul - *text), &line, &col);
-		perr(p, line, col, HINT_SAVE_AS,
-		     "the file contains a zero byte, so it is not a CSV text file");
-		p->fatal = KOE_EENCODING;
-		return 0;
-	}
-	return 1;
-}
-
 /* ---- entry points ---- */
 
 /* Writes "the first row names the columns, e.g. employee_id,email,..." for
@@ -1136,8 +930,11 @@ roster_parse_limits(const char *bytes, size_t len,
 	for (size_t s = 0; s < nsegments; s++)
 		p.seg_col[s] = NO_COL;
 
-	if (!roster_decode(&p, bytes, len, &p.s, &p.n, &owned))
+	p.fatal = roster_decode(bytes, len, &p.s, &p.n, &owned, diags);
+	if (p.fatal != KOE_OK) {
+		p.nerr++;
 		goto done;
+	}
 	parse_text(&p);
 	if (p.fatal == KOE_OK && p.nerr == 0) {
 		if (finish(&p)) {
