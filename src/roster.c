@@ -659,13 +659,10 @@ fits(struct parse *p, const struct field *fl, size_t col)
 	/* Control characters (C0, DEL, C1) in an id, an address or a segment
 	 * value would break a mail header, the page or the report; a line break
 	 * inside a quoted value is usually an Alt+Enter typed into an Excel cell. */
-	for (size_t j = fl->vstart; j < fl->vend; j++) {
-		unsigned cp = (unsigned char)p->s[j];
-		/* U+0080..U+009F are C2 80..C2 9F in UTF-8. */
-		if (cp == 0xC2 && j + 1 < fl->vend && (unsigned char)p->s[j + 1] <= 0x9F)
-			cp = (unsigned char)p->s[j + 1];
-		else if (cp >= 0x80)
-			continue; /* any other byte of a multibyte character */
+	for (size_t j = fl->vstart, clen; j < fl->vend; j += clen) {
+		uint32_t cp;
+		/* The text is valid UTF-8 (roster_decode), so this walks characters. */
+		clen = utf8_next(p->s + j, fl->vend - j, &cp);
 		if (is_name && (cp == '\n' || cp == '\r' || cp == '\t'))
 			continue;
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
@@ -673,7 +670,7 @@ fits(struct parse *p, const struct field *fl, size_t col)
 			     cp == 0x0A || cp == 0x0D ? "a line break inside a cell (Alt+Enter in Excel)"
 			                              : NULL,
 			     "value of column '%s' contains the control character U+%04X",
-			     show(shown, p->colname[col]), cp);
+			     show(shown, p->colname[col]), (unsigned)cp);
 			return 0;
 		}
 	}
