@@ -65,7 +65,6 @@ cur_q(struct ctx *c)
 
 /* ---- tags ---------------------------------------------------------------- */
 
-
 int
 qn_col_of(const struct tag *t, const char *p)
 {
@@ -603,6 +602,7 @@ tag_advancedformat(struct ctx *c, const struct tag *t)
 	c->line_advanced = t->line;
 }
 
+/* The table's handlers all take (ctx, tag); these fix which list. */
 static void tag_choices(struct ctx *c, const struct tag *t) { tag_list(c, t, false, false); }
 static void tag_advchoices(struct ctx *c, const struct tag *t) { tag_list(c, t, false, true); }
 static void tag_answers(struct ctx *c, const struct tag *t) { tag_list(c, t, true, false); }
