@@ -17,6 +17,7 @@
 
 #include "koe/ans.h"
 #include "koe/qn.h"
+#include "koe/utf8.h"
 #include "koe/util.h"
 #include "koe/val.h"
 
@@ -93,7 +94,7 @@ check_roundtrip(const struct ans_set *set)
 		case QN_ITEM_TEXT:
 			if (a->textlen != b->textlen || memcmp(a->text, b->text, a->textlen) != 0 ||
 			    memchr(a->text, '\0', a->textlen) != NULL ||
-			    val_utf8_chars(a->text, a->textlen) > QN_MAX_ANSWER_CHARS)
+			    utf8_count(a->text, a->textlen) > QN_MAX_ANSWER_CHARS)
 				abort();
 			break;
 		}

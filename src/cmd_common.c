@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "koe/seal.h"
+#include "koe/utf8.h"
 #include "koe/util.h"
 
 void
@@ -235,16 +236,6 @@ read_line_noecho(int fd, const char *prompt, char *buf, size_t cap)
 	return (long)n;
 }
 
-/* Characters, not bytes: 10 kanji are as good a passphrase as 10 letters. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t k = 0;
-	for (; *s; s++)
-		k += ((unsigned char)*s & 0xC0) != 0x80;
-	return k;
-}
-
 /* Asks on the terminal. A new passphrase (confirm) is asked for up to three
  * times while it is too short or the repetition differs. */
 static int
@@ -275,7 +266,7 @@ ask_passphrase(const char *cmd, bool confirm, const char *prompt, char *buf, siz
 			cli_err(cmd, "the passphrase is longer than %d bytes", SEAL_PASS_MAX);
 			continue;
 		}
-		if (utf8_chars(buf) < SEAL_PASS_MIN) {
+		if (utf8_count(buf, strlen(buf)) < SEAL_PASS_MIN) {
 			cli_err(cmd, "the report passphrase needs at least %d characters (a few words "
 			             "work well)", SEAL_PASS_MIN);
 			continue;
@@ -337,7 +328,7 @@ cli_read_passphrase_as(const char *cmd, const char *file, bool confirm, const ch
 		sodium_memzero(content, clen);
 		free(content);
 		*len = l;
-		if (utf8_chars(buf) < SEAL_PASS_MIN) {
+		if (utf8_count(buf, strlen(buf)) < SEAL_PASS_MIN) {
 			sodium_memzero(buf, cap);
 			cli_err(cmd, "the report passphrase in '%s' needs at least %d characters (a few "
 			             "words work well)", file, SEAL_PASS_MIN);

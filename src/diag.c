@@ -127,13 +127,3 @@ koe_suggest(const char *word, const char *const *candidates, size_t n)
 	}
 	return bestd <= limit ? best : NULL;
 }
-
-int
-koe_utf8_col(const char *s, size_t len)
-{
-	int col = 1;
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			col++;
-	return col;
-}

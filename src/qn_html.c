@@ -3,9 +3,11 @@
  * may pass through as markup. */
 #include <assert.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "koe/qn.h"
+#include "koe/utf8.h"
 
 struct buf {
 	char *p;
@@ -139,37 +141,6 @@ qn_html_sanitize(struct arena *a, const char *text, size_t len)
 	return b.p;
 }
 
-/* Appends the UTF-8 encoding of code point cp. */
-static size_t
-utf8_put(char *out, unsigned long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		if (cp >= 0xD800 && cp <= 0xDFFF)
-			return 0;
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	if (cp <= 0x10FFFF) {
-		out[0] = (char)(0xF0 | (cp >> 18));
-		out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[3] = (char)(0x80 | (cp & 0x3F));
-		return 4;
-	}
-	return 0;
-}
-
 char *
 qn_html_to_plain(struct arena *a, const char *html)
 {
@@ -211,7 +182,7 @@ qn_html_to_plain(struct arena *a, const char *html)
 				/* A numeric entity is at least 4 bytes, so its UTF-8
 				 * form (at most 4) always fits in the space it took. */
 				if (html[j] == ';' && j > i + 2) {
-					size_t w = utf8_put(out + n, cp);
+					size_t w = utf8_encode((uint32_t)cp, out + n);
 					n += w;
 					i = j + 1;
 					done = 1;

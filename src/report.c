@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "koe/dc.h"
+#include "koe/utf8.h"
 #include "report_internal.h"
 
 void
@@ -70,7 +71,7 @@ first_clause(const char *s, size_t *bytes)
 			if (strncmp(s + i, delims[d], strlen(delims[d])) == 0)
 				goto done;
 		i++;
-		while ((s[i] & 0xC0) == 0x80)
+		while (utf8_is_cont((unsigned char)s[i]))
 			i++;
 		chars++;
 	}

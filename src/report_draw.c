@@ -2,10 +2,12 @@
  * widths and line breaking for Japanese and English, rectangles and lines,
  * page breaks. See report_pdf_internal.h. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "koe/utf8.h"
 #include "report_pdf_internal.h"
 
 const struct px_rgb PX_BLACK = {0, 0, 0};
@@ -43,47 +45,6 @@ px_ok(const struct px *p)
 	return p->hpdf_err == 0 && p->err == KOE_OK;
 }
 
-/* Decodes one UTF-8 sequence at s[i] (n bytes left). Returns its length
- * (at least 1) and the code point, or 0xFFFD for a malformed sequence. */
-static size_t
-utf8_next(const char *s, size_t n, unsigned long *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len;
-	unsigned long c;
-
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if ((u[0] & 0xE0) == 0xC0) {
-		len = 2;
-		c = u[0] & 0x1F;
-	} else if ((u[0] & 0xF0) == 0xE0) {
-		len = 3;
-		c = u[0] & 0x0F;
-	} else if ((u[0] & 0xF8) == 0xF0) {
-		len = 4;
-		c = u[0] & 0x07;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if (len > n) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (size_t k = 1; k < len; k++) {
-		if ((u[k] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (u[k] & 0x3F);
-	}
-	*cp = c;
-	return len;
-}
-
 static bool
 grow(struct px *p, char **buf, size_t *cap, size_t need)
 {
@@ -104,8 +65,8 @@ grow(struct px *p, char **buf, size_t *cap, size_t need)
 
 /* Copies s into p->clean in a form the font can print: tabs become
  * spaces, other control characters (but newlines) and carriage returns are
- * dropped, malformed bytes and characters outside the BMP become the geta
- * mark. Returns p->clean, or NULL when memory ran out. */
+ * dropped, malformed bytes (U+FFFD from utf8_next) and characters outside
+ * the BMP become the geta mark. Returns p->clean, or NULL when memory ran out. */
 static const char *
 px_clean(struct px *p, const char *s)
 {
@@ -114,7 +75,7 @@ px_clean(struct px *p, const char *s)
 	if (!grow(p, &p->clean, &p->cleancap, 3 * n + 1))
 		return NULL;
 	for (size_t i = 0; i < n;) {
-		unsigned long cp;
+		uint32_t cp;
 		size_t len = utf8_next(s + i, n - i, &cp);
 		if (cp == '\t') {
 			p->clean[o++] = ' ';
@@ -122,7 +83,7 @@ px_clean(struct px *p, const char *s)
 			p->clean[o++] = '\n';
 		} else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
 			/* dropped */
-		} else if (cp > 0xFFFF || cp == 0xFFFD || (cp >= 0xD800 && cp <= 0xDFFF)) {
+		} else if (cp > 0xFFFF || cp == UTF8_REPLACEMENT) {
 			memcpy(p->clean + o, GETA, 3);
 			o += 3;
 		} else {
@@ -142,21 +103,8 @@ cp_width(struct px *p, unsigned long cp)
 	if (cp > 0xFFFF)
 		return 1000;
 	if (p->cw[cp] < 0) {
-		char u[4];
-		size_t len;
-		if (cp < 0x80) {
-			u[0] = (char)cp;
-			len = 1;
-		} else if (cp < 0x800) {
-			u[0] = (char)(0xC0 | (cp >> 6));
-			u[1] = (char)(0x80 | (cp & 0x3F));
-			len = 2;
-		} else {
-			u[0] = (char)(0xE0 | (cp >> 12));
-			u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-			u[2] = (char)(0x80 | (cp & 0x3F));
-			len = 3;
-		}
+		char u[UTF8_MAX_LEN];
+		size_t len = utf8_encode((uint32_t)cp, u);
 		HPDF_TextWidth tw = HPDF_Font_TextWidth(p->font, (const HPDF_BYTE *)u, (HPDF_UINT)len);
 		p->cw[cp] = (float)tw.width;
 	}
@@ -169,7 +117,7 @@ px_width(struct px *p, const char *s, float size)
 	float w = 0;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		unsigned long cp;
+		uint32_t cp;
 		i += utf8_next(s + i, n - i, &cp);
 		w += cp_width(p, cp);
 	}
@@ -214,7 +162,7 @@ header_title(struct px *p, const char *title, float maxw, float size)
 	float w = 0, limit = maxw * 1000.0f / size - cp_width(p, 0x2026);
 
 	for (size_t i = 0; i < n;) {
-		unsigned long cp;
+		uint32_t cp;
 		size_t len = utf8_next(title + i, n - i, &cp);
 		i += len;
 		if (cp < 0x20 || cp > 0xFFFF)
@@ -396,7 +344,7 @@ px_wrap(struct px *p, const char *s, float width, float size)
 	if (n == 0)
 		return 0;
 	while (i < n) {
-		unsigned long cp;
+		uint32_t cp;
 		size_t len = utf8_next(t + i, n - i, &cp);
 		if (cp == '\n') {
 			if (!add_line(p, start, i))
@@ -426,7 +374,7 @@ px_wrap(struct px *p, const char *s, float width, float size)
 			brk = start;
 			w = 0;
 			for (size_t k = start; k < i;) {
-				unsigned long c2;
+				uint32_t c2;
 				k += utf8_next(t + k, i - k, &c2);
 				w += cp_width(p, c2);
 			}
@@ -454,7 +402,7 @@ px_draw_wrapped(struct px *p, float x, float y, float size, float leading, struc
 		if (cut) {
 			/* Make room for the ellipsis by dropping the last character. */
 			size_t k = ln->len;
-			while (k > 0 && (p->tmp[k - 1] & 0xC0) == 0x80)
+			while (k > 0 && utf8_is_cont((unsigned char)p->tmp[k - 1]))
 				k--;
 			if (k > 0)
 				k--;

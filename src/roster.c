@@ -1,12 +1,11 @@
 /* Roster CSV parser: see include/koe/roster.h for the accepted format.
  *
- * The work is done in two stages. roster_decode() turns the input into UTF-8
- * text (borrowing the caller's bytes when they already are UTF-8, converting
- * from CP932 otherwise). The CSV stage then scans that text once, record by
- * record; each record's fields are kept as offsets into the text and only the
- * values koe uses are copied, unquoted, into the roster's arena. */
-#include <errno.h>
-#include <iconv.h>
+ * The work is done in two stages. roster_decode() (roster_decode.c) turns the
+ * input into UTF-8 text (borrowing the caller's bytes when they already are
+ * UTF-8, converting from CP932 otherwise). The CSV stage then scans that text
+ * once, record by record (roster_csv.c); each record's fields are kept as
+ * offsets into the text, and this file checks the header and the rows and
+ * copies only the values koe uses, unquoted, into the roster's arena. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,9 +15,10 @@
 #include "koe/arena.h"
 #include "koe/roster.h"
 #include "koe/testhooks.h"
+#include "koe/utf8.h"
+#include "roster_internal.h"
 
-
-static void *
+void *
 roster_malloc(size_t n)
 {
 	if (TESTHOOK_FAIL(roster)) /* test builds only: testhooks.h */
@@ -26,7 +26,7 @@ roster_malloc(size_t n)
 	return malloc(n);
 }
 
-static void *
+void *
 roster_realloc(void *p, size_t n)
 {
 	if (TESTHOOK_FAIL(roster)) /* test builds only: testhooks.h */
@@ -46,106 +46,6 @@ roster_strbuf(struct roster *r, size_t n)
 
 /* ---- text helpers ---- */
 
-/* Byte length of the whitespace character at s[i] (space, tab, U+00A0 or
- * U+3000), or 0 when s[i] starts anything else. */
-static size_t
-ws_at(const char *s, size_t n, size_t i)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (i >= n)
-		return 0;
-	if (u[i] == ' ' || u[i] == '\t')
-		return 1;
-	if (u[i] == 0xC2 && i + 1 < n && u[i + 1] == 0xA0)
-		return 2;
-	if (u[i] == 0xE3 && i + 2 < n && u[i + 1] == 0x80 && u[i + 2] == 0x80)
-		return 3;
-	return 0;
-}
-
-/* Byte length of the whitespace character ending just before s[end], looking
- * no further back than s[start]. The text is valid UTF-8, so a lead byte
- * found there really starts that character. */
-static size_t
-ws_before(const char *s, size_t start, size_t end)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = end - start;
-
-	if (len >= 1 && (u[end - 1] == ' ' || u[end - 1] == '\t'))
-		return 1;
-	if (len >= 2 && u[end - 2] == 0xC2 && u[end - 1] == 0xA0)
-		return 2;
-	if (len >= 3 && u[end - 3] == 0xE3 && u[end - 2] == 0x80 && u[end - 1] == 0x80)
-		return 3;
-	return 0;
-}
-
-/* Offset of the first byte that is not part of well-formed UTF-8 (no
- * overlongs, surrogates or code points above U+10FFFF), or n when all is. */
-static size_t
-utf8_valid_prefix(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t need;
-		unsigned char lo = 0x80, hi = 0xBF;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else {
-			return i;
-		}
-		if (n - i <= need)
-			return i;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (size_t k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
-	}
-	return n;
-}
-
-/* Line and character column of offset off in UTF-8 text s, counting CRLF,
- * LF and a lone CR as one line break each, as the CSV scanner does. */
-static void
-text_where(const char *s, size_t off, int *line, int *col)
-{
-	int l = 1, c = 1;
-
-	for (size_t i = 0; i < off; i++) {
-		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= off || s[i + 1] != '\n'))) {
-			l++;
-			c = 1;
-		} else if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 #define SHOW_MAX 48
 
 /* Copies s into out (at least SHOW_MAX + 4 bytes) for a message: at most
@@ -160,7 +60,7 @@ show(char *out, const char *s)
 		size_t clen = 1;
 		unsigned char c = (unsigned char)s[i];
 
-		while (s[i + clen] != '\0' && ((unsigned char)s[i + clen] & 0xC0) == 0x80)
+		while (s[i + clen] != '\0' && utf8_is_cont((unsigned char)s[i + clen]))
 			clen++;
 		if (o + clen > SHOW_MAX) {
 			memcpy(out + o, "...", 3);
@@ -199,69 +99,13 @@ name_eq(const char *a, const char *b)
 
 /* ---- parser state ---- */
 
-#define NO_COL SIZE_MAX
-
-struct field {
-	size_t pos;        /* first character after leading whitespace */
-	size_t line_start; /* offset of the line pos is on */
-	int line;
-	int quoted;
-	size_t vstart;     /* value, trimmed; inside the quotes when quoted */
-	size_t vend;
-	size_t ndq;        /* doubled quotes ("") inside [vstart, vend) */
-};
-
-struct record {
-	int line;          /* physical line of its first character */
-	size_t nf;         /* fields seen, possibly more than stored */
-	int blank;         /* every field unquoted and empty */
-	int broken;        /* a quoting error made its fields unreliable */
-};
-
 struct idslot {
 	uint64_t hash;
 	size_t row; /* index + 1 into rows; 0 marks an empty slot */
 };
 
-struct parse {
-	const struct roster_limits *lim;
-	struct koe_diags *d;
-	size_t nerr;          /* diagnostics this parse added */
-	enum koe_err fatal;   /* KOE_OK, or why parsing stopped early */
-
-	const char *s;        /* UTF-8 text */
-	size_t n;
-	size_t i;             /* scan position */
-	int line;             /* line of s[i] */
-	size_t line_start;
-
-	size_t cc_line_start; /* column cache, see col_of() */
-	size_t cc_pos;
-	int cc_col;
-
-	struct field *f;      /* fields of the current record */
-	size_t fcap;
-
-	const char *const *seg_names;
-	size_t nseg;
-	size_t ncols;         /* header columns */
-	char **colname;       /* [ncols] trimmed header names, in the arena */
-	size_t id_col, email_col, name_col;
-	size_t *seg_col;      /* [nseg] */
-
-	struct roster *r;
-	size_t rows_cap;
-	const char **segvals; /* [rows_cap * nseg] */
-	struct idslot *tab;
-	size_t tabcap;        /* power of two */
-	size_t tabused;
-};
-
-static void perr(struct parse *p, int line, int col, const char *hint,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-perr(struct parse *p, int line, int col, const char *hint, const char *fmt, ...)
+void
+roster_perr(struct parse *p, int line, int col, const char *hint, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -273,38 +117,12 @@ perr(struct parse *p, int line, int col, const char *hint, const char *fmt, ...)
 	p->nerr++;
 }
 
-static void
-oom(struct parse *p)
+void
+roster_oom(struct parse *p)
 {
 	if (p->fatal != KOE_ENOMEM)
-		perr(p, 0, 0, NULL, "out of memory while reading the roster");
+		roster_perr(p, 0, 0, NULL, "out of memory while reading the roster");
 	p->fatal = KOE_ENOMEM;
-}
-
-/* Character column of pos on the line starting at line_start. Consecutive
- * calls on one line continue from the previous answer, so reporting many
- * errors on a very long line stays linear; once the diagnostics list is full
- * nobody will see the column, so it is not computed at all. */
-static int
-col_of(struct parse *p, size_t line_start, size_t pos)
-{
-	if (p->d->n >= KOE_DIAGS_MAX)
-		return 0;
-	if (line_start != p->cc_line_start || pos < p->cc_pos) {
-		p->cc_line_start = line_start;
-		p->cc_pos = line_start;
-		p->cc_col = 1;
-	}
-	for (; p->cc_pos < pos; p->cc_pos++)
-		if (((unsigned char)p->s[p->cc_pos] & 0xC0) != 0x80)
-			p->cc_col++;
-	return p->cc_col;
-}
-
-static int
-field_col(struct parse *p, const struct field *fl)
-{
-	return col_of(p, fl->line_start, fl->pos);
 }
 
 static size_t
@@ -322,7 +140,7 @@ field_copy(struct parse *p, const struct field *fl)
 	size_t o = 0;
 
 	if (v == NULL) {
-		oom(p);
+		roster_oom(p);
 		return NULL;
 	}
 	if (fl->ndq == 0) {
@@ -338,154 +156,6 @@ field_copy(struct parse *p, const struct field *fl)
 	}
 	v[o] = '\0';
 	return v;
-}
-
-/* Consumes the line break at s[i] (CRLF, LF or CR). */
-static void
-newline(struct parse *p)
-{
-	if (p->s[p->i] == '\r' && p->i + 1 < p->n && p->s[p->i + 1] == '\n')
-		p->i++;
-	p->i++;
-	p->line++;
-	p->line_start = p->i;
-}
-
-static int
-at_field_end(const struct parse *p)
-{
-	return p->i >= p->n || p->s[p->i] == ',' || p->s[p->i] == '\n' ||
-	       p->s[p->i] == '\r';
-}
-
-static const char HINT_SAVE_AS[] =
-	"in Excel, use File > Save As and choose \"CSV UTF-8 (Comma delimited) (*.csv)\"";
-static const char HINT_DOUBLE_QUOTE[] =
-	"a quote inside a quoted value must be doubled (\"\")";
-
-/* Scans a quoted field whose opening quote is at s[i]. Returns 0 when the
- * quote is never closed. */
-static int
-scan_quoted(struct parse *p, struct field *fl, struct record *rec)
-{
-	size_t start, end;
-
-	p->i++;
-	start = p->i;
-	for (;;) {
-		const char *q;
-
-		if (p->i >= p->n) {
-			perr(p, fl->line, field_col(p, fl), HINT_DOUBLE_QUOTE,
-			     "quoted value is never closed: the quote opened here "
-			     "runs to the end of the file");
-			rec->broken = 1;
-			fl->vstart = fl->vend = start;
-			return 0;
-		}
-		/* Jump to the next byte that matters: a quote or a line break. */
-		q = p->s + p->i;
-		while (q < p->s + p->n && *q != '"' && *q != '\n' && *q != '\r')
-			q++;
-		p->i = (size_t)(q - p->s);
-		if (p->i >= p->n)
-			continue;
-		if (*q == '"') {
-			if (p->i + 1 < p->n && q[1] == '"') {
-				fl->ndq++;
-				p->i += 2;
-				continue;
-			}
-			break;
-		}
-		newline(p);
-	}
-	end = p->i;
-	p->i++;
-	while (start < end && ws_at(p->s, end, start))
-		start += ws_at(p->s, end, start);
-	while (end > start && ws_before(p->s, start, end))
-		end -= ws_before(p->s, start, end);
-	fl->vstart = start;
-	fl->vend = end;
-
-	while (ws_at(p->s, p->n, p->i))
-		p->i += ws_at(p->s, p->n, p->i);
-	if (!at_field_end(p)) {
-		perr(p, p->line, col_of(p, p->line_start, p->i), HINT_DOUBLE_QUOTE,
-		     "unexpected text after a closing quote");
-		rec->broken = 1;
-		while (!at_field_end(p))
-			p->i++;
-	}
-	return 1;
-}
-
-/* Scans one record starting at s[i], storing up to fcap fields (growing the
- * array up to the column limit) and counting all of them. Leaves s[i] at the
- * start of the next record. */
-static void
-scan_record(struct parse *p, struct record *rec)
-{
-	rec->line = p->line;
-	rec->nf = 0;
-	rec->blank = 1;
-	rec->broken = 0;
-
-	for (;;) {
-		struct field fl;
-
-		while (ws_at(p->s, p->n, p->i))
-			p->i += ws_at(p->s, p->n, p->i);
-		memset(&fl, 0, sizeof(fl));
-		fl.pos = p->i;
-		fl.line = p->line;
-		fl.line_start = p->line_start;
-		if (p->i < p->n && p->s[p->i] == '"') {
-			fl.quoted = 1;
-			rec->blank = 0;
-			if (!scan_quoted(p, &fl, rec))
-				return;
-		} else {
-			size_t end;
-
-			fl.vstart = p->i;
-			while (!at_field_end(p))
-				p->i++;
-			end = p->i;
-			while (end > fl.vstart && ws_before(p->s, fl.vstart, end))
-				end -= ws_before(p->s, fl.vstart, end);
-			fl.vend = end;
-			if (end > fl.vstart)
-				rec->blank = 0;
-		}
-
-		if (rec->nf == p->fcap && p->fcap < p->lim->max_cols + 1) {
-			size_t cap = p->fcap ? p->fcap * 2 : 16;
-			struct field *nf;
-
-			if (cap > p->lim->max_cols + 1)
-				cap = p->lim->max_cols + 1;
-			nf = roster_realloc(p->f, cap * sizeof(*nf));
-			if (nf == NULL) {
-				oom(p);
-				return;
-			}
-			p->f = nf;
-			p->fcap = cap;
-		}
-		if (rec->nf < p->fcap)
-			p->f[rec->nf] = fl;
-		rec->nf++;
-
-		if (p->i < p->n && p->s[p->i] == ',') {
-			p->i++;
-			continue;
-		}
-		if (p->i < p->n)
-			newline(p);
-		return;
-	}
 }
 
 /* ---- header ---- */
@@ -532,13 +202,13 @@ missing_column(struct parse *p, int line, const char *want, const char *why)
 	if (p->ncols == 1 && strpbrk(p->colname[0], "\t;") != NULL)
 		snprintf(hint, sizeof(hint), "the header is one single column, so the "
 		         "file seems to be separated by tabs or semicolons, not "
-		         "commas; %s", HINT_SAVE_AS);
+		         "commas; %s", roster_hint_save_as);
 	else if (s != NULL)
 		snprintf(hint, sizeof(hint), "is '%s' a misspelling? %s", show(sugg, s),
 		         found);
 	else
 		snprintf(hint, sizeof(hint), "%s", found);
-	perr(p, line, 1, hint, "the header has no '%s' column%s", show(shown, want),
+	roster_perr(p, line, 1, hint, "the header has no '%s' column%s", show(shown, want),
 	     why);
 }
 
@@ -562,7 +232,7 @@ read_header(struct parse *p, const struct record *rec)
 	if (rec->broken)
 		return 0;
 	if (rec->nf > p->lim->max_cols) {
-		perr(p, rec->line, 1, "remove the columns koe does not need",
+		roster_perr(p, rec->line, 1, "remove the columns koe does not need",
 		     "the header has %zu columns; at most %zu are supported",
 		     rec->nf, p->lim->max_cols);
 		p->fatal = KOE_ETOOBIG;
@@ -571,7 +241,7 @@ read_header(struct parse *p, const struct record *rec)
 	p->ncols = rec->nf;
 	p->colname = roster_malloc(p->ncols * sizeof(*p->colname));
 	if (p->colname == NULL) {
-		oom(p);
+		roster_oom(p);
 		return 0;
 	}
 	for (size_t j = 0; j < p->ncols; j++) {
@@ -591,7 +261,7 @@ read_header(struct parse *p, const struct record *rec)
 			if (name_eq(p->colname[k], nm))
 				break;
 		if (k < j) {
-			perr(p, p->f[j].line, field_col(p, &p->f[j]), NULL,
+			roster_perr(p, p->f[j].line, roster_field_col(p, &p->f[j]), NULL,
 			     "duplicate column name '%s' (same as column %zu)",
 			     show(shown, nm), k + 1);
 			continue;
@@ -637,7 +307,7 @@ tab_grow(struct parse *p)
 	struct idslot *t = roster_malloc(cap * sizeof(*t));
 
 	if (t == NULL) {
-		oom(p);
+		roster_oom(p);
 		return 0;
 	}
 	memset(t, 0, cap * sizeof(*t));
@@ -690,14 +360,14 @@ rows_reserve(struct parse *p)
 	cap = p->rows_cap ? p->rows_cap * 2 : 256;
 	rows = roster_realloc(r->rows, cap * sizeof(*rows));
 	if (rows == NULL) {
-		oom(p);
+		roster_oom(p);
 		return 0;
 	}
 	r->rows = rows;
 	if (p->nseg > 0) {
 		sv = roster_realloc(p->segvals, cap * p->nseg * sizeof(*sv));
 		if (sv == NULL) {
-			oom(p);
+			roster_oom(p);
 			return 0;
 		}
 		p->segvals = sv;
@@ -717,7 +387,7 @@ fits(struct parse *p, const struct field *fl, size_t col)
 	size_t len = field_len(fl);
 
 	if (len > p->lim->max_field) {
-		perr(p, fl->line, field_col(p, fl), NULL,
+		roster_perr(p, fl->line, roster_field_col(p, fl), NULL,
 		     "value of column '%s' is too long (%zu bytes; at most %zu)",
 		     show(shown, p->colname[col]), len, p->lim->max_field);
 		return 0;
@@ -725,21 +395,18 @@ fits(struct parse *p, const struct field *fl, size_t col)
 	/* Control characters (C0, DEL, C1) in an id, an address or a segment
 	 * value would break a mail header, the page or the report; a line break
 	 * inside a quoted value is usually an Alt+Enter typed into an Excel cell. */
-	for (size_t j = fl->vstart; j < fl->vend; j++) {
-		unsigned cp = (unsigned char)p->s[j];
-		/* U+0080..U+009F are C2 80..C2 9F in UTF-8. */
-		if (cp == 0xC2 && j + 1 < fl->vend && (unsigned char)p->s[j + 1] <= 0x9F)
-			cp = (unsigned char)p->s[j + 1];
-		else if (cp >= 0x80)
-			continue; /* any other byte of a multibyte character */
+	for (size_t j = fl->vstart, clen; j < fl->vend; j += clen) {
+		uint32_t cp;
+		/* The text is valid UTF-8 (roster_decode), so this walks characters. */
+		clen = utf8_next(p->s + j, fl->vend - j, &cp);
 		if (is_name && (cp == '\n' || cp == '\r' || cp == '\t'))
 			continue;
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
-			perr(p, fl->line, field_col(p, fl),
+			roster_perr(p, fl->line, roster_field_col(p, fl),
 			     cp == 0x0A || cp == 0x0D ? "a line break inside a cell (Alt+Enter in Excel)"
 			                              : NULL,
 			     "value of column '%s' contains the control character U+%04X",
-			     show(shown, p->colname[col]), cp);
+			     show(shown, p->colname[col]), (unsigned)cp);
 			return 0;
 		}
 	}
@@ -768,7 +435,7 @@ read_row(struct parse *p, const struct record *rec)
 		const struct roster_row *other;
 
 		if (field_len(idf) == 0) {
-			perr(p, idf->line, field_col(p, idf), NULL, "employee_id is empty");
+			roster_perr(p, idf->line, roster_field_col(p, idf), NULL, "employee_id is empty");
 			keep = 0;
 		} else if (!fits(p, idf, p->id_col)) {
 			keep = 0;
@@ -782,7 +449,7 @@ read_row(struct parse *p, const struct record *rec)
 			if (p->fatal != KOE_OK)
 				return;
 			if (other != NULL) {
-				perr(p, idf->line, field_col(p, idf), NULL,
+				roster_perr(p, idf->line, roster_field_col(p, idf), NULL,
 				     "duplicate employee_id '%s' (first seen on line %d)",
 				     show(shown, row.employee_id), other->line);
 				keep = 0;
@@ -810,13 +477,13 @@ read_row(struct parse *p, const struct record *rec)
 			continue;
 		sf = &p->f[p->seg_col[s]];
 		if (field_len(sf) == 0) {
-			perr(p, sf->line, field_col(p, sf), NULL,
+			roster_perr(p, sf->line, roster_field_col(p, sf), NULL,
 			     "missing value for segment column '%s'",
 			     show(shown, p->colname[p->seg_col[s]]));
 		} else if (!fits(p, sf, p->seg_col[s])) {
 			/* reported by fits() */
 		} else if (field_len(sf) == 1 && p->s[sf->vstart] == '*') {
-			perr(p, sf->line, field_col(p, sf),
+			roster_perr(p, sf->line, roster_field_col(p, sf),
 			     "koe writes '*' for small groups merged to keep answers anonymous",
 			     "'*' cannot be a value of segment column '%s'",
 			     show(shown, p->colname[p->seg_col[s]]));
@@ -830,146 +497,6 @@ read_row(struct parse *p, const struct record *rec)
 	}
 	if (keep)
 		r->rows[r->nrows++] = row;
-}
-
-/* ---- decoding ---- */
-
-/* Converts CP932 to UTF-8. On success stores a malloc'ed text in *out.
- * When the bytes are not CP932 either, returns 0 with *bad set to the
- * offending input offset and *line, *col to its position (0 when iconv
- * cannot convert CP932 at all). */
-static int
-from_cp932(struct parse *p, const char *in, size_t len, char **out, size_t *outlen,
-           size_t *bad, int *line, int *col)
-{
-	iconv_t cd = iconv_open("UTF-8", "CP932");
-	char *buf = NULL, *ip = (char *)in, *op;
-	size_t cap, ileft = len, oleft;
-	int ok = 0;
-
-	*out = NULL;
-	if (cd == (iconv_t)-1) {
-		*bad = 0;
-		*line = 0;
-		*col = 0;
-		goto done;
-	}
-	/* Two CP932 bytes become at most three UTF-8 bytes; only half-width
-	 * katakana grow from one to three, so 1.5x rarely needs to grow. */
-	cap = len + len / 2 + 16;
-	buf = roster_malloc(cap);
-	if (buf == NULL) {
-		oom(p);
-		goto done;
-	}
-	op = buf;
-	oleft = cap - 1;
-	for (;;) {
-		size_t used;
-		char *nb;
-
-		if (iconv(cd, &ip, &ileft, &op, &oleft) != (size_t)-1 &&
-		    iconv(cd, NULL, NULL, &op, &oleft) != (size_t)-1)
-			break;
-		if (errno != E2BIG) {
-			*bad = (size_t)(ip - in);
-			text_where(buf, (size_t)(op - buf), line, col);
-			goto done;
-		}
-		used = (size_t)(op - buf);
-		cap *= 2;
-		nb = roster_realloc(buf, cap);
-		if (nb == NULL) {
-			oom(p);
-			goto done;
-		}
-		buf = nb;
-		op = buf + used;
-		oleft = cap - used - 1;
-	}
-	*op = '\0';
-	*outlen = (size_t)(op - buf);
-	*out = buf;
-	buf = NULL;
-	ok = 1;
-done:
-	free(buf);
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
-	return ok;
-}
-
-/* Sets *text and *tlen to the input as UTF-8, without a BOM. *owned is the
- * allocation to free afterwards (NULL when the text borrows bytes). Returns 0
- * after reporting when the input is not usable text. */
-static int
-roster_decode(struct parse *p, const char *bytes, size_t len, const char **text,
-              size_t *tlen, char **owned)
-{
-	const unsigned char *u = (const unsigned char *)bytes;
-	int bom = len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
-	const char *body = bytes + (bom ? 3 : 0);
-	size_t blen = len - (bom ? 3 : 0);
-	size_t bad = utf8_valid_prefix((const unsigned char *)body, blen);
-	const char *nul;
-	int line, col;
-
-	*owned = NULL;
-	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-		perr(p, 0, 0, HINT_SAVE_AS,
-		     "the file is UTF-16 (\"Unicode Text\"), which is neither "
-		     "UTF-8 nor Shift_JIS");
-		p->fatal = KOE_EENCODING;
-		return 0;
-	}
-	if (bad == blen) {
-		*text = body;
-		*tlen = blen;
-	} else if (bom) {
-		text_where(body, bad, &line, &col);
-		perr(p, line, col, HINT_SAVE_AS,
-		     "the file is marked as UTF-8 but byte 0x%02X here is not UTF-8",
-		     (unsigned char)body[bad]);
-		p->fatal = KOE_EENCODING;
-		return 0;
-	} else {
-		size_t sbad = 0;
-		int sline, scol, ascii = 1;
-
-		if (from_cp932(p, body, blen, owned, tlen, &sbad, &sline, &scol)) {
-			*text = *owned;
-		} else {
-			if (p->fatal == KOE_ENOMEM)
-				return 0;
-			/* Point where the likelier encoding breaks: a prefix
-			 * with UTF-8 multibyte characters says the file was
-			 * meant as UTF-8, a plain ASCII prefix says nothing,
-			 * so the Shift_JIS error is the better guess there. */
-			for (size_t k = 0; k < bad && ascii; k++)
-				ascii = (unsigned char)body[k] < 0x80;
-			if (ascii && sline > 0) {
-				line = sline;
-				col = scol;
-			} else {
-				sbad = bad;
-				text_where(body, bad, &line, &col);
-			}
-			perr(p, line, col, HINT_SAVE_AS,
-			     "the file is neither UTF-8 nor Shift_JIS text "
-			     "(unexpected byte 0x%02X)", (unsigned char)body[sbad]);
-			p->fatal = KOE_EENCODING;
-			return 0;
-		}
-	}
-	nul = memchr(*text, '\0', *tlen);
-	if (nul != NULL) {
-		text_where(*text, (size_t)(nul - *text), &line, &col);
-		perr(p, line, col, HINT_SAVE_AS,
-		     "the file contains a zero byte, so it is not a CSV text file");
-		p->fatal = KOE_EENCODING;
-		return 0;
-	}
-	return 1;
 }
 
 /* ---- entry points ---- */
@@ -1042,7 +569,7 @@ parse_text(struct parse *p)
 	char hint[512];
 
 	while (p->i < p->n && p->fatal == KOE_OK) {
-		scan_record(p, &rec);
+		roster_scan_record(p, &rec);
 		if (!rec.blank) {
 			have_header = 1;
 			break;
@@ -1052,18 +579,18 @@ parse_text(struct parse *p)
 		return;
 	if (!have_header) {
 		example_header(p, hint, sizeof(hint));
-		perr(p, 0, 0, hint, "the file is empty; a roster needs a header row");
+		roster_perr(p, 0, 0, hint, "the file is empty; a roster needs a header row");
 		return;
 	}
 	if (!read_header(p, &rec))
 		return;
 
 	while (p->i < p->n && p->fatal == KOE_OK) {
-		scan_record(p, &rec);
+		roster_scan_record(p, &rec);
 		if (p->fatal != KOE_OK || rec.blank)
 			continue;
 		if (++nrecords > p->lim->max_rows) {
-			perr(p, rec.line, 1, "split the roster or remove rows that are not employees",
+			roster_perr(p, rec.line, 1, "split the roster or remove rows that are not employees",
 			     "too many rows: at most %zu are supported", p->lim->max_rows);
 			p->fatal = KOE_ETOOBIG;
 			return;
@@ -1071,7 +598,7 @@ parse_text(struct parse *p)
 		if (rec.broken)
 			continue;
 		if (rec.nf != p->ncols) {
-			perr(p, rec.line, 1,
+			roster_perr(p, rec.line, 1,
 			     rec.nf > p->ncols ? "a value that contains a comma must be "
 			                         "enclosed in double quotes" : NULL,
 			     "expected %zu fields as in the header, got %zu", p->ncols,
@@ -1081,7 +608,7 @@ parse_text(struct parse *p)
 		read_row(p, &rec);
 	}
 	if (p->fatal == KOE_OK && nrecords == 0)
-		perr(p, 0, 0, NULL, "the roster has a header but no rows");
+		roster_perr(p, 0, 0, NULL, "the roster has a header but no rows");
 }
 
 enum koe_err
@@ -1117,34 +644,37 @@ roster_parse_limits(const char *bytes, size_t len,
 	p.id_col = p.email_col = p.name_col = NO_COL;
 
 	if (len > lim.max_bytes) {
-		perr(&p, 0, 0, "split the roster or remove columns koe does not need",
+		roster_perr(&p, 0, 0, "split the roster or remove columns koe does not need",
 		     "the file is too large (%zu bytes; at most %zu)", len, lim.max_bytes);
 		p.fatal = KOE_ETOOBIG;
 		goto done;
 	}
 	p.r = roster_malloc(sizeof(*p.r));
 	if (p.r == NULL) {
-		oom(&p);
+		roster_oom(&p);
 		goto done;
 	}
 	memset(p.r, 0, sizeof(*p.r));
 	p.seg_col = roster_malloc((nsegments + 1) * sizeof(*p.seg_col));
 	if (p.seg_col == NULL) {
-		oom(&p);
+		roster_oom(&p);
 		goto done;
 	}
 	for (size_t s = 0; s < nsegments; s++)
 		p.seg_col[s] = NO_COL;
 
-	if (!roster_decode(&p, bytes, len, &p.s, &p.n, &owned))
+	p.fatal = roster_decode(bytes, len, &p.s, &p.n, &owned, diags);
+	if (p.fatal != KOE_OK) {
+		p.nerr++;
 		goto done;
+	}
 	parse_text(&p);
 	if (p.fatal == KOE_OK && p.nerr == 0) {
 		if (finish(&p)) {
 			*out = p.r;
 			p.r = NULL;
 		} else {
-			oom(&p);
+			roster_oom(&p);
 		}
 	}
 done:

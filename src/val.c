@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "koe/utf8.h"
 #include "koe/val.h"
 
 static void
@@ -9,15 +10,6 @@ add(struct val_errors *e, const char *q, const char *code, const char *msg)
 {
 	if (e->n < VAL_MAX_ERRORS)
 		e->v[e->n++] = (struct val_error){q, code, msg};
-}
-
-size_t
-val_utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n;
 }
 
 /* A JSON integer within the range answers use. The contract says integers,
@@ -127,7 +119,7 @@ val_answers(const struct qn_survey *s, const json_t *answers, struct ans_set *ou
 				add(errs, key, "type", "text must not contain NUL characters");
 				continue;
 			}
-			if (val_utf8_chars(t, len) > QN_MAX_ANSWER_CHARS) {
+			if (utf8_count(t, len) > QN_MAX_ANSWER_CHARS) {
 				add(errs, key, "too_long", "text is longer than 4000 characters");
 				continue;
 			}

@@ -47,8 +47,4 @@ void koe_diags_free(struct koe_diags *d);
  * from candidates. */
 const char *koe_suggest(const char *word, const char *const *candidates, size_t n);
 
-/* Number of UTF-8 code points in the first len bytes of s, plus one: the
- * 1-based column of the character at byte offset len. */
-int koe_utf8_col(const char *s, size_t len);
-
 #endif

@@ -33,7 +33,4 @@ struct val_errors {
 enum koe_err val_answers(const struct qn_survey *s, const json_t *answers, struct ans_set *out,
                          struct val_errors *errs);
 
-/* Number of Unicode code points in a valid UTF-8 string of len bytes. */
-size_t val_utf8_chars(const char *s, size_t len);
-
 #endif
