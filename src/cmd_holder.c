@@ -16,6 +16,7 @@
 #include "koe/holder.h"
 #include "koe/qn.h"
 #include "koe/resp.h"
+#include "koe/utf8.h"
 #include "koe/util.h"
 
 #define USAGE "SURVEY --name NAME [--out FILE] [--passphrase-file FILE] | --check FILE [--passphrase-file FILE]"
@@ -159,8 +160,9 @@ cmd_holder_run(int argc, char **argv)
 	if (name == NULL)
 		return cli_usage(C, USAGE, "--name NAME is required (who holds this share, "
 		                           "as the report will name them)");
-	if (*name == 0 || strlen(name) > SEAL_NAME_MAX || strpbrk(name, "\r\n\t") != NULL) {
-		cli_err(C, "the name must be 1 to %d bytes on one line", SEAL_NAME_MAX);
+	if (*name == 0 || strlen(name) > SEAL_NAME_MAX || strpbrk(name, "\r\n\t") != NULL ||
+	    !utf8_valid(name, strlen(name))) {
+		cli_err(C, "the name must be 1 to %d bytes of UTF-8 on one line", SEAL_NAME_MAX);
 		return 2;
 	}
 	if (survey_id(argv[optind], id, sizeof(id)) != 0)

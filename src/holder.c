@@ -6,6 +6,7 @@
 
 #include "koe/b64.h"
 #include "koe/holder.h"
+#include "koe/utf8.h"
 
 enum koe_err
 holder_format(const struct seal_holder *h, const char *survey, char *buf, size_t cap)
@@ -97,6 +98,8 @@ holder_parse(const char *text, size_t len, char survey[HOLDER_SURVEY_MAX],
 		} else if (strcmp(key, "name") == 0) {
 			if (vlen == 0 || vlen > SEAL_NAME_MAX)
 				return fail(msg, line, "the name is empty or longer than 64 bytes");
+			if (!utf8_valid(val, vlen))
+				return fail(msg, line, "the name is not valid UTF-8");
 			memcpy(out->name, val, vlen + 1);
 			seen |= F_NAME;
 		} else if (strcmp(key, "public") == 0) {

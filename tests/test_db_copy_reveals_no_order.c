@@ -58,6 +58,7 @@ read_sealed(const char *db, row_fn fn, void *ctx)
 	sqlite3_stmt *st = NULL;
 	size_t i = 0;
 	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(h, 5000) != SQLITE_OK ||
 	    sqlite3_prepare_v2(h, sealed_query(h), -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "read %s: %s\n", db, sqlite3_errmsg(h));
 		sqlite3_close(h);

@@ -129,6 +129,15 @@ holder_file_roundtrips_and_rejects_damage(void)
 	p[10] = p[10] == 'A' ? 'B' : 'A';
 	CHECK_INT(holder_parse(text, strlen(text), sid, &back, &msg), KOE_OK);
 	CHECK_INT(seal_holder_verify(SURVEY, &back), KOE_EVERIFY);
+	/* A name that is not UTF-8 would reach the report's PDF. */
+	char bad[HOLDER_FILE_MAX];
+	CHECK_INT(holder_format(&h[1], SURVEY, bad, sizeof(bad)), KOE_OK);
+	char *nm = strstr(bad, "name: ");
+	CHECK(nm != NULL);
+	nm[6] = (char)0xC0; /* an overlong lead byte */
+	nm[7] = (char)0x80;
+	CHECK_INT(holder_parse(bad, strlen(bad), sid, &back, &msg), KOE_EINVAL);
+	CHECK(strstr(msg.text, "UTF-8") != NULL);
 	CHECK_INT(holder_parse("koe-holder: 1\nsurvey: x\n", 24, sid, &back, &msg),
 	          KOE_EINVAL);
 }
