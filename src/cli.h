@@ -72,6 +72,8 @@ char *cli_pick_survey(const char *cmd, struct db *db, const char *name);
  * leaves nothing to free and returns 1. */
 int cli_open_survey(const char *cmd, const char *db_opt, const char *name, struct db **db,
                     char **id, struct db_survey *rec);
+/* Releases what cli_open_survey() gave (each may be NULL or empty). */
+void cli_survey_release(struct db *db, char *id, struct db_survey *rec);
 
 /* Reads the report passphrase: from file when given (its first line), else
  * from the terminal without echo, twice when confirm is set. Returns 0 and

@@ -99,9 +99,7 @@ cmd_close_run(int argc, char **argv)
 	cli_close_print(id, &res, db_opt);
 	status = 0;
 done:
-	db_survey_clear(&rec);
-	free(id);
-	db_close(db);
+	cli_survey_release(db, id, &rec);
 	return status;
 }
 

@@ -97,6 +97,14 @@ cli_open_db(const char *cmd, const char *path, bool create)
 	return db;
 }
 
+void
+cli_survey_release(struct db *db, char *id, struct db_survey *rec)
+{
+	db_survey_clear(rec);
+	free(id);
+	db_close(db);
+}
+
 char *
 cli_pick_survey(const char *cmd, struct db *db, const char *name)
 {

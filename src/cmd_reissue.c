@@ -64,9 +64,7 @@ cmd_reissue_run(int argc, char **argv)
 	survey_reissue_result_free(&res);
 	status = 0;
 done:
-	db_survey_clear(&rec);
-	free(id);
-	db_close(db);
+	cli_survey_release(db, id, &rec);
 	return status;
 }
 

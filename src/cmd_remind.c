@@ -207,9 +207,7 @@ done:
 		cli_err(C, "cannot write '%s': %s", out_path, strerror(errno));
 		status = 1;
 	}
-	db_survey_clear(&rec);
-	free(id);
-	db_close(db);
+	cli_survey_release(db, id, &rec);
 	return status;
 }
 

@@ -259,9 +259,7 @@ write_report(struct report_args *a, int64_t epoch, const char *name)
 	status = 0;
 done:
 	survey_report_result_free(&res);
-	db_survey_clear(&rec);
-	free(id);
-	db_close(a->db);
+	cli_survey_release(a->db, id, &rec);
 	a->db = NULL;
 	return status;
 }

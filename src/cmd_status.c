@@ -121,9 +121,7 @@ done:
 	qn_survey_free(q);
 	koe_diags_free(&d);
 	db_segments_free(segs, nsegs);
-	db_survey_clear(&rec);
-	free(id);
-	db_close(db);
+	cli_survey_release(db, id, &rec);
 	return status;
 }
 

@@ -411,11 +411,18 @@ db_errmsg(struct db *db)
 	return sqlite3_errmsg(db->h);
 }
 
+/* Runs one of the statements that take no parameters. */
+static enum koe_err
+run_plain(struct db *db, enum stmt s)
+{
+	sqlite3_stmt *st = db_stmt(db, s);
+	return st ? db_step_done(st) : KOE_EDB;
+}
+
 enum koe_err
 db_begin(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, S_BEGIN);
-	return st ? db_step_done(st) : KOE_EDB;
+	return run_plain(db, S_BEGIN);
 }
 
 enum koe_err
@@ -680,15 +687,13 @@ db_compact(struct db *db)
 enum koe_err
 db_savepoint(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, S_SAVEPOINT);
-	return st ? db_step_done(st) : KOE_EDB;
+	return run_plain(db, S_SAVEPOINT);
 }
 
 enum koe_err
 db_release(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, S_RELEASE);
-	return st ? db_step_done(st) : KOE_EDB;
+	return run_plain(db, S_RELEASE);
 }
 
 void

@@ -193,6 +193,23 @@ grow_rows(struct opener *o)
 	return 0;
 }
 
+/* Makes room for one more element in *arr (n used of *cap, each size
+ * bytes), doubling from first. 0, or -1 when out of memory (*arr kept). */
+static int
+grow(void **arr, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t ncap;
+	void *nv;
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	if ((nv = realloc(*arr, ncap * size)) == NULL)
+		return -1;
+	*arr = nv;
+	*cap = ncap;
+	return 0;
+}
+
 /* Adds one whole answer (the joined payload) to the table. */
 static int
 add_answer(struct opener *o, const uint8_t *payload, size_t plen)
@@ -228,14 +245,9 @@ add_answer(struct opener *o, const uint8_t *payload, size_t plen)
 				break;
 			x = (double)v->nmulti;
 			for (size_t m = 0; m < v->nmulti; m++) {
-				if (t->nmulti == o->capmulti) {
-					size_t cap = o->capmulti ? o->capmulti * 2 : 1024;
-					struct resp_multi *nv = realloc(t->multi, cap * sizeof(*nv));
-					if (nv == NULL)
-						goto oom;
-					t->multi = nv;
-					o->capmulti = cap;
-				}
+				if (grow((void **)&t->multi, &o->capmulti, t->nmulti, sizeof(*t->multi),
+				         1024) != 0)
+					goto oom;
 				t->multi[t->nmulti++] = (struct resp_multi){i, r, v->multi[m]};
 			}
 			break;
@@ -243,14 +255,8 @@ add_answer(struct opener *o, const uint8_t *payload, size_t plen)
 			if (!v->present || v->textlen == 0)
 				break;
 			x = 1;
-			if (t->ntexts == o->captexts) {
-				size_t cap = o->captexts ? o->captexts * 2 : 256;
-				struct resp_text *nv = realloc(t->texts, cap * sizeof(*nv));
-				if (nv == NULL)
-					goto oom;
-				t->texts = nv;
-				o->captexts = cap;
-			}
+			if (grow((void **)&t->texts, &o->captexts, t->ntexts, sizeof(*t->texts), 256) != 0)
+				goto oom;
 			t->texts[t->ntexts].item = i;
 			t->texts[t->ntexts].segment = sidx;
 			t->texts[t->ntexts].text = strndup(v->text, v->textlen);
