@@ -6,12 +6,12 @@
 
 #include "koe/seal.h"
 #include "koe/testhooks.h"
+#include "koe/tok.h"
 
 #define SEAL_DEFAULT_OPS 3ULL
 #define SEAL_DEFAULT_MEM (128ULL * 1024 * 1024)
 #define SEAL_MIN_MEM     (8ULL * 1024 * 1024)
 
-static const char proof_domain[] = "koe/holder-proof/v1";
 static const char key_domain[] = "koe/seal/v2";
 
 void
@@ -27,8 +27,8 @@ enum koe_err
 seal_holder_secret(const char *pass, size_t len, const struct seal_kdf *k,
                    uint8_t x[SEAL_SK_BYTES])
 {
-	uint8_t wide[crypto_core_ristretto255_NONREDUCEDSCALARBYTES];
-	static const uint8_t zero[SEAL_SK_BYTES];
+	uint8_t wide[64];
+	enum koe_err err;
 
 	if (sodium_init() < 0)
 		return KOE_ENOMEM;
@@ -42,45 +42,16 @@ seal_holder_secret(const char *pass, size_t len, const struct seal_kdf *k,
 		sodium_memzero(wide, sizeof(wide));
 		return KOE_ENOMEM;
 	}
-	crypto_core_ristretto255_scalar_reduce(x, wide);
+	err = tok_share_from_wide(wide, x);
 	sodium_memzero(wide, sizeof(wide));
-	/* A zero scalar has probability 2^-252; refuse it rather than publish
-	 * the identity. */
-	if (sodium_memcmp(x, zero, SEAL_SK_BYTES) == 0)
-		return KOE_ECRYPTO;
-	return KOE_OK;
-}
-
-/* c = H(domain || lp(survey) || lp(name) || X || T), reduced. */
-static void
-proof_challenge(const char *survey, const char *name, const uint8_t pub[SEAL_PK_BYTES],
-                const uint8_t t[SEAL_PK_BYTES], uint8_t c[SEAL_SK_BYTES])
-{
-	crypto_hash_sha512_state st;
-	uint8_t h[crypto_hash_sha512_BYTES], lp[2];
-	size_t a = strlen(survey), b = strlen(name);
-
-	crypto_hash_sha512_init(&st);
-	crypto_hash_sha512_update(&st, (const uint8_t *)proof_domain, sizeof(proof_domain) - 1);
-	lp[0] = (uint8_t)(a >> 8);
-	lp[1] = (uint8_t)a;
-	crypto_hash_sha512_update(&st, lp, 2);
-	crypto_hash_sha512_update(&st, (const uint8_t *)survey, a);
-	lp[0] = (uint8_t)(b >> 8);
-	lp[1] = (uint8_t)b;
-	crypto_hash_sha512_update(&st, lp, 2);
-	crypto_hash_sha512_update(&st, (const uint8_t *)name, b);
-	crypto_hash_sha512_update(&st, pub, SEAL_PK_BYTES);
-	crypto_hash_sha512_update(&st, t, SEAL_PK_BYTES);
-	crypto_hash_sha512_final(&st, h);
-	crypto_core_ristretto255_scalar_reduce(c, h);
+	return err;
 }
 
 enum koe_err
 seal_holder_new(const char *survey, const char *name, const char *pass, size_t len,
                 struct seal_holder *out)
 {
-	uint8_t x[SEAL_SK_BYTES], k[SEAL_SK_BYTES], c[SEAL_SK_BYTES], cx[SEAL_SK_BYTES];
+	uint8_t x[SEAL_SK_BYTES];
 	enum koe_err err;
 	size_t nlen = strlen(name);
 
@@ -89,95 +60,44 @@ seal_holder_new(const char *survey, const char *name, const char *pass, size_t l
 	memset(out, 0, sizeof(*out));
 	memcpy(out->name, name, nlen);
 	seal_kdf_new(&out->kdf);
-	if ((err = seal_holder_secret(pass, len, &out->kdf, x)) != KOE_OK)
-		goto done;
-	if (crypto_scalarmult_ristretto255_base(out->pub, x) != 0) {
-		err = KOE_ECRYPTO;
-		goto done;
-	}
-	/* Schnorr: T = k·G, s = k + c·x. */
-	crypto_core_ristretto255_scalar_random(k);
-	if (crypto_scalarmult_ristretto255_base(out->proof, k) != 0) {
-		err = KOE_ECRYPTO;
-		goto done;
-	}
-	proof_challenge(survey, out->name, out->pub, out->proof, c);
-	crypto_core_ristretto255_scalar_mul(cx, c, x);
-	crypto_core_ristretto255_scalar_add(out->proof + SEAL_PK_BYTES, k, cx);
-done:
+	if ((err = seal_holder_secret(pass, len, &out->kdf, x)) == KOE_OK)
+		err = tok_share_public(x, survey, out->name, out->pub, out->proof);
 	sodium_memzero(x, sizeof(x));
-	sodium_memzero(k, sizeof(k));
-	sodium_memzero(cx, sizeof(cx));
 	return err;
-}
-
-/* A scalar is canonical when reducing it (padded to 64 bytes) leaves it
- * unchanged; libsodium has no direct check. */
-static int
-scalar_canonical(const uint8_t s[SEAL_SK_BYTES])
-{
-	uint8_t wide[64] = {0}, red[SEAL_SK_BYTES];
-	memcpy(wide, s, SEAL_SK_BYTES);
-	crypto_core_ristretto255_scalar_reduce(red, wide);
-	return memcmp(red, s, SEAL_SK_BYTES) == 0;
 }
 
 enum koe_err
 seal_holder_verify(const char *survey, const struct seal_holder *h)
 {
-	uint8_t c[SEAL_SK_BYTES], sg[SEAL_PK_BYTES], cxp[SEAL_PK_BYTES], rhs[SEAL_PK_BYTES];
-	const uint8_t *t = h->proof, *s = h->proof + SEAL_PK_BYTES;
-
 	if (sodium_init() < 0)
 		return KOE_ENOMEM;
 	if (h->name[0] == 0 || memchr(h->name, 0, sizeof(h->name)) == NULL)
 		return KOE_EVERIFY;
-	if (!crypto_core_ristretto255_is_valid_point(h->pub) ||
-	    !crypto_core_ristretto255_is_valid_point(t) || !scalar_canonical(s))
-		return KOE_EVERIFY;
-	proof_challenge(survey, h->name, h->pub, t, c);
-	/* s·G == T + c·X */
-	if (crypto_scalarmult_ristretto255_base(sg, s) != 0 ||
-	    crypto_scalarmult_ristretto255(cxp, c, h->pub) != 0 ||
-	    crypto_core_ristretto255_add(rhs, t, cxp) != 0)
-		return KOE_EVERIFY;
-	return sodium_memcmp(sg, rhs, SEAL_PK_BYTES) == 0 ? KOE_OK : KOE_EVERIFY;
+	return tok_share_verify(survey, h->name, h->pub, h->proof);
 }
 
 enum koe_err
 seal_holders_key(const struct seal_holder *h, size_t n, uint8_t pk[SEAL_PK_BYTES])
 {
-	uint8_t acc[SEAL_PK_BYTES];
+	uint8_t pubs[SEAL_HOLDERS_MAX][SEAL_PK_BYTES];
 
-	if (n == 0 || !crypto_core_ristretto255_is_valid_point(h[0].pub))
+	if (n == 0 || n > SEAL_HOLDERS_MAX)
 		return KOE_EINVAL;
-	memcpy(acc, h[0].pub, SEAL_PK_BYTES);
-	for (size_t i = 1; i < n; i++) {
-		if (!crypto_core_ristretto255_is_valid_point(h[i].pub))
-			return KOE_EINVAL;
-		/* add() fails only when the sum is the identity. */
-		if (crypto_core_ristretto255_add(acc, acc, h[i].pub) != 0)
-			return KOE_ECRYPTO;
-	}
-	if (!crypto_core_ristretto255_is_valid_point(acc))
-		return KOE_ECRYPTO;
-	memcpy(pk, acc, SEAL_PK_BYTES);
-	return KOE_OK;
+	for (size_t i = 0; i < n; i++)
+		memcpy(pubs[i], h[i].pub, SEAL_PK_BYTES);
+	return tok_shares_sum((const uint8_t (*)[SEAL_PK_BYTES])pubs, n, pk);
 }
 
 void
 seal_secret_add(uint8_t acc[SEAL_SK_BYTES], const uint8_t x[SEAL_SK_BYTES])
 {
-	crypto_core_ristretto255_scalar_add(acc, acc, x);
+	tok_secret_add(acc, x);
 }
 
 int
 seal_secret_matches(const uint8_t x[SEAL_SK_BYTES], const uint8_t pub[SEAL_PK_BYTES])
 {
-	uint8_t p[SEAL_PK_BYTES];
-	if (crypto_scalarmult_ristretto255_base(p, x) != 0)
-		return 0;
-	return sodium_memcmp(p, pub, SEAL_PK_BYTES) == 0;
+	return tok_secret_matches(x, pub);
 }
 
 static void
@@ -197,19 +117,13 @@ derive_key(const uint8_t shared[SEAL_PK_BYTES], const uint8_t epk[SEAL_PK_BYTES]
 enum koe_err
 seal_key_new(struct seal_key *k, const uint8_t pk[SEAL_PK_BYTES])
 {
-	uint8_t r[SEAL_SK_BYTES], shared[SEAL_PK_BYTES];
-	enum koe_err err = KOE_OK;
+	uint8_t shared[SEAL_PK_BYTES];
+	enum koe_err err;
 
 	if (sodium_init() < 0)
 		return KOE_ENOMEM;
-	crypto_core_ristretto255_scalar_random(r);
-	if (crypto_scalarmult_ristretto255_base(k->epk, r) != 0 ||
-	    crypto_scalarmult_ristretto255(shared, r, pk) != 0)
-		err = KOE_ECRYPTO;
-	else
+	if ((err = tok_dh_ephemeral(pk, k->epk, shared)) == KOE_OK)
 		derive_key(shared, k->epk, pk, k->key);
-	/* The ephemeral secret is never needed again. */
-	sodium_memzero(r, sizeof(r));
 	sodium_memzero(shared, sizeof(shared));
 	if (err != KOE_OK)
 		seal_key_wipe(k);
@@ -228,7 +142,7 @@ seal_key_open(const uint8_t x[SEAL_SK_BYTES], const uint8_t pk[SEAL_PK_BYTES],
 {
 	uint8_t shared[SEAL_PK_BYTES];
 
-	if (crypto_scalarmult_ristretto255(shared, x, epk) != 0)
+	if (tok_dh(x, epk, shared) != KOE_OK)
 		return KOE_ECRYPTO;
 	memcpy(out->epk, epk, SEAL_PK_BYTES);
 	derive_key(shared, epk, pk, out->key);

@@ -318,4 +318,43 @@ enum koe_err tok_secret_key_load(const char *path, uint8_t sk[TOK_SCALAR_BYTES],
                                  struct koe_msg *msg)
 	TOK_MUST_CHECK;
 
+/* ---- Key shares of the report's key holders, and sealing (seal.h) ----
+ * The group operations behind seal.c, which only calls these. */
+
+/* A holder's secret from 64 uniform bytes (Argon2id output), reduced.
+ * KOE_ECRYPTO for the zero scalar (probability 2^-252). */
+enum koe_err tok_share_from_wide(const uint8_t wide[64], uint8_t x[TOK_SCALAR_BYTES]);
+
+/* X = x·G and a Schnorr proof of knowledge of x (T || s) bound to survey
+ * and name. */
+enum koe_err tok_share_public(const uint8_t x[TOK_SCALAR_BYTES], const char *survey,
+                              const char *name, uint8_t pub[TOK_ELEMENT_BYTES],
+                              uint8_t proof[2 * TOK_SCALAR_BYTES]);
+
+/* Checks a share's proof (elements and scalar checked as in §3).
+ * KOE_OK or KOE_EVERIFY. */
+enum koe_err tok_share_verify(const char *survey, const char *name,
+                              const uint8_t pub[TOK_ELEMENT_BYTES],
+                              const uint8_t proof[2 * TOK_SCALAR_BYTES]) TOK_MUST_CHECK;
+
+/* The sum of n public shares; KOE_ECRYPTO when it is the identity,
+ * KOE_EINVAL for an invalid element or n == 0. */
+enum koe_err tok_shares_sum(const uint8_t (*pub)[TOK_ELEMENT_BYTES], size_t n,
+                            uint8_t sum[TOK_ELEMENT_BYTES]);
+
+/* acc += x (mod the group order). */
+void tok_secret_add(uint8_t acc[TOK_SCALAR_BYTES], const uint8_t x[TOK_SCALAR_BYTES]);
+
+/* Whether x·G == pub. */
+int tok_secret_matches(const uint8_t x[TOK_SCALAR_BYTES], const uint8_t pub[TOK_ELEMENT_BYTES]);
+
+/* Sender side of a Diffie-Hellman with public key pk: a fresh r, epk = r·G,
+ * shared = r·pk; r is wiped. */
+enum koe_err tok_dh_ephemeral(const uint8_t pk[TOK_ELEMENT_BYTES], uint8_t epk[TOK_ELEMENT_BYTES],
+                              uint8_t shared[TOK_ELEMENT_BYTES]);
+
+/* Receiver side: shared = x·epk; KOE_ECRYPTO for an invalid epk. */
+enum koe_err tok_dh(const uint8_t x[TOK_SCALAR_BYTES], const uint8_t epk[TOK_ELEMENT_BYTES],
+                    uint8_t shared[TOK_ELEMENT_BYTES]);
+
 #endif
