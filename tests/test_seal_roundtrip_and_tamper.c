@@ -111,6 +111,19 @@ proof_binds_survey_name_and_secret(void)
 	CHECK_INT(crypto_core_ristretto255_sub(t.pub, Y, negx1), 0);
 	snprintf(t.name, sizeof(t.name), "%s", "rogue");
 	CHECK_INT(seal_holder_verify(SURVEY, &t), KOE_EVERIFY);
+	/* The identity as a public part (its "proof" can be forged with T = 0
+	 * and s = 0 when the identity is accepted) is refused. */
+	memset(t.pub, 0, sizeof(t.pub));
+	memset(t.proof, 0, sizeof(t.proof));
+	CHECK_INT(seal_holder_verify(SURVEY, &t), KOE_EVERIFY);
+	/* Two shares that cancel give no key. */
+	struct seal_holder pair[2] = {h[0], h[0]};
+	uint8_t neg[SEAL_PK_BYTES], zero_scalar[32] = {0}, one[32] = {1}, minus_one[32];
+	crypto_core_ristretto255_scalar_sub(minus_one, zero_scalar, one);
+	CHECK_INT(crypto_scalarmult_ristretto255(neg, minus_one, h[0].pub), 0);
+	memcpy(pair[1].pub, neg, SEAL_PK_BYTES);
+	uint8_t sum[SEAL_PK_BYTES];
+	CHECK_INT(seal_holders_key(pair, 2, sum), KOE_ECRYPTO);
 }
 
 static void
