@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "koe/db.h"
+#include "koe/invite.h"
 #include "koe/diag.h"
 #include "koe/survey.h"
 #include "koe/util.h"
@@ -98,7 +99,7 @@ struct cli_links {
 	const char *path;
 	struct util_atomic file;
 	bool renamed;
-	char (*codes)[32];
+	char (*codes)[INVITE_CODE_LEN + 1];
 	size_t ncodes, maxcodes;
 };
 struct survey_links cli_links_sink(struct cli_links *l);

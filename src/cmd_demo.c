@@ -6,6 +6,7 @@
  * do, and prints what each command would. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/invite.h"
 #include "koe/csv.h"
 #include "koe/holder.h"
 #include "koe/http.h"
@@ -49,13 +51,13 @@ static const char *const bands[] = {"1年未満", "1-3年", "3-5年", "5-10年",
 /* The demo's files and what it keeps between steps. */
 struct demo {
 	const char *dir, *reports, *listen;
-	char survey[4200], roster[4200], pass[4200], pass2[4200], db[4200], key[4200],
-	        links[4200], holder1[4200], holder2[4200], pdf[4200], json[4200], live_db[4200],
-	        live_links[4200], live_roster[4200];
+	char survey[PATH_MAX], roster[PATH_MAX], pass[PATH_MAX], pass2[PATH_MAX], db[PATH_MAX], key[PATH_MAX],
+	        links[PATH_MAX], holder1[PATH_MAX], holder2[PATH_MAX], pdf[PATH_MAX], json[PATH_MAX], live_db[PATH_MAX],
+	        live_links[PATH_MAX], live_roster[PATH_MAX];
 	struct qn_survey *q;
 	struct koe_diags d;
 	struct survey_sim_person *people;
-	char (*codes)[32];
+	char (*codes)[INVITE_CODE_LEN + 1];
 	size_t n;
 	struct seal_holder holders[2];
 };
@@ -68,7 +70,7 @@ remove_demo_files(const char *dir)
 		"links.csv", "live-links.csv", "roster.csv", "live-roster.csv", "holder-hr.txt",
 		"holder-rep.txt", "passphrase.txt",
 	};
-	char path[4200];
+	char path[PATH_MAX];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		unlink(path);
@@ -179,7 +181,7 @@ sim_progress(void *ctx, size_t done, size_t total)
  * --holder` does, keeping the first max invitation codes in codes. */
 static int
 open_survey(struct demo *dm, const char *roster_path, const char *db_path,
-            const char *links_path, const char *base_url, char (*codes)[32], size_t max)
+            const char *links_path, const char *base_url, char (*codes)[INVITE_CODE_LEN + 1], size_t max)
 {
 	char *rbuf = NULL;
 	size_t rlen = 0;
@@ -249,7 +251,7 @@ demo_answer(struct demo *dm)
 		return -1;
 	}
 	struct survey_sim_req req = {.survey = dm->q, .people = dm->people,
-	                             .codes = (const char (*)[32])dm->codes, .n = dm->n,
+	                             .codes = (const char (*)[INVITE_CODE_LEN + 1])dm->codes, .n = dm->n,
 	                             .port = http_port(srv), .threads = DEMO_THREADS,
 	                             .progress = sim_progress};
 	printf("\n3. koe serve is answering on http://127.0.0.1:%u; the simulated employees "
@@ -364,7 +366,7 @@ demo_report(struct demo *dm)
 static int
 demo_live(struct demo *dm)
 {
-	char base_url[256], live[12][32];
+	char base_url[256], live[12][INVITE_CODE_LEN + 1];
 	struct csv_out o = {0};
 
 	snprintf(base_url, sizeof(base_url), "http://%s", dm->listen);

@@ -4,6 +4,7 @@
  * writes the mail-merge file of links and prints the summary. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,7 @@ links_row(void *ctx, const struct roster_row *row, const char *url)
 	csv_row(l->file.f, cells, 4, "\r\n");
 	if (l->codes && l->ncodes < l->maxcodes) {
 		const char *code = strrchr(url, '/'); /* codes hold no '/' */
-		snprintf(l->codes[l->ncodes++], 32, "%s", code ? code + 1 : "");
+		snprintf(l->codes[l->ncodes++], sizeof(l->codes[0]), "%s", code ? code + 1 : "");
 	}
 	return 0;
 }
@@ -217,7 +218,7 @@ read_input(const char *path, size_t max, size_t *len)
 static int
 open_survey(const struct open_args *a)
 {
-	char *qbuf = NULL, *rbuf = NULL, keybuf[4096];
+	char *qbuf = NULL, *rbuf = NULL, keybuf[PATH_MAX];
 	size_t qlen = 0, rlen = 0;
 	struct koe_diags d = {0};
 	struct qn_survey *s = NULL;

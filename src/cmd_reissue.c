@@ -1,5 +1,6 @@
 /* koe reissue EMPLOYEE_ID [SURVEY] — replace a lost link. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ cmd_reissue_run(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_opt = NULL, *key_opt = NULL, *employee;
-	char keybuf[4096];
+	char keybuf[PATH_MAX];
 	struct db *db = NULL;
 	struct db_survey rec = {0};
 	struct survey_reissue_result res;

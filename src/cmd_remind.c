@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +136,7 @@ cmd_remind_run(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_opt = NULL, *key_opt = NULL, *links = NULL, *out_path = NULL;
-	char keybuf[4096];
+	char keybuf[PATH_MAX];
 	struct db *db = NULL;
 	struct db_survey rec = {0};
 	struct remind r = {.out = stdout};

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ serve(struct serve_args *a)
 	struct http_config *cfg = &a->cfg;
 	struct http_server *srv = NULL;
 	const char *cert = a->cert, *key = a->key;
-	char keybuf[4096];
+	char keybuf[PATH_MAX];
 	struct koe_msg msg;
 	char *cert_pem = NULL, *key_pem = NULL;
 	size_t len;

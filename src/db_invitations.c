@@ -98,7 +98,7 @@ db_invitation_revoke(struct db *db, const char *survey, const uint8_t hash[DB_HA
 
 enum koe_err
 db_invitation_issue(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
-                    const uint8_t blinded[32])
+                    const uint8_t blinded[DB_ELEMENT_BYTES])
 {
 	struct db_invitation inv;
 	sqlite3_stmt *st = db_stmt_for(db, S_INV_ISSUE, survey);

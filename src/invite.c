@@ -8,12 +8,12 @@
 #include "koe/invite.h"
 
 void
-invite_key_derive(const uint8_t seed[32], uint8_t key[INVITE_KEY_BYTES])
+invite_key_derive(const uint8_t seed[INVITE_SEED_BYTES], uint8_t key[INVITE_KEY_BYTES])
 {
 	static const char label[] = "koe-invite-v1";
 	KOE_ASSERT(sodium_init() >= 0);
 	crypto_generichash(key, INVITE_KEY_BYTES, (const uint8_t *)label, sizeof(label) - 1, seed,
-	                   32);
+	                   INVITE_SEED_BYTES);
 }
 
 void

@@ -35,6 +35,7 @@
 
 #define DB_SCHEMA_VERSION 2
 #define DB_HASH_BYTES 32
+#define DB_ELEMENT_BYTES 32 /* a blinded element (tok.h TOK_ELEMENT_BYTES) */
 #define DB_SEGMENT_BYTES 16 /* longest segment code */
 
 struct db;
@@ -119,7 +120,7 @@ struct db_invitation {
 	char *segment;
 	int status;        /* enum db_inv_status */
 	bool has_blinded;
-	uint8_t blinded[32];
+	uint8_t blinded[DB_ELEMENT_BYTES];
 };
 void db_invitation_clear(struct db_invitation *inv);
 
@@ -144,7 +145,7 @@ enum koe_err db_invitation_revoke(struct db *db, const char *survey,
  * KOE_EEXIST when the invitation already fetched a token for a different
  * one, KOE_ENOTFOUND for an unknown or revoked invitation. */
 enum koe_err db_invitation_issue(struct db *db, const char *survey,
-                                 const uint8_t hash[DB_HASH_BYTES], const uint8_t blinded[32]);
+                                 const uint8_t hash[DB_HASH_BYTES], const uint8_t blinded[DB_ELEMENT_BYTES]);
 
 /* Calls fn for every invitation that never fetched a token, in employee id
  * order. fn returns non-zero to stop. inv is borrowed for the call. */

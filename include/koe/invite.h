@@ -16,7 +16,8 @@
 #define INVITE_HASH_BYTES 32
 
 /* The invite hashing key for a master seed. key is a secret the caller wipes. */
-void invite_key_derive(const uint8_t seed[32], uint8_t key[INVITE_KEY_BYTES]);
+#define INVITE_SEED_BYTES 32 /* the master seed (tok.h TOK_SEED_BYTES) */
+void invite_key_derive(const uint8_t seed[INVITE_SEED_BYTES], uint8_t key[INVITE_KEY_BYTES]);
 
 /* Makes a fresh random code (NUL-terminated). */
 void invite_new(char code[INVITE_CODE_LEN + 1]);

@@ -25,6 +25,7 @@
 
 #include "koe/db.h"
 #include "koe/err.h"
+#include "koe/invite.h"
 #include "koe/qn.h"
 #include "koe/roster.h"
 #include "koe/seal.h"
@@ -234,7 +235,7 @@ struct survey_sim_person {
 struct survey_sim_req {
 	const struct qn_survey *survey;
 	const struct survey_sim_person *people;
-	const char (*codes)[32]; /* each person's invitation code */
+	const char (*codes)[INVITE_CODE_LEN + 1]; /* each person's invitation code */
 	size_t n;
 	uint16_t port;   /* `koe serve` on 127.0.0.1 */
 	int threads;
