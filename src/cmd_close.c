@@ -81,8 +81,6 @@ cmd_close_run(int argc, char **argv)
 	if (argc - optind > 1) {
 		return cli_usage_extra("close", USAGE, argv[optind + 1]);
 	}
-	if (sodium_init() < 0)
-		return 1;
 	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
 		goto done;
 	if (rec.state != DB_OPEN) {

@@ -308,8 +308,6 @@ cmd_report_run(int argc, char **argv)
 		cli_err(C, "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970");
 		return 1;
 	}
-	if (sodium_init() < 0)
-		return 1;
 	return write_report(&a, epoch, optind < argc ? argv[optind] : NULL);
 }
 

@@ -493,7 +493,7 @@ http_start(const struct http_config *cfg, struct http_server **out, struct koe_m
 	unsigned threads = cfg->threads;
 
 	*out = NULL;
-	if (sodium_init() < 0 || tok_init() != KOE_OK) {
+	if (tok_init() != KOE_OK) {
 		koe_msg_set(msg, KOE_OK, "cannot initialize the crypto library");
 		return KOE_ECRYPTO;
 	}

@@ -6,12 +6,13 @@
 
 #include "koe/b64.h"
 #include "koe/invite.h"
+#include "koe/tok.h"
 
 void
 invite_key_derive(const uint8_t seed[INVITE_SEED_BYTES], uint8_t key[INVITE_KEY_BYTES])
 {
 	static const char label[] = "koe-invite-v1";
-	KOE_ASSERT(sodium_init() >= 0);
+	KOE_ASSERT(tok_init() == KOE_OK);
 	crypto_generichash(key, INVITE_KEY_BYTES, (const uint8_t *)label, sizeof(label) - 1, seed,
 	                   INVITE_SEED_BYTES);
 }
@@ -20,7 +21,7 @@ void
 invite_new(char code[INVITE_CODE_LEN + 1])
 {
 	uint8_t raw[INVITE_RAW_BYTES];
-	KOE_ASSERT(sodium_init() >= 0);
+	KOE_ASSERT(tok_init() == KOE_OK);
 	randombytes_buf(raw, sizeof(raw));
 	/* The buffer size is fixed above. */
 	KOE_ASSERT(b64url_encode(code, INVITE_CODE_LEN + 1, raw, sizeof(raw)) == KOE_OK);

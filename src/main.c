@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "koe/tok.h"
 
 static const struct cli_command *const commands[] = {
 	&cmd_demo,
@@ -75,6 +76,12 @@ main(int argc, char **argv)
 	 * reports and their temporary files. All are private to their owner
 	 * from the moment they exist, whatever umask koe was started with. */
 	umask(077);
+	/* libsodium once, before any command: its only failure (no entropy
+	 * source) is reported here, in one way. */
+	if (tok_init() != KOE_OK) {
+		fprintf(stderr, "koe: cannot start the crypto library (no source of randomness?)\n");
+		return 1;
+	}
 	/* Commands that print a next step name koe as it was started, unless
 	 * it was found on the PATH. */
 	if (argc > 0 && argv[0] && strchr(argv[0], '/'))

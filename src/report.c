@@ -11,6 +11,8 @@
 
 #include <sodium.h>
 
+#include "koe/tok.h"
+
 #include "koe/dc.h"
 #include "koe/utf8.h"
 #include "report_internal.h"
@@ -583,8 +585,8 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	enum koe_err err = KOE_ENOMEM;
 
 	*out = NULL;
-	if (sodium_init() < 0)
-		return KOE_ENOMEM;
+	if (tok_init() != KOE_OK)
+		return KOE_ECRYPTO;
 	if (t->nitems != src->survey->nitems || (t->n && t->nsegs == 0))
 		return KOE_EINVAL;
 	for (size_t i = 0; i < t->n; i++)

@@ -6,6 +6,8 @@
 
 #include <sodium.h>
 
+#include "koe/tok.h"
+
 #include "koe/resp.h"
 
 enum koe_err
@@ -402,8 +404,8 @@ resp_open_all(struct db *db, const struct db_survey *rec, const struct qn_survey
 	enum koe_err err;
 
 	*out = NULL;
-	if (sodium_init() < 0)
-		return KOE_ENOMEM;
+	if (tok_init() != KOE_OK)
+		return KOE_ECRYPTO;
 	o.t = calloc(1, sizeof(*o.t));
 	if (o.t == NULL)
 		return KOE_ENOMEM;

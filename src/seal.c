@@ -17,7 +17,7 @@ static const char key_domain[] = "koe/seal/v2";
 void
 seal_kdf_new(struct seal_kdf *k)
 {
-	KOE_ASSERT(sodium_init() >= 0);
+	KOE_ASSERT(tok_init() == KOE_OK);
 	randombytes_buf(k->salt, sizeof(k->salt));
 	k->ops = SEAL_DEFAULT_OPS;
 	k->mem = testhook_kdf_mem(SEAL_DEFAULT_MEM);
@@ -30,8 +30,8 @@ seal_holder_secret(const char *pass, size_t len, const struct seal_kdf *k,
 	uint8_t wide[64];
 	enum koe_err err;
 
-	if (sodium_init() < 0)
-		return KOE_ENOMEM;
+	if (tok_init() != KOE_OK)
+		return KOE_ECRYPTO;
 	if (len < SEAL_PASS_MIN || len > SEAL_PASS_MAX)
 		return KOE_EINVAL;
 	if (k->ops < crypto_pwhash_OPSLIMIT_MIN || k->mem < SEAL_MIN_MEM ||
@@ -69,8 +69,8 @@ seal_holder_new(const char *survey, const char *name, const char *pass, size_t l
 enum koe_err
 seal_holder_verify(const char *survey, const struct seal_holder *h)
 {
-	if (sodium_init() < 0)
-		return KOE_ENOMEM;
+	if (tok_init() != KOE_OK)
+		return KOE_ECRYPTO;
 	if (h->name[0] == 0 || memchr(h->name, 0, sizeof(h->name)) == NULL)
 		return KOE_EVERIFY;
 	return tok_share_verify(survey, h->name, h->pub, h->proof);
@@ -120,8 +120,8 @@ seal_key_new(struct seal_key *k, const uint8_t pk[SEAL_PK_BYTES])
 	uint8_t shared[SEAL_PK_BYTES];
 	enum koe_err err;
 
-	if (sodium_init() < 0)
-		return KOE_ENOMEM;
+	if (tok_init() != KOE_OK)
+		return KOE_ECRYPTO;
 	if ((err = tok_dh_ephemeral(pk, k->epk, shared)) == KOE_OK)
 		derive_key(shared, k->epk, pk, k->key);
 	sodium_memzero(shared, sizeof(shared));
