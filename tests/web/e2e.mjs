@@ -172,6 +172,12 @@ async function waitForm(page) {
   await page.waitForSelector('form.survey');
 }
 
+// The employee's deliberate start: the only thing that fetches a token.
+async function begin(page) {
+  await page.click('#start');
+  await waitForm(page);
+}
+
 // ---- scenarios --------------------------------------------------------------
 
 async function fullFlowDesktop() {
@@ -182,7 +188,14 @@ async function fullFlowDesktop() {
   const s = await open(DESKTOP);
   const { page } = s;
   await page.goto(k.base + link.path);
-  await waitForm(page);
+  await page.waitForSelector('#start');
+  T.ok('desktop: the start screen says the answers are completed in this browser',
+    (await text(page, '#start-panel')).includes('このブラウザで最後まで回答します'));
+  T.eq('desktop: nothing fetched before the start button', s.posts.length, 0);
+  T.eq('desktop: start screen title', await page.title(), `回答を始める前に | ${m.title}`);
+  await axe(page, 'desktop start screen');
+  await shot(page, 'desktop-ja-00-start');
+  await begin(page);
 
   T.eq('desktop: html lang is ja', await page.getAttribute('html', 'lang'), 'ja');
   T.eq('desktop: progress 1 / 9', await progress(page), `1 / ${m.pages}`);
@@ -226,7 +239,7 @@ async function fullFlowDesktop() {
     }
     if (q0isText(qs)) {
       const counter = await text(page, `#q-${qs.find((q) => q.type === 'text').id}-count`);
-      T.eq('essay: the counter counts characters', counter, `${plan.comments.length} / 4000 文字`);
+      T.eq('essay: the counter counts characters', counter, `${plan.comments.length} / 4000文字`);
     }
     if (p < m.pages - 1) await page.click('#next');
   }
@@ -271,6 +284,7 @@ function q0isText(qs) {
 async function otherDevice(link) {
   const s = await open(DESKTOP);
   await s.page.goto(k.base + link.path);
+  await s.page.click('#start');
   await s.page.waitForSelector('.msg-error');
   T.ok('a link used in another browser: explained',
     (await text(s.page, '.msg-error')).includes('すでに別の端末またはブラウザで使われています'));
@@ -296,6 +310,7 @@ async function phoneFlow() {
     await route.abort('failed');
   });
   await page.goto(k.base + link.path);
+  await page.click('#start');
   await page.waitForSelector('.msg-error');
   T.ok('issuance lost: network message and retry button',
     (await text(page, '.msg-error')).includes('通信できませんでした') && (await page.isVisible('.msg-error button')));
@@ -316,7 +331,7 @@ async function phoneFlow() {
   for (const r of support.rows.slice(0, 3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
   await page.click('#next');
   T.eq('required: still on page 2', await progress(page), `2 / ${m.pages}`);
-  T.eq('required: message at the question', await text(page, '#q-support .q-err'), 'すべての項目にお答えください（未回答 4 件）。');
+  T.eq('required: message at the question', await text(page, '#q-support .q-err'), 'すべての項目にお答えください（未回答 4件）。');
   T.eq('required: focus on the first unanswered statement', await page.evaluate(() => document.activeElement.name), 'a:support.4');
   T.eq('required: the group is described by the message',
     (await page.getAttribute('#q-support', 'aria-describedby')) || '', 'q-support-err');
@@ -353,7 +368,7 @@ async function everyType() {
   const { page } = s;
   await page.setViewportSize(PHONE);
   await page.goto(k.base + link.path);
-  await waitForm(page);
+  await begin(page);
   await shot(page, 'phone-ja-every-type-01');
   await page.setViewportSize(DESKTOP);
   await shot(page, 'desktop-ja-every-type-01');
@@ -443,7 +458,7 @@ async function damagedToken() {
   const s = await open(PHONE);
   const { page } = s;
   await page.goto(k.base + link.path);
-  await waitForm(page);
+  await begin(page);
   await answer(page, q.office_days, { office_days: 1 });
   await answer(page, q.commute, { commute: 10 });
   await page.click('#next');
@@ -460,7 +475,7 @@ async function damagedToken() {
   await waitForm(page);
   await page.click('#submit');
   await page.waitForSelector('#form-status button');
-  T.ok('damaged token: 403 explained, answers kept', (await text(page, '#form-status')).includes('鍵を取得し直して'));
+  T.ok('damaged token: 403 explained, answers kept', (await text(page, '#form-status')).includes('回答券を取得し直して'));
   await shot(page, 'phone-ja-token-refused');
   await page.click('#form-status button');
   await page.waitForSelector('#done');
@@ -469,6 +484,44 @@ async function damagedToken() {
   T.ok('damaged token: fetched again with the same blinded element', blinded.length === 2 && blinded[0] === blinded[1], blinded);
   T.eq('damaged token: accepted after fetching again', await text(page, '#done h2'), '回答を受け付けました');
   await close(s, 'damaged token');
+}
+
+// Mail scanners, link previews and private windows load the page and run its
+// script; none of them presses 「回答を始める」. The link stays fresh: a
+// browser that never shares their storage can still start and answer.
+async function noClickLeavesLinkFresh() {
+  const link = k.surveys[ALUMNI].links[2]; // E03
+  const prefix = `koe1:${link.invite}:`;
+  // A scanner: loads the page, runs every script, waits, never clicks.
+  const scanner = await open(DESKTOP);
+  await scanner.page.goto(k.base + link.path);
+  await scanner.page.waitForSelector('#start');
+  await scanner.page.waitForLoadState('networkidle');
+  await scanner.page.waitForTimeout(500);
+  T.eq('scanner: no request that uses the link', scanner.posts.length, 0);
+  T.eq('scanner: nothing stored for the link',
+    await scanner.page.evaluate((p) => Object.keys(window.localStorage).filter((x) => x.startsWith(p)), prefix), []);
+  await close(scanner, 'scanner');
+  // A private window: loads, reloads, its storage is discarded with it.
+  const priv = await open(PHONE);
+  await priv.page.goto(k.base + link.path);
+  await priv.page.waitForSelector('#start');
+  await priv.page.evaluate(() => window.localStorage.clear());
+  await priv.page.reload();
+  await priv.page.waitForSelector('#start');
+  T.eq('private window: no request that uses the link', priv.posts.length, 0);
+  await shot(priv.page, 'phone-ja-00-start');
+  await axe(priv.page, 'phone start screen');
+  await close(priv, 'private window');
+  // The employee, in a browser of their own: the link still works.
+  const emp = await open(DESKTOP);
+  await emp.page.goto(k.base + link.path);
+  await begin(emp.page);
+  T.ok('after a scanner and a private window: the employee gets a token',
+    !!(await ls(emp.page, `${prefix}token`)));
+  T.eq('after a scanner and a private window: one issuance, from the employee',
+    emp.posts.filter((r) => r.url().endsWith('/api/v1/issue')).length, 1);
+  await close(emp, 'employee after scanner');
 }
 
 async function notFound() {
@@ -502,6 +555,7 @@ if (browser) {
   await T.scenario('every question type, English, server errors', everyType);
   await T.scenario('a damaged token fetched again', damagedToken);
   await T.scenario('not-found page', notFound);
+  await T.scenario('a page load without the start button leaves the link fresh', noClickLeavesLinkFresh);
   await browser.close();
   // While open, koe status rounds responded counts down to steps of k.
   T.ok('koe status while open: fewer than 5', /responded fewer than 5 /.test(responded(k, ALUMNI).output));

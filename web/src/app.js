@@ -2,8 +2,11 @@
 //
 // Order of events: a stored receipt means "already answered" and nothing else
 // happens. Otherwise the manifest is fetched and checked (our group is in it,
-// the key matches its fingerprint), a token is obtained and stored unless one
-// is stored already, and only then is the form shown. Answers are kept as a
+// the key matches its fingerprint). Without a stored token the start screen
+// comes next: nothing ties the link to this browser until the employee
+// presses 「回答を始める」 (a mail scanner or a preview that runs the script
+// leaves the link fresh). Then a token is obtained and stored, and only then
+// is the form shown. Answers are kept as a
 // draft on every change and sent with the token in a separate request; the
 // receipt replaces token and draft once the server has accepted them. See
 // store.js for what is kept on the device.
@@ -99,10 +102,13 @@ class App {
 
   // ---- screens ----------------------------------------------------------
 
-  show(children, { toggle = false } = {}) {
+  show(children, { toggle = false, title = '' } = {}) {
     clear(this.root);
     for (const c of children) if (c) this.root.append(c);
     this.renderToggle(toggle);
+    // Every screen names itself in the tab: "screen | survey".
+    const survey = this.titleEl.textContent;
+    document.title = title ? `${title} | ${survey}` : survey;
   }
 
   focusHeading() {
@@ -112,7 +118,7 @@ class App {
 
   loading(key) {
     this.rerender = null;
-    this.show([h('p', { class: 'loading', role: 'status', text: this.t(key) })]);
+    this.show([h('p', { class: 'loading', role: 'status', text: this.t(key) })], { title: this.t(key) });
   }
 
   // A message screen: heading, text and optional buttons [{label, run}].
@@ -132,7 +138,7 @@ class App {
             )
           : null,
       ),
-    ]);
+    ], { title: this.t(heading) });
     this.focusHeading();
   }
 
@@ -181,16 +187,59 @@ class App {
     this.token = this.store.get('token');
     if (!this.token || !this.token.input || !this.token.output) {
       this.token = null;
+      // The link is tied to this browser only by the employee's own click
+      // on 「回答を始める」: loading the page (a mail scanner, a preview, a
+      // private window) fetches nothing. A stored blinded request means the
+      // employee clicked already and the issuance was interrupted: go on.
+      if (!this.store.get('pending')) return this.startScreen();
       if (!(await this.fetchToken())) return;
     }
+    this.openForm();
+  }
 
+  // The employee's deliberate start: the only place a first token is fetched.
+  async begin() {
+    if (this.sending) return;
+    this.sending = true;
+    const ok = await this.fetchToken();
+    this.sending = false;
+    if (ok) this.openForm(true);
+  }
+
+  startScreen() {
+    this.rerender = () => this.startScreen();
+    const m = this.manifest;
+    const closes = m.closes ? this.formatDate(m.closes) : '';
+    this.show(
+      [
+        h(
+          'section',
+          { class: 'panel start', id: 'start-panel', 'aria-labelledby': 'start-heading' },
+          h('h2', { id: 'start-heading', tabindex: '-1', text: this.t('startHeading') }),
+          h('p', { text: this.t('startBrowser') }),
+          h('p', { text: this.t('startElsewhere') }),
+          !this.store.persistent ? h('p', { class: 'notice warn', text: this.t('storageWarn') }) : null,
+          closes ? h('p', { class: 'closes', text: this.t('closes', { date: closes }) }) : null,
+          h(
+            'div',
+            { class: 'actions' },
+            h('button', { type: 'button', class: 'btn primary', id: 'start', text: this.t('startButton'), onclick: () => this.begin() }),
+          ),
+        ),
+      ],
+      { toggle: this.canSwitch(), title: this.t('startHeading') },
+    );
+    this.focusHeading();
+  }
+
+  openForm(focus) {
     const draft = this.store.get('draft');
     if (draft && draft.answers && typeof draft.answers === 'object') {
       this.answers = draft.answers;
       this.page = Math.min(Math.max(0, draft.page | 0), this.pageCount() - 1);
       if (Object.keys(this.answers).length) this.notice = 'draftRestored';
     }
-    this.renderForm(false);
+    this.renderForm(!!focus);
   }
 
   // Obtains and stores a token; on failure shows why and returns false.
@@ -208,7 +257,13 @@ class App {
       if (e instanceof NetworkError) this.fail('network', null, () => this.start());
       else if (e instanceof IssueError && e.kind === 'closed') this.closed();
       else if (e instanceof IssueError && e.kind === 'server') this.fail('server', { msg: e.detail }, () => this.start());
-      else if (e instanceof IssueError) this.fail(e.kind);
+      else if (e instanceof IssueError && e.kind === 'otherDevice') {
+        // No receipt here (that case never gets this far): the link was
+        // started in another browser. The blinded request of this browser
+        // is of no use any more.
+        this.store.del('pending');
+        this.message('error', 'otherDeviceHeading', this.t('otherDevice'));
+      } else if (e instanceof IssueError) this.fail(e.kind);
       else if (e && e.name && /Quota|Security/.test(e.name)) this.fail('storageFailed');
       else this.fail('server', { msg: String(e && e.message ? e.message : e) }, () => this.start());
       return false;
@@ -292,6 +347,7 @@ class App {
       // or a copy gets them separated by spaces.
       h('p', { class: 'fp' }, h('code', { class: 'fingerprint' }, fp.map((g, i) => [i ? ' ' : '', h('span', { text: g })]))),
       h('p', { class: 'small', text: this.t('keyNote') }),
+      h('details', { class: 'small tech' }, h('summary', { text: this.t('keyDetails') }), h('p', { text: this.t('keyTech') })),
       h('p', { class: 'later' }, this.t('laterNote')),
       closes ? h('p', { class: 'closes', text: this.t('closes', { date: closes }) }) : null,
     );
@@ -382,7 +438,11 @@ class App {
       nav,
     );
     this.notice = null;
-    this.show([form], { toggle: this.canSwitch() });
+    const block = this.blockName(p);
+    this.show([form], {
+      toggle: this.canSwitch(),
+      title: `${this.t('progressLabel', { i: p + 1, n })}${block ? `: ${block}` : ''}`,
+    });
 
     // Errors the server reported for questions of this page.
     for (const q of this.pageQuestions(p)) {
@@ -635,7 +695,7 @@ class App {
           checkStatus,
         ),
       ],
-      { toggle: true },
+      { toggle: true, title: this.t(already ? 'alreadyHeading' : 'doneHeading') },
     );
     this.focusHeading();
   }
