@@ -11,10 +11,11 @@
 // Environment: KOE_BIN, KOE_SRC (see lib/koe.mjs), KOE_SCREENSHOTS (default
 // build/screenshots).
 import { blake2b } from '@noble/hashes/blake2.js';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { cleanup, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
+import { cleanup, closeSurvey, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
 
 const T = new Tally();
 const SHOTS = resolve(process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots'));
@@ -261,7 +262,7 @@ async function fullFlowDesktop() {
   T.eq('submit: receipt stored', (await ls(page, `${prefix}receipt`)).receipt, receipt);
   T.eq('receipt screen heading', await text(page, '#done h2'), '回答を受け付けました');
   T.ok('receipt screen names the receipt list address',
-    (await text(page, '#done .url')).endsWith(`/api/v1/surveys/${ALUMNI}/receipts`));
+    (await text(page, '#done .url')).endsWith(`/receipts/${ALUMNI}`));
   await axe(page, 'desktop receipt');
   await shot(page, 'desktop-ja-10-receipt');
 
@@ -271,7 +272,7 @@ async function fullFlowDesktop() {
   T.eq('reload after submitting: same receipt', await text(page, '#receipt'), receipt);
   T.eq('reload after submitting: no new request', s.posts.filter((r) => r.url().includes('/issue')).length, 1);
   await page.click('text=受付番号の一覧を確認する');
-  await page.waitForFunction(() => document.querySelector('.check-status').textContent.includes('まだ公開されていません'));
+  await page.waitForFunction(() => document.querySelector('#check-result').textContent.includes('まだ公開されていません'));
   T.ok('receipt list check before closing: not published yet', true);
   await close(s, 'desktop');
   return link;
@@ -381,6 +382,7 @@ async function everyType() {
   T.eq('toggle: button texts in English', await text(page, '#next'), 'Next');
   T.eq('toggle: question texts in English', await text(page, '#q-office_days .q-text'), 'How many days a week do you work at the office?');
   T.eq('toggle: focus stays on the toggle', await page.evaluate(() => document.activeElement.className), 'lang-toggle');
+  T.eq('toggle: the Japanese group name is marked lang=ja', await page.getAttribute('.group-label', 'lang'), 'ja');
   await axe(page, 'every type, English, page 1');
 
   const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
@@ -524,6 +526,109 @@ async function noClickLeavesLinkFresh() {
   await close(emp, 'employee after scanner');
 }
 
+// After `koe close`: the closed link's page (still 410) checks the receipt
+// stored in this browser and wipes what was never sent; the public page
+// /receipts/{sid} fills the stored receipt in and checks it; the list is a
+// text file whose SHA-256 is the digest.
+async function afterClose() {
+  const m = await manifest(EVERY);
+  const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
+  const answered = k.surveys[EVERY].links[5]; // E06
+  const unsent = k.surveys[EVERY].links[6]; // E07
+  const s = await open(PHONE);
+  const { page } = s;
+  await page.goto(k.base + answered.path);
+  await begin(page);
+  await answer(page, q.office_days, { office_days: 2 });
+  await answer(page, q.commute, { commute: 10 });
+  await page.click('#next');
+  await answer(page, q.week, { 'week.1': 1, 'week.2': 2 });
+  await answer(page, q.one_word, { one_word: '晴れ' });
+  await page.click('#submit');
+  await page.waitForSelector('#done');
+  const receipt = await text(page, '#receipt');
+  await page.goto(k.base + unsent.path);
+  await begin(page);
+  await answer(page, q.office_days, { office_days: 4 });
+  T.ok('before close: a draft of unsent answers is stored', !!(await ls(page, `koe1:${unsent.invite}:draft`)));
+
+  closeSurvey(k, EVERY);
+
+  const res = await page.goto(k.base + answered.path);
+  T.eq('closed link: still 410', res.status(), 410);
+  await page.waitForSelector('#closed');
+  T.eq('closed link: the stored receipt is shown', await text(page, '#receipt'), receipt);
+  await page.click('#check');
+  await page.waitForSelector('#check-result .verdict');
+  T.eq('closed link: the receipt is 含まれています', await text(page, '#check-result .verdict'), '含まれています');
+  const list = await (await fetch(`${k.base}/api/v1/surveys/${EVERY}/receipts`)).json();
+  T.eq('closed link: count shown', await text(page, '#check-result .count'), `${list.count}件`);
+  T.eq('closed link: digest shown', await text(page, '#check-result .digest'), list.digest);
+  T.ok('closed link: title names the screen', (await page.title()).startsWith('この調査は終了しました'));
+  await axe(page, 'closed link with a receipt');
+  await shot(page, 'phone-ja-closed-receipt');
+
+  await page.goto(k.base + unsent.path);
+  await page.waitForSelector('#closed');
+  T.ok('closed link without a receipt: says so and that the unsent answers were deleted',
+    (await text(page, '#closed')).includes('記録はありません') && (await text(page, '#closed')).includes('削除しました'));
+  T.eq('closed link: draft, token and blinded request wiped',
+    await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, `koe1:${unsent.invite}:${n}`))), [null, null, null]);
+  await axe(page, 'closed link without a receipt');
+
+  await page.click('#public-link');
+  await page.waitForSelector('#check-result .verdict');
+  T.eq('public page: the stored receipt filled in', await page.inputValue('#receipt-input'), receipt);
+  T.eq('public page: 含まれています', await text(page, '#check-result .verdict'), '含まれています');
+  T.ok('public page: title', (await page.title()).startsWith('受付番号の確認'));
+  await axe(page, 'public receipt page');
+  await shot(page, 'phone-ja-public-receipts');
+  await page.click('.lang-toggle');
+  await page.click('#check');
+  await page.waitForFunction(() => document.querySelector('#check-result .verdict')?.textContent === 'Included');
+  T.ok('public page in English: Included', true);
+  T.eq('public page in English: the English title', [await text(page, 'h1'), await page.getAttribute('h1', 'lang')], ['Page test survey', null]);
+  await axe(page, 'public receipt page, English');
+  await page.goto(`${k.base}/receipts/${ALUMNI}`);
+  await page.waitForSelector('#receipt-input');
+  T.eq('public page of another survey: a receipt of this one is not filled in', await page.inputValue('#receipt-input'), '');
+  await page.fill('#receipt-input', receipt);
+  await page.click('#check');
+  await page.waitForFunction(() => /not published yet/.test(document.querySelector('#check-result').textContent));
+  T.ok('public page of an open survey: not published yet, in English', true);
+  await axe(page, 'public receipt page before close, English');
+  await close(s, 'after close');
+
+  // Another browser: nothing stored; a pasted code that is not in the list,
+  // and one that is not a receipt at all.
+  const o = await open(DESKTOP);
+  await o.page.goto(`${k.base}/receipts/${EVERY}`);
+  await o.page.waitForSelector('#receipt-input');
+  T.eq('public page elsewhere: nothing filled in', await o.page.inputValue('#receipt-input'), '');
+  await o.page.fill('#receipt-input', 'not a receipt');
+  await o.page.click('#check');
+  T.eq('public page: a malformed code is marked invalid', await o.page.getAttribute('#receipt-input', 'aria-invalid'), 'true');
+  T.ok('public page: the message describes the field',
+    ((await o.page.getAttribute('#receipt-input', 'aria-describedby')) || '').includes('receipt-err'));
+  await axe(o.page, 'public receipt page, malformed code');
+  await o.page.fill('#receipt-input', ` ${'ab'.repeat(16)} ${'cd'.repeat(16)} `);
+  await o.page.click('#check');
+  await o.page.waitForSelector('#check-result .verdict');
+  T.eq('public page: an unknown code is 含まれていません', await text(o.page, '#check-result .verdict'), '含まれていません');
+  await shot(o.page, 'desktop-ja-public-receipts-missing');
+  await close(o, 'public page elsewhere');
+
+  const txt = await fetch(`${k.base}/receipts/${EVERY}.txt`);
+  const body = await txt.text();
+  T.eq('list file: 200 text/plain', [txt.status, txt.headers.get('content-type')], [200, 'text/plain; charset=utf-8']);
+  T.eq('list file: an attachment', txt.headers.get('content-disposition'), `attachment; filename="koe-receipts-${EVERY}.txt"`);
+  T.eq('list file: one receipt a line, as in the API', body.split('\n').filter(Boolean), list.receipts);
+  T.eq('list file: its SHA-256 is the digest', createHash('sha256').update(body).digest('hex'), list.digest);
+  const open404 = await fetch(`${k.base}/receipts/${ALUMNI}.txt`);
+  T.eq('list file while open: 403', open404.status, 403);
+  T.eq('public page of an unknown survey: 404', (await fetch(`${k.base}/receipts/nope`)).status, 404);
+}
+
 async function notFound() {
   const s = await open(PHONE);
   const res = await s.page.goto(`${k.base}/s/AAAAAAAAAAAAAAAAAAAAAA`);
@@ -556,6 +661,7 @@ if (browser) {
   await T.scenario('a damaged token fetched again', damagedToken);
   await T.scenario('not-found page', notFound);
   await T.scenario('a page load without the start button leaves the link fresh', noClickLeavesLinkFresh);
+  await T.scenario('after close: the receipt checked from the link and the public page', afterClose);
   await browser.close();
   // While open, koe status rounds responded counts down to steps of k.
   T.ok('koe status while open: fewer than 5', /responded fewer than 5 /.test(responded(k, ALUMNI).output));
@@ -564,7 +670,7 @@ const exit = await stop(k);
 if (k) T.eq('koe serve exits 0 on SIGTERM', exit && exit.code, 0);
 if (k) {
   T.eq('koe status: 2 responses to the alumni survey', responded(k, ALUMNI, true).count, 2);
-  T.eq('koe status: 2 responses to the every-type survey', responded(k, EVERY, true).count, 2);
+  T.eq('koe status: 3 responses to the every-type survey', responded(k, EVERY, true).count, 3);
 }
 if (T.failed && k) console.log(`--- koe serve output ---\n${k.serverLog}`);
 console.log(`screenshots: ${SHOTS}`);

@@ -31,6 +31,9 @@ class App {
     const body = document.body;
     this.survey = body.getAttribute('data-survey') || '';
     this.segment = body.getAttribute('data-segment') || '';
+    // open: the form; closed: a link after `koe close` (HTTP 410);
+    // receipts: the survey's public receipt page (/receipts/{sid}).
+    this.state = body.getAttribute('data-state') || 'open';
     const m = /^\/s\/([^/]+)\/?$/.exec(window.location.pathname);
     this.invite = m ? decodeURIComponent(m[1]) : '';
     this.root = document.getElementById('app');
@@ -77,6 +80,10 @@ class App {
     const title = m ? (lang === 'en' && m.title_en) || m.title : this.titleEl.textContent;
     this.titleEl.textContent = title;
     document.title = title;
+    // The survey's own title stays in its language: say which.
+    const titleLang = m ? (lang === 'en' && m.title_en ? 'en' : m.language) : this.pageLang;
+    if (titleLang !== lang) this.titleEl.setAttribute('lang', titleLang);
+    else this.titleEl.removeAttribute('lang');
   }
 
   renderToggle(show) {
@@ -147,13 +154,229 @@ class App {
     this.message('error', 'errorHeading', this.t(key, vars), actions);
   }
 
+  // The survey closed: what was never sent is wiped from this browser; a
+  // stored receipt is offered for checking against the published list.
   closed() {
-    this.message('closed', 'closedHeading', this.t('closedText'));
+    const wiped = this.forget();
+    this.closedScreen(this.store.get('receipt'), wiped);
+  }
+
+  closedScreen(receipt, wiped) {
+    this.rerender = () => this.closedScreen(receipt, wiped);
+    const code = receipt && typeof receipt.receipt === 'string' ? receipt.receipt : '';
+    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
+    this.show(
+      [
+        h(
+          'section',
+          { class: 'panel msg msg-closed', id: 'closed' },
+          h('h2', { tabindex: '-1', text: this.t('closedHeading') }),
+          h('p', { text: this.t('closedText') }),
+          wiped ? h('p', { class: 'notice', text: this.t('closedWiped') }) : null,
+          code
+            ? [
+                h('p', { text: this.t('closedReceipt') }),
+                this.receiptBox(code),
+                h('p', {}, h('button', { type: 'button', class: 'btn primary', id: 'check', text: this.t('checkButton'), onclick: () => this.checkReceipt(code, result) })),
+                result,
+              ]
+            : h('p', { text: this.t('closedNoReceipt') }),
+          h('p', { class: 'url' }, h('a', { href: this.publicPath(), id: 'public-link', text: this.t('publicLink') })),
+        ),
+      ],
+      { toggle: true, title: this.t('closedHeading') },
+    );
+    this.focusHeading();
+  }
+
+  publicPath() {
+    return `/receipts/${encodeURIComponent(this.survey)}`;
+  }
+
+  // The receipt code with a copy button.
+  receiptBox(code) {
+    const copyStatus = h('span', { class: 'copy-status', role: 'status' });
+    const codeEl = h('code', { class: 'receipt', id: 'receipt', text: code });
+    const copy = async () => {
+      try {
+        await navigator.clipboard.writeText(code);
+      } catch {
+        // No clipboard access: select the code so the employee can copy it.
+        const rg = document.createRange();
+        rg.selectNodeContents(codeEl);
+        const sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(rg);
+        return;
+      }
+      copyStatus.textContent = this.t('copied');
+    };
+    return h(
+      'div',
+      { class: 'receipt-box' },
+      h('p', { class: 'receipt-label', id: 'receipt-label', text: this.t('receiptLabel') }),
+      h('p', { class: 'receipt-line' }, codeEl),
+      h(
+        'p',
+        { class: 'receipt-actions' },
+        h('button', { type: 'button', class: 'btn', text: this.t('copy'), onclick: copy, 'aria-describedby': 'receipt-label' }),
+        copyStatus,
+      ),
+    );
+  }
+
+  // Looks code up in the published list and shows, in `out` (a live
+  // region), whether it is included, with the list's count and digest.
+  async checkReceipt(code, out) {
+    clear(out);
+    out.append(h('p', { text: this.t('checking') }));
+    let res;
+    try {
+      res = await api.receipts(this.survey);
+    } catch {
+      res = null;
+    }
+    clear(out);
+    if (!res || res.status !== 200 || !res.body || !Array.isArray(res.body.receipts)) {
+      const key = res && res.status === 403 ? 'checkNotYet' : 'checkFailed';
+      out.className = 'check-result';
+      out.append(h('p', { text: this.t(key) }));
+      return;
+    }
+    const found = res.body.receipts.includes(code);
+    out.className = `check-result ${found ? 'found' : 'missing'}`;
+    out.append(
+      h('p', { class: 'verdict' }, h('strong', { text: this.t(found ? 'included' : 'notIncluded') })),
+      h('p', { text: this.t(found ? 'checkFound' : 'checkMissing') }),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', { text: this.t('listCount') }),
+        h('dd', { class: 'count', text: this.t('listCountN', { n: res.body.count }) }),
+        h('dt', { text: this.t('listDigest') }),
+        h('dd', {}, h('code', { class: 'digest', text: String(res.body.digest || '') })),
+      ),
+      h('p', { class: 'small', text: this.t('digestNote') }),
+      h('p', {}, h('a', { href: `${this.publicPath()}.txt`, download: '', id: 'download', text: this.t('download') })),
+    );
+  }
+
+  // Receipts stored in this browser for this survey (any link).
+  storedReceipts() {
+    const out = [];
+    try {
+      const ls = window.localStorage;
+      for (let i = 0; i < ls.length; i++) {
+        const key = ls.key(i);
+        if (!/^koe1:[^:]+:receipt$/.test(key || '')) continue;
+        let v = null;
+        try {
+          v = JSON.parse(ls.getItem(key));
+        } catch {
+          v = null;
+        }
+        if (!v || typeof v.receipt !== 'string' || !/^[0-9a-f]{64}$/.test(v.receipt)) continue;
+        if (v.survey && v.survey !== this.survey) continue;
+        if (!out.includes(v.receipt)) out.push(v.receipt);
+      }
+    } catch {
+      /* no storage: nothing to fill in */
+    }
+    return out;
+  }
+
+  // The manifest for the title and the language toggle of the pages that
+  // do not need it otherwise; failures leave the page as served.
+  async quietManifest() {
+    try {
+      const res = await api.manifest(this.survey);
+      if (res.status === 200 && res.body && res.body.survey === this.survey && Array.isArray(res.body.questions))
+        this.manifest = res.body;
+    } catch {
+      /* offline: the page as served */
+    }
+  }
+
+  // GET /receipts/{sid}: paste (or have filled in) a receipt and check it.
+  receiptsPage(value, auto) {
+    this.rerender = () => this.receiptsPage(input.value);
+    const input = h('input', {
+      type: 'text',
+      id: 'receipt-input',
+      name: 'receipt',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      inputmode: 'latin',
+      'aria-describedby': 'receipt-hint',
+    });
+    input.value = value || '';
+    const hint = h('p', { class: 'small', id: 'receipt-hint', text: this.t('receiptHint') });
+    const err = h('p', { class: 'q-err', id: 'receipt-err', hidden: true });
+    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
+    const run = () => {
+      const code = input.value.replace(/\s+/g, '').toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(code)) {
+        err.textContent = this.t('receiptBad');
+        err.hidden = false;
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', 'receipt-err receipt-hint');
+        clear(result);
+        input.focus();
+        return;
+      }
+      err.hidden = true;
+      err.textContent = '';
+      input.removeAttribute('aria-invalid');
+      input.setAttribute('aria-describedby', 'receipt-hint');
+      this.checkReceipt(code, result);
+    };
+    const form = h(
+      'form',
+      {
+        class: 'panel receipts',
+        id: 'receipts',
+        novalidate: true,
+        'aria-labelledby': 'receipts-heading',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          run();
+        },
+      },
+      h('h2', { id: 'receipts-heading', tabindex: '-1', text: this.t('receiptsHeading') }),
+      h('p', { text: this.t('receiptsIntro') }),
+      auto ? h('p', { class: 'notice', text: this.t('receiptFilled') }) : null,
+      h('label', { class: 'q-label', for: 'receipt-input', text: this.t('receiptInputLabel') }),
+      err,
+      input,
+      hint,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'check', text: this.t('checkSubmit') })),
+      result,
+    );
+    this.show([form], { toggle: true, title: this.t('receiptsHeading') });
+    this.focusHeading();
+    if (auto) run();
+  }
+
+  async startReceipts() {
+    await this.quietManifest();
+    const lang = this.store.get('lang');
+    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
+    const stored = this.storedReceipts();
+    this.receiptsPage(stored[0] || '', stored.length > 0);
+  }
+
+  async startClosed() {
+    await this.quietManifest();
+    const lang = this.store.get('lang');
+    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
+    this.closed();
   }
 
   // ---- start ------------------------------------------------------------
 
   async start() {
+    if (this.state === 'receipts') return this.startReceipts();
+    if (this.state === 'closed') return this.startClosed();
     const lang = this.store.get('lang');
     if (lang === 'ja' || lang === 'en') this.setLang(lang);
     if (!this.invite) return this.fail('noInvite');
@@ -329,7 +552,8 @@ class App {
       h(
         'p',
         { class: 'group' },
-        h('strong', { class: 'group-label', text: shown }),
+        // Group names are the roster's words, in the survey's language.
+        h('strong', { class: 'group-label', lang: this.lang !== m.language ? m.language : false, text: shown }),
         typeof seg.invited === 'number' ? h('span', { class: 'group-size', text: this.t('groupInvited', { n: seg.invited }) }) : null,
       ),
       starred ? h('p', { class: 'small', text: this.t('groupStar') }) : null,
@@ -557,10 +781,7 @@ class App {
       // hash of our own input, so the employee still gets it.
       return this.accepted({ receipt: receiptOf(this.token), check: true, spent: true }, true);
     }
-    if (res.status === 410) {
-      this.forget();
-      return this.closed();
-    }
+    if (res.status === 410) return this.closed();
     if (res.status === 422) return this.showServerErrors(body);
     if (res.status === 403) {
       if (this.restarted) return this.setStatus(this.t('tokenInvalidAgain'));
@@ -615,16 +836,20 @@ class App {
     this.focusError({ qEl: document.getElementById(`q-${qid}`), miss: e.keys });
   }
 
-  // Forgets everything about this link but the receipt and the language.
+  // Forgets everything about this link but the receipt and the language;
+  // true when there was something to forget.
   forget() {
-    this.store.del('token');
-    this.store.del('draft');
-    this.store.del('pending');
+    let had = false;
+    for (const name of ['token', 'draft', 'pending']) {
+      if (this.store.get(name) !== null) had = true;
+      this.store.del(name);
+    }
+    return had;
   }
 
   accepted(receipt, already) {
     try {
-      this.store.set('receipt', receipt);
+      this.store.set('receipt', { ...receipt, survey: this.survey });
     } catch {
       /* shown below all the same */
     }
@@ -638,36 +863,8 @@ class App {
   done(receipt, already) {
     this.rerender = () => this.done(receipt, already);
     const code = receipt.receipt;
-    const url = window.location.origin + api.receiptsPath(this.survey);
-    const checkStatus = h('p', { class: 'check-status', role: 'status' });
-    const copyStatus = h('span', { class: 'copy-status', role: 'status' });
-    const codeEl = h('code', { class: 'receipt', id: 'receipt', text: code });
-    const copy = async () => {
-      try {
-        await navigator.clipboard.writeText(code);
-      } catch {
-        // No clipboard access: select the code so the employee can copy it.
-        const r = document.createRange();
-        r.selectNodeContents(codeEl);
-        const s = window.getSelection();
-        s.removeAllRanges();
-        s.addRange(r);
-        return;
-      }
-      copyStatus.textContent = this.t('copied');
-    };
-    const check = async () => {
-      checkStatus.textContent = this.t('checking');
-      try {
-        const res = await api.receipts(this.survey);
-        if (res.status === 200 && res.body && Array.isArray(res.body.receipts))
-          checkStatus.textContent = this.t(res.body.receipts.includes(code) ? 'checkFound' : 'checkMissing');
-        else if (res.status === 403) checkStatus.textContent = this.t('checkNotYet');
-        else checkStatus.textContent = this.t('checkFailed');
-      } catch {
-        checkStatus.textContent = this.t('checkFailed');
-      }
-    };
+    const url = window.location.origin + this.publicPath();
+    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
     this.show(
       [
         h(
@@ -675,24 +872,13 @@ class App {
           { class: 'panel done', id: 'done' },
           h('h2', { tabindex: '-1', text: this.t(already ? 'alreadyHeading' : 'doneHeading') }),
           h('p', { text: this.t(receipt.spent ? 'alreadySpent' : 'doneThanks') }),
-          h(
-            'div',
-            { class: 'receipt-box' },
-            h('p', { class: 'receipt-label', id: 'receipt-label', text: this.t('receiptLabel') }),
-            h('p', { class: 'receipt-line' }, codeEl),
-            h(
-              'p',
-              { class: 'receipt-actions' },
-              h('button', { type: 'button', class: 'btn', text: this.t('copy'), onclick: copy, 'aria-describedby': 'receipt-label' }),
-              copyStatus,
-            ),
-          ),
+          this.receiptBox(code),
           receipt.check === false ? h('p', { class: 'notice warn', text: this.t('receiptMismatch') }) : null,
           h('p', { text: this.t('receiptNote') }),
           h('p', { text: this.t('receiptCheck') }),
           h('p', { class: 'url' }, h('a', { href: url, rel: 'noreferrer', text: url })),
-          h('p', {}, h('button', { type: 'button', class: 'btn', text: this.t('checkButton'), onclick: check })),
-          checkStatus,
+          h('p', {}, h('button', { type: 'button', class: 'btn', id: 'check', text: this.t('checkButton'), onclick: () => this.checkReceipt(code, result) })),
+          result,
         ),
       ],
       { toggle: true, title: this.t(already ? 'alreadyHeading' : 'doneHeading') },
