@@ -261,6 +261,7 @@ async function fullFlowDesktop() {
     await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, prefix + n))), [null, null, null]);
   T.eq('submit: receipt stored', (await ls(page, `${prefix}receipt`)).receipt, receipt);
   T.eq('receipt screen heading', await text(page, '#done h2'), '回答を受け付けました');
+  T.eq('receipt screen title', await page.title(), `回答を受け付けました | ${m.title}`);
   T.ok('receipt screen names the receipt list address',
     (await text(page, '#done .url')).endsWith(`/receipts/${ALUMNI}`));
   await axe(page, 'desktop receipt');
@@ -330,12 +331,30 @@ async function phoneFlow() {
   // A required Matrix with rows left empty.
   const support = pageQs(m, 1)[0];
   for (const r of support.rows.slice(0, 3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
+  await page.focus(byId(`i-${support.rows[0].key}-${plan[support.rows[0].key]}`));
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+  T.ok('Enter on a radio: neither moves on nor checks the page',
+    (await progress(page)) === `2 / ${m.pages}` && (await page.isHidden('#q-support .q-err')));
+  T.eq('progress: a real <progress> named in words',
+    await page.getByRole('progressbar', { name: `${m.pages}ページ中2ページ目`, exact: true }).getAttribute('value'), '2');
+  T.ok('title names the page', (await page.title()).startsWith(`${m.pages}ページ中2ページ目`));
   await page.click('#next');
   T.eq('required: still on page 2', await progress(page), `2 / ${m.pages}`);
   T.eq('required: message at the question', await text(page, '#q-support .q-err'), 'すべての項目にお答えください（未回答 4件）。');
   T.eq('required: focus on the first unanswered statement', await page.evaluate(() => document.activeElement.name), 'a:support.4');
   T.eq('required: the group is described by the message',
     (await page.getAttribute('#q-support', 'aria-describedby')) || '', 'q-support-err');
+  T.ok('required: a summary in the live region',
+    (await page.getAttribute('#form-status', 'role')) === 'alert' && (await text(page, '#form-status')).includes('未回答の必須の質問があります（1件）'));
+  T.eq('required: the missing statement\'s options are aria-invalid, the answered ones not',
+    await page.evaluate(() => [...document.getElementsByName('a:support.4')].every((e) => e.getAttribute('aria-invalid') === 'true') &&
+      [...document.getElementsByName('a:support.1')].every((e) => !e.hasAttribute('aria-invalid'))), true);
+  T.eq('required: the missing statement is described by the message',
+    await page.getAttribute('fieldset[data-key="support.4"]', 'aria-describedby'), 'q-support-err');
+  const stmt = await page.textContent('fieldset[data-key="support.4"] legend');
+  T.eq('required: no decorative "!" in the statement\'s accessible name',
+    await page.getByRole('group', { name: stmt.trim(), exact: true }).count(), 1);
   await axe(page, 'phone required error');
   await shot(page, 'phone-ja-02-required-error');
   for (const r of support.rows.slice(3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
@@ -432,6 +451,10 @@ async function everyType() {
   await page.waitForSelector('#form-status button');
   T.ok('network failure: explained with a retry button', (await text(page, '#form-status')).includes('could not be reached'));
   T.ok('network failure: token and draft kept', !!(await ls(page, `${prefix}token`)) && !!(await ls(page, `${prefix}draft`)));
+  await page.click('#form-status button');
+  await page.waitForSelector('#form-status button');
+  T.eq('retry that fails again: focus on the status, not <body>', await page.evaluate(() => document.activeElement.id), 'form-status');
+  await axe(page, 'network failure after retry');
   await page.unroute('**/api/v1/responses');
   await page.click('#form-status button');
   await page.waitForSelector('#done');

@@ -125,7 +125,12 @@ class App {
 
   loading(key) {
     this.rerender = null;
-    this.show([h('p', { class: 'loading', role: 'status', text: this.t(key) })], { title: this.t(key) });
+    // Focus was on a button of the screen being replaced (「もう一度試す」,
+    // 「回答を始める」): it goes to the status rather than to <body>.
+    const had = this.root.contains(document.activeElement);
+    const p = h('p', { class: 'loading', role: 'status', tabindex: '-1', text: this.t(key) });
+    this.show([p], { title: this.t(key) });
+    if (had) p.focus();
   }
 
   // A message screen: heading, text and optional buttons [{label, run}].
@@ -602,14 +607,19 @@ class App {
       onChange: (k, v) => this.onChange(k, v),
     };
 
-    const bar = h('span', { class: 'bar-fill' });
-    bar.style.width = `${Math.round(((p + 1) / n) * 100)}%`;
+    // A real <progress>, named by its own words ("9ページ中2ページ目");
+    // the short "2 / 9" beside it is for the eye only.
     const progress = h(
       'div',
       { class: 'progress' },
-      h('span', { class: 'sr-only', text: this.t('progressLabel', { i: p + 1, n }) }),
       h('span', { class: 'progress-text', 'aria-hidden': 'true', text: this.t('progress', { i: p + 1, n }) }),
-      h('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
+      h('progress', {
+        class: 'bar',
+        id: 'progress',
+        max: String(n),
+        value: String(p + 1),
+        'aria-label': this.t('progressLabel', { i: p + 1, n }),
+      }),
     );
 
     // On the first page the group and key panel comes after the texts that
@@ -617,7 +627,7 @@ class App {
     const pageQs = this.pageQuestions(p);
     let lead = 0;
     while (lead < pageQs.length && pageQs[lead].type === 'descriptive') lead++;
-    const status = h('div', { class: 'form-status', id: 'form-status', role: 'alert' });
+    const status = h('div', { class: 'form-status', id: 'form-status', role: 'alert', tabindex: '-1' });
     const questions = pageQs.map((q) => renderQuestion(q, ctx));
     if (p === 0) questions.splice(lead, 0, this.intro());
     const submitBtn = h('button', {
@@ -650,6 +660,12 @@ class App {
           ev.preventDefault();
           if (last) this.submit();
           else this.next();
+        },
+        // Enter on a radio or a checkbox must not move on or send: only
+        // the buttons do.
+        onkeydown: (ev) => {
+          const tg = ev.target;
+          if (ev.key === 'Enter' && tg && tg.matches && tg.matches('input[type=radio], input[type=checkbox]')) ev.preventDefault();
         },
       },
       progress,
@@ -684,9 +700,11 @@ class App {
   }
 
   // Marks every unanswered required question of page p; returns the first
-  // one's element and missing keys, or null when the page is complete.
+  // one's element and missing keys, or null when the page is complete. The
+  // count goes to the status (a live region) as a summary.
   checkPage(p) {
     let first = null;
+    let count = 0;
     for (const q of this.pageQuestions(p)) {
       const qEl = document.getElementById(`q-${q.id}`);
       const miss = missingRequired(q, this.answers);
@@ -696,8 +714,10 @@ class App {
       }
       const msg = q.type === 'matrix' && q.rows.length > 1 ? this.t('errRequiredRows', { n: miss.length }) : this.t('errRequired');
       setError(qEl, msg, miss);
+      count++;
       if (!first) first = { qEl, miss };
     }
+    this.setStatus(count ? this.t('errSummaryRequired', { n: count }) : '');
     return first;
   }
 
@@ -713,12 +733,13 @@ class App {
     this.goto(this.page + 1);
   }
 
-  setStatus(text, actions) {
+  setStatus(text, actions, focus) {
     const st = document.getElementById('form-status');
     if (!st) return;
     clear(st);
     if (!text) return;
     st.append(h('p', { text }));
+    if (focus) st.focus(); // once shown: an empty status is display: none
     if (actions && actions.length)
       st.append(
         h(
@@ -729,7 +750,9 @@ class App {
       );
   }
 
-  async submit() {
+  // retry: started from 「もう一度試す」, whose button goes away: focus is
+  // put on the status, which says what happens next.
+  async submit(retry) {
     if (this.sending) return;
     // Required questions on earlier pages (reachable after a server error
     // or an edited draft) are checked too: go to the first page lacking one.
@@ -751,7 +774,8 @@ class App {
       btn.disabled = true;
       btn.textContent = this.t('sending');
     }
-    this.setStatus('');
+    if (retry) this.setStatus(this.t('sending'), null, true);
+    else this.setStatus('');
     const answers = answersToSend(this.manifest.questions, this.answers);
     let res;
     try {
@@ -762,7 +786,7 @@ class App {
         btn.disabled = false;
         btn.textContent = this.t('submit');
       }
-      if (e instanceof NetworkError) return this.setStatus(this.t('network'), [{ label: 'retry', run: () => this.submit() }]);
+      if (e instanceof NetworkError) return this.setStatus(this.t('network'), [{ label: 'retry', run: () => this.submit(true) }]);
       throw e;
     }
     this.sending = false;
@@ -789,7 +813,7 @@ class App {
     }
     if (res.status === 413) return this.setStatus(this.t('tooLarge'));
     return this.setStatus(this.t('server', { msg: body.message || `HTTP ${res.status}` }), [
-      { label: 'retry', run: () => this.submit() },
+      { label: 'retry', run: () => this.submit(true) },
     ]);
   }
 
