@@ -208,6 +208,7 @@ async function fullFlowDesktop() {
     (await text(page, '.fingerprint')).replace(/\s+/g, ''), k.surveys[ALUMNI].fingerprint);
   T.ok('desktop: fingerprint in groups of four', /^([0-9a-f]{4} ){15}[0-9a-f]{4}$/.test((await page.innerText('.fingerprint')).replace(/\s+/g, ' ').trim()));
   T.ok('desktop: says answers can be sent later', (await text(page, '.later')).includes('すぐに送らなくても大丈夫です'));
+  T.eq('desktop: the deadline with its weekday and time', await text(page, '.intro .closes'), '回答期限：2026年12月15日(火) 23:59まで');
   const token = await ls(page, `${prefix}token`);
   T.ok('desktop: token stored before the form is shown (32-byte input, 64-byte output)',
     token && unb64(token.input).length === 32 && unb64(token.output).length === 64, token);
@@ -293,6 +294,10 @@ async function otherDevice(link) {
   T.eq('a link used in another browser: no token stored', await ls(s.page, `koe1:${link.invite}:token`), null);
   await axe(s.page, 'other-device message');
   await shot(s.page, 'desktop-ja-other-device');
+  await s.page.click('.lang-toggle');
+  T.eq('a link used in another browser: the message has the language toggle',
+    await text(s.page, '.msg-error h2'), 'This link is in use in another browser');
+  await axe(s.page, 'other-device message, English');
   await close(s, 'other device');
 }
 
@@ -652,6 +657,40 @@ async function afterClose() {
   T.eq('public page of an unknown survey: 404', (await fetch(`${k.base}/receipts/nope`)).status, 404);
 }
 
+// Two tabs of one link: the first sends; the second is told at once that
+// what it shows was not sent, and sends nothing.
+async function secondTab() {
+  const m = await manifest(EVERY);
+  const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
+  const link = k.surveys[EVERY].links[7]; // E08
+  const s = await open(DESKTOP);
+  const a = s.page;
+  await a.goto(k.base + link.path);
+  await begin(a);
+  await answer(a, q.office_days, { office_days: 1 });
+  await answer(a, q.commute, { commute: 10 });
+  await a.click('#next');
+  await answer(a, q.week, { 'week.1': 1, 'week.2': 1 });
+  await answer(a, q.one_word, { one_word: 'A' });
+  const b = await s.ctx.newPage();
+  const bPosts = [];
+  b.on('request', (r) => r.method() === 'POST' && bPosts.push(r.url()));
+  await b.goto(k.base + link.path);
+  await waitForm(b);
+  await b.fill(byId('i-one_word'), 'B');
+  await a.click('#submit');
+  await a.waitForSelector('#done');
+  await b.waitForSelector('.msg-warn');
+  T.eq('second tab: told its answers were not sent', await text(b, '.msg-warn h2'), 'このタブの回答は送信されていません');
+  T.eq('second tab: sent nothing', bPosts, []);
+  await axe(b, 'second tab told');
+  await shot(b, 'desktop-ja-second-tab');
+  await b.click('.msg-warn .actions button');
+  await b.waitForSelector('#done');
+  T.eq('second tab: shows the receipt of the first', await text(b, '#receipt'), await text(a, '#receipt'));
+  await close(s, 'second tab');
+}
+
 async function notFound() {
   const s = await open(PHONE);
   const res = await s.page.goto(`${k.base}/s/AAAAAAAAAAAAAAAAAAAAAA`);
@@ -684,6 +723,7 @@ if (browser) {
   await T.scenario('a damaged token fetched again', damagedToken);
   await T.scenario('not-found page', notFound);
   await T.scenario('a page load without the start button leaves the link fresh', noClickLeavesLinkFresh);
+  await T.scenario('two tabs of one link', secondTab);
   await T.scenario('after close: the receipt checked from the link and the public page', afterClose);
   await browser.close();
   // While open, koe status rounds responded counts down to steps of k.
@@ -693,7 +733,7 @@ const exit = await stop(k);
 if (k) T.eq('koe serve exits 0 on SIGTERM', exit && exit.code, 0);
 if (k) {
   T.eq('koe status: 2 responses to the alumni survey', responded(k, ALUMNI, true).count, 2);
-  T.eq('koe status: 3 responses to the every-type survey', responded(k, EVERY, true).count, 3);
+  T.eq('koe status: 4 responses to the every-type survey', responded(k, EVERY, true).count, 4);
 }
 if (T.failed && k) console.log(`--- koe serve output ---\n${k.serverLog}`);
 console.log(`screenshots: ${SHOTS}`);

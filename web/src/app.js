@@ -150,7 +150,7 @@ class App {
             )
           : null,
       ),
-    ], { title: this.t(heading) });
+    ], { title: this.t(heading), toggle: true });
     this.focusHeading();
   }
 
@@ -387,7 +387,15 @@ class App {
     if (!this.invite) return this.fail('noInvite');
 
     const receipt = this.store.get('receipt');
-    if (receipt && receipt.receipt) return this.done(receipt, true);
+    if (receipt && receipt.receipt) {
+      this.forget(); // a draft another tab left behind
+      return this.done(receipt, true);
+    }
+    // Another tab of this link sends its answers: this one is told at once
+    // that what it shows was not sent (see otherTab).
+    window.addEventListener('storage', (ev) => {
+      if (ev.key === this.store.prefix + 'receipt' && ev.newValue && this.manifest && !this.finished) this.otherTab();
+    });
 
     this.loading('loading');
     let res;
@@ -563,14 +571,7 @@ class App {
       ),
       starred ? h('p', { class: 'small', text: this.t('groupStar') }) : null,
       h('p', { class: 'small', text: this.t('minGroup', { k: m.min_group }) }),
-      Array.isArray(m.key_holders) && m.key_holders.length
-        ? h('p', {
-            class: 'small holders',
-            text: this.t(m.key_holders.length > 1 ? 'holdersMany' : 'holdersOne', {
-              names: m.key_holders.join(this.t('nameSep')),
-            }),
-          })
-        : null,
+      Array.isArray(m.key_holders) && m.key_holders.length ? this.holders(m) : null,
       h('h3', { text: this.t('keyHeading') }),
       // Groups of four, laid out 4 or 8 to a line by CSS; a screen reader
       // or a copy gets them separated by spaces.
@@ -582,13 +583,34 @@ class App {
     );
   }
 
+  // The key holders' sentence; their names are the survey's words (lang
+  // marked when the page is in the other language).
+  holders(m) {
+    const tpl = this.t(m.key_holders.length > 1 ? 'holdersMany' : 'holdersOne');
+    const [before, after] = tpl.split('{names}');
+    return h(
+      'p',
+      { class: 'small holders' },
+      before,
+      h('span', { lang: this.lang !== m.language ? m.language : false, text: m.key_holders.join(this.t('nameSep')) }),
+      after || '',
+    );
+  }
+
+  // The closing day with its weekday and the time answers are taken until:
+  // [[Closes:]] names a day, so the whole day (until 23:59).
   formatDate(iso) {
     const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
     if (!d) return iso;
     try {
-      return new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : 'ja-JP', { dateStyle: 'long', timeZone: 'UTC' }).format(
-        new Date(Date.UTC(+d[1], +d[2] - 1, +d[3])),
-      );
+      const day = new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : 'ja-JP', {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        weekday: 'short',
+        timeZone: 'UTC',
+      }).format(new Date(Date.UTC(+d[1], +d[2] - 1, +d[3])));
+      return this.t('closesAt', { day });
     } catch {
       return iso;
     }
@@ -776,7 +798,15 @@ class App {
     }
     if (retry) this.setStatus(this.t('sending'), null, true);
     else this.setStatus('');
+    // Another tab finished first: nothing is sent from this one.
+    const other = this.store.get('receipt');
+    if (other && other.receipt) {
+      this.sending = false;
+      return this.otherTab();
+    }
     const answers = answersToSend(this.manifest.questions, this.answers);
+    const tried = this.tried;
+    this.tried = true;
     let res;
     try {
       res = await api.respond(this.survey, this.segment, { input: this.token.input, output: this.token.output }, answers);
@@ -801,8 +831,11 @@ class App {
       return this.accepted({ receipt: body.receipt, check: body.receipt === local }, false);
     }
     if (res.status === 409) {
-      // Spent already (say, a reply lost on the way): the receipt is the
-      // hash of our own input, so the employee still gets it.
+      // Spent already. Before any attempt of this tab: another tab or
+      // window sent its answers, not these.
+      if (!tried) return this.otherTab();
+      // Else a reply of ours lost on the way: the receipt is the hash of
+      // our own input, so the employee still gets it.
       return this.accepted({ receipt: receiptOf(this.token), check: true, spent: true }, true);
     }
     if (res.status === 410) return this.closed();
@@ -871,7 +904,18 @@ class App {
     return had;
   }
 
+  // The answers were sent from another tab or window of this link: the ones
+  // shown here were not, and cannot be any more.
+  otherTab() {
+    this.finished = true;
+    this.answers = {};
+    const receipt = this.store.get('receipt');
+    const actions = receipt && receipt.receipt ? [{ label: 'showReceipt', run: () => this.done(receipt, true) }] : [];
+    this.message('warn', 'otherTabHeading', this.t('otherTab'), actions);
+  }
+
   accepted(receipt, already) {
+    this.finished = true;
     try {
       this.store.set('receipt', { ...receipt, survey: this.survey });
     } catch {

@@ -26,6 +26,11 @@ const ja = {
   laterNote:
     '名前のつかない回答券を、このブラウザに保存しました。回答はすぐに送らなくても大丈夫です。入力内容もこのブラウザに保存されるので、ページを閉じても、このブラウザでリンクを開き直せば続きから送信できます（別のブラウザや端末では続けられません）。時間をおいて送ると、リンクを開いた時刻と回答がより結びつきにくくなります。',
   closes: '回答期限：{date}',
+  closesAt: '{day} 23:59まで',
+  otherTabHeading: 'このタブの回答は送信されていません',
+  otherTab:
+    'この調査には、同じリンクを開いた別のタブまたはウィンドウから、すでに回答が送信されました。このタブで入力した内容は送信されていません。回答は一人一回のため、送信済みの回答を変更することはできません。',
+  showReceipt: '受付番号を表示する',
   storageWarn: 'このブラウザには保存できないため、ページを閉じると回答券と入力内容が失われ、このリンクでは回答できなくなります。通常のウィンドウで開き直すことをおすすめします。',
   issuing: '名前のつかない回答券を準備しています…',
   progress: '{i} / {n}',
@@ -155,6 +160,11 @@ const en = {
   laterNote:
     'An answer ticket without your name is now stored in this browser. You do not have to send your answers right away: what you enter is kept in this browser too, so you can close the page, open the link again in this browser and send later (not in another browser or device). Sending some time later makes it even harder to connect your answers to when you opened the link.',
   closes: 'Closes: {date}',
+  closesAt: '{day}, 23:59',
+  otherTabHeading: 'The answers in this tab were not sent',
+  otherTab:
+    'Answers to this survey were already sent from another tab or window with this link. What you entered in this tab was not sent. Everyone answers once, so the answers sent cannot be changed.',
+  showReceipt: 'Show the receipt code',
   storageWarn: 'This browser cannot store anything: closing the page loses the answer ticket and what you entered, and this link can then no longer be used. Opening it in a normal window is recommended.',
   issuing: 'Preparing your answer ticket…',
   progress: '{i} / {n}',
