@@ -691,6 +691,82 @@ async function secondTab() {
   await close(s, 'second tab');
 }
 
+// What sticks out sideways on the current screen: the page itself, and any
+// card whose content is wider than the card.
+async function overflow(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
+    for (const el of document.querySelectorAll('.q, .panel, .nav, .matrix, .top-inner'))
+      if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.id || el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+    const btn = document.querySelector('#next, #submit, #start');
+    if (btn && btn.getBoundingClientRect().right > doc.clientWidth) out.push('the main button is off screen');
+    return out;
+  });
+}
+
+// Every page of the alumni survey and the start screen at 320, 390, 768,
+// 780 (the old Matrix overflow) and 1280 px, and at 200 % text-only zoom
+// (the root font size doubled through the CSSOM, which the CSP allows; the
+// media queries keep their pixel widths, so the wide layout is tried with
+// the large text too): nothing scrolls sideways, no card overflows, the
+// buttons stay on screen.
+async function layout() {
+  const m = await manifest(ALUMNI);
+  const fresh = k.surveys[ALUMNI].links[3]; // E04, never started
+  const link = k.surveys[ALUMNI].links[4]; // E05
+  const s = await open(PHONE);
+  const { page } = s;
+  await page.goto(k.base + link.path);
+  await begin(page);
+  const sizes = [
+    { name: '320', width: 320 },
+    { name: '390', width: 390 },
+    { name: '768', width: 768 },
+    { name: '780', width: 780 },
+    { name: '1280', width: 1280 },
+    { name: '320-text200', width: 320, zoom: true },
+    { name: '1280-text200', width: 1280, zoom: true },
+  ];
+  for (const sz of sizes) {
+    const zoom = () => sz.zoom && page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+    await page.setViewportSize({ width: sz.width, height: 900 });
+    await page.goto(k.base + fresh.path);
+    await page.waitForSelector('#start');
+    await zoom();
+    T.eq(`layout ${sz.name}: start screen fits`, await overflow(page), []);
+    if (sz.name === '320' || sz.name === '320-text200') await shot(page, `layout-${sz.name}-start`);
+    await page.goto(k.base + link.path);
+    await waitForm(page);
+    await zoom();
+    while ((await progress(page)) !== `1 / ${m.pages}`) await page.click('#back');
+    const bad = [];
+    for (let p = 0; p < m.pages; p++) {
+      const o = await overflow(page);
+      if (o.length) bad.push(`page ${p + 1}: ${o.join('; ')}`);
+      if (p <= 1) await shot(page, `layout-${sz.name}-page${p + 1}`);
+      if (p < m.pages - 1) {
+        await page.evaluate(() => {
+          // Move on without answering: the draft keeps nothing, the
+          // check would stop us, so go straight to the next page.
+          document.getElementById('next').scrollIntoView();
+        });
+        await page.evaluate(() => document.querySelector('form.survey'));
+        const next = await page.$('#next');
+        await next.click();
+        // Required questions stop us: answer them as they come.
+        if ((await progress(page)) === `${p + 1} / ${m.pages}`) {
+          for (const q of pageQs(m, p)) await answer(page, q, alumniPlan(m, 1));
+          await page.click('#next');
+        }
+      }
+    }
+    T.eq(`layout ${sz.name}: every page fits`, bad, []);
+  }
+  await close(s, 'layout');
+}
+
 async function notFound() {
   const s = await open(PHONE);
   const res = await s.page.goto(`${k.base}/s/AAAAAAAAAAAAAAAAAAAAAA`);
@@ -724,6 +800,7 @@ if (browser) {
   await T.scenario('not-found page', notFound);
   await T.scenario('a page load without the start button leaves the link fresh', noClickLeavesLinkFresh);
   await T.scenario('two tabs of one link', secondTab);
+  await T.scenario('layout at every width and 200% text', layout);
   await T.scenario('after close: the receipt checked from the link and the public page', afterClose);
   await browser.close();
   // While open, koe status rounds responded counts down to steps of k.
