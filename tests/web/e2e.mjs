@@ -208,6 +208,12 @@ async function fullFlowDesktop() {
     (await text(page, '.fingerprint')).replace(/\s+/g, ''), k.surveys[ALUMNI].fingerprint);
   T.ok('desktop: fingerprint in groups of four', /^([0-9a-f]{4} ){15}[0-9a-f]{4}$/.test((await page.innerText('.fingerprint')).replace(/\s+/g, ' ').trim()));
   T.ok('desktop: says answers can be sent later', (await text(page, '.later')).includes('すぐに送らなくても大丈夫です'));
+  T.ok('desktop: plain words; the fingerprint and token named only in the details',
+    (await text(page, '.intro h3:nth-of-type(2)')) === 'この調査の確認コード' &&
+    !/指紋|鍵の指紋|匿名の鍵/.test((await page.innerText('.intro')).replace(await page.innerText('.intro details'), '')) &&
+    (await page.textContent('.intro details')).includes('指紋'));
+  T.ok('desktop: one style of number spacing (no space between a number and its counter)',
+    !/\d [人件文字]/.test(await page.innerText('main')), await page.innerText('.intro'));
   T.eq('desktop: the deadline with its weekday and time', await text(page, '.intro .closes'), '回答期限：2026年12月15日(火) 23:59まで');
   const token = await ls(page, `${prefix}token`);
   T.ok('desktop: token stored before the form is shown (32-byte input, 64-byte output)',
