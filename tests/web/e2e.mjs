@@ -585,6 +585,10 @@ async function afterClose() {
   await begin(page);
   await answer(page, q.office_days, { office_days: 4 });
   T.ok('before close: a draft of unsent answers is stored', !!(await ls(page, `koe1:${unsent.invite}:draft`)));
+  const never = k.surveys[EVERY].links[8]; // E09: started, never sent, never opened again
+  await page.goto(k.base + never.path);
+  await begin(page);
+  await answer(page, q.office_days, { office_days: 3 });
 
   closeSurvey(k, EVERY);
 
@@ -613,6 +617,8 @@ async function afterClose() {
   await page.click('#public-link');
   await page.waitForSelector('#check-result .verdict');
   T.eq('public page: the stored receipt filled in', await page.inputValue('#receipt-input'), receipt);
+  T.eq('public page after close: what another link of the survey never sent is wiped',
+    await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, `koe1:${never.invite}:${n}`))), [null, null, null]);
   T.eq('public page: 含まれています', await text(page, '#check-result .verdict'), '含まれています');
   T.ok('public page: title', (await page.title()).startsWith('受付番号の確認'));
   await axe(page, 'public receipt page');

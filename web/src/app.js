@@ -362,8 +362,39 @@ class App {
     if (auto) run();
   }
 
+  // Once the survey is closed, what other links of it left in this browser
+  // and never sent (identified by the survey in their blinded request) goes.
+  async wipeClosedLeftovers() {
+    let res = null;
+    try {
+      res = await api.receipts(this.survey);
+    } catch {
+      return;
+    }
+    if (!res || res.status !== 200) return;
+    try {
+      const ls = window.localStorage;
+      const invites = [];
+      for (let i = 0; i < ls.length; i++) {
+        const m = /^koe1:([^:]+):pending$/.exec(ls.key(i) || '');
+        if (!m) continue;
+        let v = null;
+        try {
+          v = JSON.parse(ls.getItem(ls.key(i)));
+        } catch {
+          v = null;
+        }
+        if (v && v.survey === this.survey) invites.push(m[1]);
+      }
+      for (const inv of invites) for (const name of ['token', 'draft', 'pending']) ls.removeItem(`koe1:${inv}:${name}`);
+    } catch {
+      /* no storage: nothing left behind */
+    }
+  }
+
   async startReceipts() {
     await this.quietManifest();
+    await this.wipeClosedLeftovers();
     const lang = this.store.get('lang');
     this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
     const stored = this.storedReceipts();
