@@ -328,11 +328,15 @@ async function phoneFlow() {
   T.ok('issuance lost: network message and retry button',
     (await text(page, '.msg-error')).includes('通信できませんでした') && (await page.isVisible('.msg-error button')));
   T.eq('issuance lost: blinded element kept on the device', (await ls(page, `${prefix}pending`) || {}).blinded, first && first.blinded);
+  await page.click('.msg-error button');
+  await page.waitForSelector('.msg-error');
+  T.eq('issuance lost, retried, lost again: focus on the message heading, not <body>',
+    await page.evaluate(() => document.activeElement.tagName), 'H2');
   await page.unroute('**/api/v1/issue');
   await page.reload();
   await waitForm(page);
   const issues = s.posts.filter((r) => r.url().endsWith('/api/v1/issue')).map((r) => r.postDataJSON().blinded);
-  T.eq('issuance retried after reload with the same blinded element', issues, [first.blinded, first.blinded]);
+  T.eq('issuance retried after reload with the same blinded element', issues, [first.blinded, first.blinded, first.blinded]);
   T.eq('phone: the group is named', await text(page, '.group-label'), '営業部 / 1-3年');
   T.ok('phone: no merge explanation for an unmerged group', !(await text(page, '.intro')).includes('まとめて集計します'));
   await axe(page, 'phone page 1');

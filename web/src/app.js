@@ -110,8 +110,12 @@ class App {
   // ---- screens ----------------------------------------------------------
 
   show(children, { toggle = false, title = '' } = {}) {
+    // Focus inside the screen being replaced would fall to <body>: it goes
+    // to the new screen's heading instead (callers may move it on).
+    const had = this.root.contains(document.activeElement);
     clear(this.root);
     for (const c of children) if (c) this.root.append(c);
+    if (had && !this.root.contains(document.activeElement)) this.focusHeading();
     this.renderToggle(toggle);
     // Every screen names itself in the tab: "screen | survey".
     const survey = this.titleEl.textContent;
