@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -75,6 +76,26 @@ http_reply(struct MHD_Connection *c, unsigned status, const char *type, const vo
 	if (resp == NULL)
 		return MHD_NO;
 	add_headers(s, resp, type, api);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result
+http_reply_download(struct MHD_Connection *c, unsigned status, const char *type,
+                    const void *body, size_t len, const char *filename)
+{
+	struct http_server *s = conn_of(c)->s;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body,
+	                                                            MHD_RESPMEM_MUST_COPY);
+	char disp[256];
+	enum MHD_Result ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	add_headers(s, resp, type, true);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+	MHD_add_response_header(resp, "Content-Disposition", disp);
 	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -190,6 +211,8 @@ route(struct http_server *s, struct MHD_Connection *c, const char *url, const ch
 
 	if (strncmp(url, "/s/", 3) == 0 && strchr(url + 3, '/') == NULL)
 		return get ? http_page(s, c, r, url + 3) : method_not_allowed(c, "GET, HEAD");
+	if (strncmp(url, "/receipts/", 10) == 0)
+		return get ? http_receipts_page(s, c, r, url + 10) : method_not_allowed(c, "GET, HEAD");
 	if (strncmp(url, "/static/", 8) == 0)
 		return get ? http_static(c, url + 8) : method_not_allowed(c, "GET, HEAD");
 	if (strcmp(url, "/api/v1/issue") == 0)

@@ -118,6 +118,10 @@ struct http_server {
 /* http.c: replies. Each adds the security headers and returns MHD's result. */
 enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
                            const void *body, size_t len, bool copy, bool api);
+/* A file to save: as http_reply (copied, no-store) with Content-Disposition:
+ * attachment and the given file name (plain ASCII, no quotes). */
+enum MHD_Result http_reply_download(struct MHD_Connection *c, unsigned status, const char *type,
+                                    const void *body, size_t len, const char *filename);
 enum MHD_Result http_reply_json(struct MHD_Connection *c, unsigned status, json_t *body);
 enum MHD_Result http_reply_error(struct MHD_Connection *c, unsigned status, const char *code,
                                  const char *message);
@@ -150,6 +154,8 @@ enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, struc
                           const char *invite);
 enum MHD_Result http_static(struct MHD_Connection *c, const char *name);
 enum MHD_Result http_notfound_page(struct MHD_Connection *c);
+enum MHD_Result http_receipts_page(struct http_server *s, struct MHD_Connection *c,
+                                   struct http_req *r, const char *rest);
 
 /* http_issue.c, http_responses.c */
 enum MHD_Result http_issue(struct http_server *s, struct MHD_Connection *c, struct http_req *r);

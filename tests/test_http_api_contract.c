@@ -16,6 +16,7 @@ page_and_manifest(void)
 	CHECK_INT(r.status, 200);
 	CHECK(strstr(r.body, "data-survey=\"" SURVEY_ID "\"") != NULL);
 	CHECK(strstr(r.body, "data-segment=\"g0") != NULL);
+	CHECK(strstr(r.body, "data-state=\"open\"") != NULL);
 	CHECK(strstr(r.body, "lang=\"ja\"") != NULL);
 	/* Security headers on every response. */
 	CHECK(hc_header(&r, "Content-Security-Policy") &&
@@ -200,6 +201,34 @@ response_codes(void)
 	(void)other;
 }
 
+/* GET /receipts/{sid} and /receipts/{sid}.txt while the survey is open. */
+static void
+receipt_page_while_open(void)
+{
+	struct hc_resp r;
+	CHECK_INT(hc(S.port, "GET", "/receipts/" SURVEY_ID, NULL, NULL, &r), 0);
+	CHECK_INT(r.status, 200);
+	CHECK(strstr(hc_header(&r, "Content-Type"), "text/html") != NULL);
+	CHECK(strstr(r.body, "data-state=\"receipts\"") != NULL);
+	CHECK(strstr(r.body, "data-survey=\"" SURVEY_ID "\"") != NULL);
+	CHECK(strstr(r.body, "data-segment=\"\"") != NULL);
+	hc_free(&r);
+	CHECK_INT(hc(S.port, "GET", "/receipts/" SURVEY_ID ".txt", NULL, NULL, &r), 0);
+	CHECK_INT(r.status, 403);
+	hc_free(&r);
+	static const char *const bad[] = {"/receipts/", "/receipts/.txt", "/receipts/nope",
+	                                  "/receipts/nope.txt", "/receipts/" SURVEY_ID "/x",
+	                                  "/receipts/" SURVEY_ID ".txt/", "/receipts/%2e%2e"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(hc(S.port, "GET", bad[i], NULL, NULL, &r), 0);
+		CHECK_INT(r.status, 404);
+		hc_free(&r);
+	}
+	CHECK_INT(hc(S.port, "POST", "/receipts/" SURVEY_ID, "{}", NULL, &r), 0);
+	CHECK_INT(r.status, 405);
+	hc_free(&r);
+}
+
 static void
 receipts_after_close(void)
 {
@@ -220,6 +249,9 @@ receipts_after_close(void)
 	snprintf(path, sizeof(path), "/s/%s", S.codes[5]);
 	CHECK_INT(hc(S.port, "GET", path, NULL, NULL, &r), 0);
 	CHECK_INT(r.status, 410);
+	/* The page, to check a stored receipt; the group is not named. */
+	CHECK(strstr(r.body, "data-state=\"closed\"") != NULL);
+	CHECK(strstr(r.body, "data-segment=\"\"") != NULL);
 	hc_free(&r);
 
 	CHECK_INT(hc(S.port, "GET", "/api/v1/surveys/" SURVEY_ID "/receipts", NULL, NULL, &r), 0);
@@ -243,6 +275,19 @@ receipts_after_close(void)
 	CHECK_STR(json_string_value(json_object_get(j, "digest")), hex);
 	json_decref(j);
 	hc_free(&r);
+
+	/* The same list as a text file whose SHA-256 is the digest. */
+	CHECK_INT(hc(S.port, "GET", "/receipts/" SURVEY_ID ".txt", NULL, NULL, &r), 0);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(hc_header(&r, "Content-Type"), "text/plain; charset=utf-8");
+	CHECK_STR(hc_header(&r, "Content-Disposition"),
+	          "attachment; filename=\"koe-receipts-" SURVEY_ID ".txt\"");
+	CHECK_INT(r.len, 65);
+	crypto_hash_sha256(sum, (const uint8_t *)r.body, r.len);
+	char filehex[65];
+	sodium_bin2hex(filehex, sizeof(filehex), sum, sizeof(sum));
+	CHECK_STR(filehex, hex);
+	hc_free(&r);
 }
 
 int
@@ -253,6 +298,7 @@ main(void)
 	srv_open(&S, 12);
 	srv_start(&S, NULL);
 	RUN(page_and_manifest);
+	RUN(receipt_page_while_open);
 	RUN(issue_codes);
 	RUN(response_codes);
 	RUN(receipts_after_close);

@@ -11,10 +11,11 @@
 // Environment: KOE_BIN, KOE_SRC (see lib/koe.mjs), KOE_SCREENSHOTS (default
 // build/screenshots).
 import { blake2b } from '@noble/hashes/blake2.js';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { cleanup, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
+import { cleanup, closeSurvey, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
 
 const T = new Tally();
 const SHOTS = resolve(process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots'));
@@ -172,6 +173,12 @@ async function waitForm(page) {
   await page.waitForSelector('form.survey');
 }
 
+// The employee's deliberate start: the only thing that fetches a token.
+async function begin(page) {
+  await page.click('#start');
+  await waitForm(page);
+}
+
 // ---- scenarios --------------------------------------------------------------
 
 async function fullFlowDesktop() {
@@ -182,7 +189,14 @@ async function fullFlowDesktop() {
   const s = await open(DESKTOP);
   const { page } = s;
   await page.goto(k.base + link.path);
-  await waitForm(page);
+  await page.waitForSelector('#start');
+  T.ok('desktop: the start screen says the answers are completed in this browser',
+    (await text(page, '#start-panel')).includes('このブラウザで最後まで回答します'));
+  T.eq('desktop: nothing fetched before the start button', s.posts.length, 0);
+  T.eq('desktop: start screen title', await page.title(), `回答を始める前に | ${m.title}`);
+  await axe(page, 'desktop start screen');
+  await shot(page, 'desktop-ja-00-start');
+  await begin(page);
 
   T.eq('desktop: html lang is ja', await page.getAttribute('html', 'lang'), 'ja');
   T.eq('desktop: progress 1 / 9', await progress(page), `1 / ${m.pages}`);
@@ -194,6 +208,13 @@ async function fullFlowDesktop() {
     (await text(page, '.fingerprint')).replace(/\s+/g, ''), k.surveys[ALUMNI].fingerprint);
   T.ok('desktop: fingerprint in groups of four', /^([0-9a-f]{4} ){15}[0-9a-f]{4}$/.test((await page.innerText('.fingerprint')).replace(/\s+/g, ' ').trim()));
   T.ok('desktop: says answers can be sent later', (await text(page, '.later')).includes('すぐに送らなくても大丈夫です'));
+  T.ok('desktop: plain words; the fingerprint and token named only in the details',
+    (await text(page, '.intro h3:nth-of-type(2)')) === 'この調査の確認コード' &&
+    !/指紋|鍵の指紋|匿名の鍵/.test((await page.innerText('.intro')).replace(await page.innerText('.intro details'), '')) &&
+    (await page.textContent('.intro details')).includes('指紋'));
+  T.ok('desktop: one style of number spacing (no space between a number and its counter)',
+    !/\d [人件文字]/.test(await page.innerText('main')), await page.innerText('.intro'));
+  T.eq('desktop: the deadline with its weekday and time', await text(page, '.intro .closes'), '回答期限：2026年12月15日(火) 23:59まで');
   const token = await ls(page, `${prefix}token`);
   T.ok('desktop: token stored before the form is shown (32-byte input, 64-byte output)',
     token && unb64(token.input).length === 32 && unb64(token.output).length === 64, token);
@@ -226,7 +247,7 @@ async function fullFlowDesktop() {
     }
     if (q0isText(qs)) {
       const counter = await text(page, `#q-${qs.find((q) => q.type === 'text').id}-count`);
-      T.eq('essay: the counter counts characters', counter, `${plan.comments.length} / 4000 文字`);
+      T.eq('essay: the counter counts characters', counter, `${plan.comments.length} / 4000文字`);
     }
     if (p < m.pages - 1) await page.click('#next');
   }
@@ -247,8 +268,9 @@ async function fullFlowDesktop() {
     await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, prefix + n))), [null, null, null]);
   T.eq('submit: receipt stored', (await ls(page, `${prefix}receipt`)).receipt, receipt);
   T.eq('receipt screen heading', await text(page, '#done h2'), '回答を受け付けました');
+  T.eq('receipt screen title', await page.title(), `回答を受け付けました | ${m.title}`);
   T.ok('receipt screen names the receipt list address',
-    (await text(page, '#done .url')).endsWith(`/api/v1/surveys/${ALUMNI}/receipts`));
+    (await text(page, '#done .url')).endsWith(`/receipts/${ALUMNI}`));
   await axe(page, 'desktop receipt');
   await shot(page, 'desktop-ja-10-receipt');
 
@@ -258,7 +280,7 @@ async function fullFlowDesktop() {
   T.eq('reload after submitting: same receipt', await text(page, '#receipt'), receipt);
   T.eq('reload after submitting: no new request', s.posts.filter((r) => r.url().includes('/issue')).length, 1);
   await page.click('text=受付番号の一覧を確認する');
-  await page.waitForFunction(() => document.querySelector('.check-status').textContent.includes('まだ公開されていません'));
+  await page.waitForFunction(() => document.querySelector('#check-result').textContent.includes('まだ公開されていません'));
   T.ok('receipt list check before closing: not published yet', true);
   await close(s, 'desktop');
   return link;
@@ -271,12 +293,17 @@ function q0isText(qs) {
 async function otherDevice(link) {
   const s = await open(DESKTOP);
   await s.page.goto(k.base + link.path);
+  await s.page.click('#start');
   await s.page.waitForSelector('.msg-error');
   T.ok('a link used in another browser: explained',
     (await text(s.page, '.msg-error')).includes('すでに別の端末またはブラウザで使われています'));
   T.eq('a link used in another browser: no token stored', await ls(s.page, `koe1:${link.invite}:token`), null);
   await axe(s.page, 'other-device message');
   await shot(s.page, 'desktop-ja-other-device');
+  await s.page.click('.lang-toggle');
+  T.eq('a link used in another browser: the message has the language toggle',
+    await text(s.page, '.msg-error h2'), 'This link is in use in another browser');
+  await axe(s.page, 'other-device message, English');
   await close(s, 'other device');
 }
 
@@ -296,15 +323,20 @@ async function phoneFlow() {
     await route.abort('failed');
   });
   await page.goto(k.base + link.path);
+  await page.click('#start');
   await page.waitForSelector('.msg-error');
   T.ok('issuance lost: network message and retry button',
     (await text(page, '.msg-error')).includes('通信できませんでした') && (await page.isVisible('.msg-error button')));
   T.eq('issuance lost: blinded element kept on the device', (await ls(page, `${prefix}pending`) || {}).blinded, first && first.blinded);
+  await page.click('.msg-error button');
+  await page.waitForSelector('.msg-error');
+  T.eq('issuance lost, retried, lost again: focus on the message heading, not <body>',
+    await page.evaluate(() => document.activeElement.tagName), 'H2');
   await page.unroute('**/api/v1/issue');
   await page.reload();
   await waitForm(page);
   const issues = s.posts.filter((r) => r.url().endsWith('/api/v1/issue')).map((r) => r.postDataJSON().blinded);
-  T.eq('issuance retried after reload with the same blinded element', issues, [first.blinded, first.blinded]);
+  T.eq('issuance retried after reload with the same blinded element', issues, [first.blinded, first.blinded, first.blinded]);
   T.eq('phone: the group is named', await text(page, '.group-label'), '営業部 / 1-3年');
   T.ok('phone: no merge explanation for an unmerged group', !(await text(page, '.intro')).includes('まとめて集計します'));
   await axe(page, 'phone page 1');
@@ -314,12 +346,30 @@ async function phoneFlow() {
   // A required Matrix with rows left empty.
   const support = pageQs(m, 1)[0];
   for (const r of support.rows.slice(0, 3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
+  await page.focus(byId(`i-${support.rows[0].key}-${plan[support.rows[0].key]}`));
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+  T.ok('Enter on a radio: neither moves on nor checks the page',
+    (await progress(page)) === `2 / ${m.pages}` && (await page.isHidden('#q-support .q-err')));
+  T.eq('progress: a real <progress> named in words',
+    await page.getByRole('progressbar', { name: `${m.pages}ページ中2ページ目`, exact: true }).getAttribute('value'), '2');
+  T.ok('title names the page', (await page.title()).startsWith(`${m.pages}ページ中2ページ目`));
   await page.click('#next');
   T.eq('required: still on page 2', await progress(page), `2 / ${m.pages}`);
-  T.eq('required: message at the question', await text(page, '#q-support .q-err'), 'すべての項目にお答えください（未回答 4 件）。');
+  T.eq('required: message at the question', await text(page, '#q-support .q-err'), 'すべての項目にお答えください（未回答 4件）。');
   T.eq('required: focus on the first unanswered statement', await page.evaluate(() => document.activeElement.name), 'a:support.4');
   T.eq('required: the group is described by the message',
     (await page.getAttribute('#q-support', 'aria-describedby')) || '', 'q-support-err');
+  T.ok('required: a summary in the live region',
+    (await page.getAttribute('#form-status', 'role')) === 'alert' && (await text(page, '#form-status')).includes('未回答の必須の質問があります（1件）'));
+  T.eq('required: the missing statement\'s options are aria-invalid, the answered ones not',
+    await page.evaluate(() => [...document.getElementsByName('a:support.4')].every((e) => e.getAttribute('aria-invalid') === 'true') &&
+      [...document.getElementsByName('a:support.1')].every((e) => !e.hasAttribute('aria-invalid'))), true);
+  T.eq('required: the missing statement is described by the message',
+    await page.getAttribute('fieldset[data-key="support.4"]', 'aria-describedby'), 'q-support-err');
+  const stmt = await page.textContent('fieldset[data-key="support.4"] legend');
+  T.eq('required: no decorative "!" in the statement\'s accessible name',
+    await page.getByRole('group', { name: stmt.trim(), exact: true }).count(), 1);
   await axe(page, 'phone required error');
   await shot(page, 'phone-ja-02-required-error');
   for (const r of support.rows.slice(3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
@@ -353,7 +403,7 @@ async function everyType() {
   const { page } = s;
   await page.setViewportSize(PHONE);
   await page.goto(k.base + link.path);
-  await waitForm(page);
+  await begin(page);
   await shot(page, 'phone-ja-every-type-01');
   await page.setViewportSize(DESKTOP);
   await shot(page, 'desktop-ja-every-type-01');
@@ -366,6 +416,7 @@ async function everyType() {
   T.eq('toggle: button texts in English', await text(page, '#next'), 'Next');
   T.eq('toggle: question texts in English', await text(page, '#q-office_days .q-text'), 'How many days a week do you work at the office?');
   T.eq('toggle: focus stays on the toggle', await page.evaluate(() => document.activeElement.className), 'lang-toggle');
+  T.eq('toggle: the Japanese group name is marked lang=ja', await page.getAttribute('.group-label', 'lang'), 'ja');
   await axe(page, 'every type, English, page 1');
 
   const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
@@ -415,6 +466,10 @@ async function everyType() {
   await page.waitForSelector('#form-status button');
   T.ok('network failure: explained with a retry button', (await text(page, '#form-status')).includes('could not be reached'));
   T.ok('network failure: token and draft kept', !!(await ls(page, `${prefix}token`)) && !!(await ls(page, `${prefix}draft`)));
+  await page.click('#form-status button');
+  await page.waitForSelector('#form-status button');
+  T.eq('retry that fails again: focus on the status, not <body>', await page.evaluate(() => document.activeElement.id), 'form-status');
+  await axe(page, 'network failure after retry');
   await page.unroute('**/api/v1/responses');
   await page.click('#form-status button');
   await page.waitForSelector('#done');
@@ -443,7 +498,7 @@ async function damagedToken() {
   const s = await open(PHONE);
   const { page } = s;
   await page.goto(k.base + link.path);
-  await waitForm(page);
+  await begin(page);
   await answer(page, q.office_days, { office_days: 1 });
   await answer(page, q.commute, { commute: 10 });
   await page.click('#next');
@@ -460,7 +515,7 @@ async function damagedToken() {
   await waitForm(page);
   await page.click('#submit');
   await page.waitForSelector('#form-status button');
-  T.ok('damaged token: 403 explained, answers kept', (await text(page, '#form-status')).includes('鍵を取得し直して'));
+  T.ok('damaged token: 403 explained, answers kept', (await text(page, '#form-status')).includes('回答券を取得し直して'));
   await shot(page, 'phone-ja-token-refused');
   await page.click('#form-status button');
   await page.waitForSelector('#done');
@@ -469,6 +524,263 @@ async function damagedToken() {
   T.ok('damaged token: fetched again with the same blinded element', blinded.length === 2 && blinded[0] === blinded[1], blinded);
   T.eq('damaged token: accepted after fetching again', await text(page, '#done h2'), '回答を受け付けました');
   await close(s, 'damaged token');
+}
+
+// Mail scanners, link previews and private windows load the page and run its
+// script; none of them presses 「回答を始める」. The link stays fresh: a
+// browser that never shares their storage can still start and answer.
+async function noClickLeavesLinkFresh() {
+  const link = k.surveys[ALUMNI].links[2]; // E03
+  const prefix = `koe1:${link.invite}:`;
+  // A scanner: loads the page, runs every script, waits, never clicks.
+  const scanner = await open(DESKTOP);
+  await scanner.page.goto(k.base + link.path);
+  await scanner.page.waitForSelector('#start');
+  await scanner.page.waitForLoadState('networkidle');
+  await scanner.page.waitForTimeout(500);
+  T.eq('scanner: no request that uses the link', scanner.posts.length, 0);
+  T.eq('scanner: nothing stored for the link',
+    await scanner.page.evaluate((p) => Object.keys(window.localStorage).filter((x) => x.startsWith(p)), prefix), []);
+  await close(scanner, 'scanner');
+  // A private window: loads, reloads, its storage is discarded with it.
+  const priv = await open(PHONE);
+  await priv.page.goto(k.base + link.path);
+  await priv.page.waitForSelector('#start');
+  await priv.page.evaluate(() => window.localStorage.clear());
+  await priv.page.reload();
+  await priv.page.waitForSelector('#start');
+  T.eq('private window: no request that uses the link', priv.posts.length, 0);
+  await shot(priv.page, 'phone-ja-00-start');
+  await axe(priv.page, 'phone start screen');
+  await close(priv, 'private window');
+  // The employee, in a browser of their own: the link still works.
+  const emp = await open(DESKTOP);
+  await emp.page.goto(k.base + link.path);
+  await begin(emp.page);
+  T.ok('after a scanner and a private window: the employee gets a token',
+    !!(await ls(emp.page, `${prefix}token`)));
+  T.eq('after a scanner and a private window: one issuance, from the employee',
+    emp.posts.filter((r) => r.url().endsWith('/api/v1/issue')).length, 1);
+  await close(emp, 'employee after scanner');
+}
+
+// After `koe close`: the closed link's page (still 410) checks the receipt
+// stored in this browser and wipes what was never sent; the public page
+// /receipts/{sid} fills the stored receipt in and checks it; the list is a
+// text file whose SHA-256 is the digest.
+async function afterClose() {
+  const m = await manifest(EVERY);
+  const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
+  const answered = k.surveys[EVERY].links[5]; // E06
+  const unsent = k.surveys[EVERY].links[6]; // E07
+  const s = await open(PHONE);
+  const { page } = s;
+  await page.goto(k.base + answered.path);
+  await begin(page);
+  await answer(page, q.office_days, { office_days: 2 });
+  await answer(page, q.commute, { commute: 10 });
+  await page.click('#next');
+  await answer(page, q.week, { 'week.1': 1, 'week.2': 2 });
+  await answer(page, q.one_word, { one_word: '晴れ' });
+  await page.click('#submit');
+  await page.waitForSelector('#done');
+  const receipt = await text(page, '#receipt');
+  await page.goto(k.base + unsent.path);
+  await begin(page);
+  await answer(page, q.office_days, { office_days: 4 });
+  T.ok('before close: a draft of unsent answers is stored', !!(await ls(page, `koe1:${unsent.invite}:draft`)));
+  const never = k.surveys[EVERY].links[8]; // E09: started, never sent, never opened again
+  await page.goto(k.base + never.path);
+  await begin(page);
+  await answer(page, q.office_days, { office_days: 3 });
+
+  closeSurvey(k, EVERY);
+
+  const res = await page.goto(k.base + answered.path);
+  T.eq('closed link: still 410', res.status(), 410);
+  await page.waitForSelector('#closed');
+  T.eq('closed link: the stored receipt is shown', await text(page, '#receipt'), receipt);
+  await page.click('#check');
+  await page.waitForSelector('#check-result .verdict');
+  T.eq('closed link: the receipt is 含まれています', await text(page, '#check-result .verdict'), '含まれています');
+  const list = await (await fetch(`${k.base}/api/v1/surveys/${EVERY}/receipts`)).json();
+  T.eq('closed link: count shown', await text(page, '#check-result .count'), `${list.count}件`);
+  T.eq('closed link: digest shown', await text(page, '#check-result .digest'), list.digest);
+  T.ok('closed link: title names the screen', (await page.title()).startsWith('この調査は終了しました'));
+  await axe(page, 'closed link with a receipt');
+  await shot(page, 'phone-ja-closed-receipt');
+
+  await page.goto(k.base + unsent.path);
+  await page.waitForSelector('#closed');
+  T.ok('closed link without a receipt: says so and that the unsent answers were deleted',
+    (await text(page, '#closed')).includes('記録はありません') && (await text(page, '#closed')).includes('削除しました'));
+  T.eq('closed link: draft, token and blinded request wiped',
+    await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, `koe1:${unsent.invite}:${n}`))), [null, null, null]);
+  await axe(page, 'closed link without a receipt');
+
+  await page.click('#public-link');
+  await page.waitForSelector('#check-result .verdict');
+  T.eq('public page: the stored receipt filled in', await page.inputValue('#receipt-input'), receipt);
+  T.eq('public page after close: what another link of the survey never sent is wiped',
+    await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, `koe1:${never.invite}:${n}`))), [null, null, null]);
+  T.eq('public page: 含まれています', await text(page, '#check-result .verdict'), '含まれています');
+  T.ok('public page: title', (await page.title()).startsWith('受付番号の確認'));
+  await axe(page, 'public receipt page');
+  await shot(page, 'phone-ja-public-receipts');
+  await page.click('.lang-toggle');
+  await page.click('#check');
+  await page.waitForFunction(() => document.querySelector('#check-result .verdict')?.textContent === 'Included');
+  T.ok('public page in English: Included', true);
+  T.eq('public page in English: the English title', [await text(page, 'h1'), await page.getAttribute('h1', 'lang')], ['Page test survey', null]);
+  await axe(page, 'public receipt page, English');
+  await page.goto(`${k.base}/receipts/${ALUMNI}`);
+  await page.waitForSelector('#receipt-input');
+  T.eq('public page of another survey: a receipt of this one is not filled in', await page.inputValue('#receipt-input'), '');
+  await page.fill('#receipt-input', receipt);
+  await page.click('#check');
+  await page.waitForFunction(() => /not published yet/.test(document.querySelector('#check-result').textContent));
+  T.ok('public page of an open survey: not published yet, in English', true);
+  await axe(page, 'public receipt page before close, English');
+  await close(s, 'after close');
+
+  // Another browser: nothing stored; a pasted code that is not in the list,
+  // and one that is not a receipt at all.
+  const o = await open(DESKTOP);
+  await o.page.goto(`${k.base}/receipts/${EVERY}`);
+  await o.page.waitForSelector('#receipt-input');
+  T.eq('public page elsewhere: nothing filled in', await o.page.inputValue('#receipt-input'), '');
+  await o.page.fill('#receipt-input', 'not a receipt');
+  await o.page.click('#check');
+  T.eq('public page: a malformed code is marked invalid', await o.page.getAttribute('#receipt-input', 'aria-invalid'), 'true');
+  T.ok('public page: the message describes the field',
+    ((await o.page.getAttribute('#receipt-input', 'aria-describedby')) || '').includes('receipt-err'));
+  await axe(o.page, 'public receipt page, malformed code');
+  await o.page.fill('#receipt-input', ` ${'ab'.repeat(16)} ${'cd'.repeat(16)} `);
+  await o.page.click('#check');
+  await o.page.waitForSelector('#check-result .verdict');
+  T.eq('public page: an unknown code is 含まれていません', await text(o.page, '#check-result .verdict'), '含まれていません');
+  await shot(o.page, 'desktop-ja-public-receipts-missing');
+  await close(o, 'public page elsewhere');
+
+  const txt = await fetch(`${k.base}/receipts/${EVERY}.txt`);
+  const body = await txt.text();
+  T.eq('list file: 200 text/plain', [txt.status, txt.headers.get('content-type')], [200, 'text/plain; charset=utf-8']);
+  T.eq('list file: an attachment', txt.headers.get('content-disposition'), `attachment; filename="koe-receipts-${EVERY}.txt"`);
+  T.eq('list file: one receipt a line, as in the API', body.split('\n').filter(Boolean), list.receipts);
+  T.eq('list file: its SHA-256 is the digest', createHash('sha256').update(body).digest('hex'), list.digest);
+  const open404 = await fetch(`${k.base}/receipts/${ALUMNI}.txt`);
+  T.eq('list file while open: 403', open404.status, 403);
+  T.eq('public page of an unknown survey: 404', (await fetch(`${k.base}/receipts/nope`)).status, 404);
+}
+
+// Two tabs of one link: the first sends; the second is told at once that
+// what it shows was not sent, and sends nothing.
+async function secondTab() {
+  const m = await manifest(EVERY);
+  const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
+  const link = k.surveys[EVERY].links[7]; // E08
+  const s = await open(DESKTOP);
+  const a = s.page;
+  await a.goto(k.base + link.path);
+  await begin(a);
+  await answer(a, q.office_days, { office_days: 1 });
+  await answer(a, q.commute, { commute: 10 });
+  await a.click('#next');
+  await answer(a, q.week, { 'week.1': 1, 'week.2': 1 });
+  await answer(a, q.one_word, { one_word: 'A' });
+  const b = await s.ctx.newPage();
+  const bPosts = [];
+  b.on('request', (r) => r.method() === 'POST' && bPosts.push(r.url()));
+  await b.goto(k.base + link.path);
+  await waitForm(b);
+  await b.fill(byId('i-one_word'), 'B');
+  await a.click('#submit');
+  await a.waitForSelector('#done');
+  await b.waitForSelector('.msg-warn');
+  T.eq('second tab: told its answers were not sent', await text(b, '.msg-warn h2'), 'このタブの回答は送信されていません');
+  T.eq('second tab: sent nothing', bPosts, []);
+  await axe(b, 'second tab told');
+  await shot(b, 'desktop-ja-second-tab');
+  await b.click('.msg-warn .actions button');
+  await b.waitForSelector('#done');
+  T.eq('second tab: shows the receipt of the first', await text(b, '#receipt'), await text(a, '#receipt'));
+  await close(s, 'second tab');
+}
+
+// What sticks out sideways on the current screen: the page itself, and any
+// card whose content is wider than the card.
+async function overflow(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
+    for (const el of document.querySelectorAll('.q, .panel, .nav, .matrix, .top-inner'))
+      if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.id || el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+    const btn = document.querySelector('#next, #submit, #start');
+    if (btn && btn.getBoundingClientRect().right > doc.clientWidth) out.push('the main button is off screen');
+    return out;
+  });
+}
+
+// Every page of the alumni survey and the start screen at 320, 390, 768,
+// 780 (the old Matrix overflow) and 1280 px, and at 200 % text-only zoom
+// (the root font size doubled through the CSSOM, which the CSP allows; the
+// media queries keep their pixel widths, so the wide layout is tried with
+// the large text too): nothing scrolls sideways, no card overflows, the
+// buttons stay on screen.
+async function layout() {
+  const m = await manifest(ALUMNI);
+  const fresh = k.surveys[ALUMNI].links[3]; // E04, never started
+  const link = k.surveys[ALUMNI].links[4]; // E05
+  const s = await open(PHONE);
+  const { page } = s;
+  await page.goto(k.base + link.path);
+  await begin(page);
+  const sizes = [
+    { name: '320', width: 320 },
+    { name: '390', width: 390 },
+    { name: '768', width: 768 },
+    { name: '780', width: 780 },
+    { name: '1280', width: 1280 },
+    { name: '320-text200', width: 320, zoom: true },
+    { name: '1280-text200', width: 1280, zoom: true },
+  ];
+  for (const sz of sizes) {
+    const zoom = () => sz.zoom && page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+    await page.setViewportSize({ width: sz.width, height: 900 });
+    await page.goto(k.base + fresh.path);
+    await page.waitForSelector('#start');
+    await zoom();
+    T.eq(`layout ${sz.name}: start screen fits`, await overflow(page), []);
+    if (sz.name === '320' || sz.name === '320-text200') await shot(page, `layout-${sz.name}-start`);
+    await page.goto(k.base + link.path);
+    await waitForm(page);
+    await zoom();
+    while ((await progress(page)) !== `1 / ${m.pages}`) await page.click('#back');
+    const bad = [];
+    for (let p = 0; p < m.pages; p++) {
+      const o = await overflow(page);
+      if (o.length) bad.push(`page ${p + 1}: ${o.join('; ')}`);
+      if (p <= 1) await shot(page, `layout-${sz.name}-page${p + 1}`);
+      if (p < m.pages - 1) {
+        await page.evaluate(() => {
+          // Move on without answering: the draft keeps nothing, the
+          // check would stop us, so go straight to the next page.
+          document.getElementById('next').scrollIntoView();
+        });
+        await page.evaluate(() => document.querySelector('form.survey'));
+        const next = await page.$('#next');
+        await next.click();
+        // Required questions stop us: answer them as they come.
+        if ((await progress(page)) === `${p + 1} / ${m.pages}`) {
+          for (const q of pageQs(m, p)) await answer(page, q, alumniPlan(m, 1));
+          await page.click('#next');
+        }
+      }
+    }
+    T.eq(`layout ${sz.name}: every page fits`, bad, []);
+  }
+  await close(s, 'layout');
 }
 
 async function notFound() {
@@ -502,6 +814,10 @@ if (browser) {
   await T.scenario('every question type, English, server errors', everyType);
   await T.scenario('a damaged token fetched again', damagedToken);
   await T.scenario('not-found page', notFound);
+  await T.scenario('a page load without the start button leaves the link fresh', noClickLeavesLinkFresh);
+  await T.scenario('two tabs of one link', secondTab);
+  await T.scenario('layout at every width and 200% text', layout);
+  await T.scenario('after close: the receipt checked from the link and the public page', afterClose);
   await browser.close();
   // While open, koe status rounds responded counts down to steps of k.
   T.ok('koe status while open: fewer than 5', /responded fewer than 5 /.test(responded(k, ALUMNI).output));
@@ -510,7 +826,7 @@ const exit = await stop(k);
 if (k) T.eq('koe serve exits 0 on SIGTERM', exit && exit.code, 0);
 if (k) {
   T.eq('koe status: 2 responses to the alumni survey', responded(k, ALUMNI, true).count, 2);
-  T.eq('koe status: 2 responses to the every-type survey', responded(k, EVERY, true).count, 2);
+  T.eq('koe status: 4 responses to the every-type survey', responded(k, EVERY, true).count, 4);
 }
 if (T.failed && k) console.log(`--- koe serve output ---\n${k.serverLog}`);
 console.log(`screenshots: ${SHOTS}`);

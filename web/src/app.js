@@ -2,8 +2,11 @@
 //
 // Order of events: a stored receipt means "already answered" and nothing else
 // happens. Otherwise the manifest is fetched and checked (our group is in it,
-// the key matches its fingerprint), a token is obtained and stored unless one
-// is stored already, and only then is the form shown. Answers are kept as a
+// the key matches its fingerprint). Without a stored token the start screen
+// comes next: nothing ties the link to this browser until the employee
+// presses 「回答を始める」 (a mail scanner or a preview that runs the script
+// leaves the link fresh). Then a token is obtained and stored, and only then
+// is the form shown. Answers are kept as a
 // draft on every change and sent with the token in a separate request; the
 // receipt replaces token and draft once the server has accepted them. See
 // store.js for what is kept on the device.
@@ -28,6 +31,9 @@ class App {
     const body = document.body;
     this.survey = body.getAttribute('data-survey') || '';
     this.segment = body.getAttribute('data-segment') || '';
+    // open: the form; closed: a link after `koe close` (HTTP 410);
+    // receipts: the survey's public receipt page (/receipts/{sid}).
+    this.state = body.getAttribute('data-state') || 'open';
     const m = /^\/s\/([^/]+)\/?$/.exec(window.location.pathname);
     this.invite = m ? decodeURIComponent(m[1]) : '';
     this.root = document.getElementById('app');
@@ -74,6 +80,10 @@ class App {
     const title = m ? (lang === 'en' && m.title_en) || m.title : this.titleEl.textContent;
     this.titleEl.textContent = title;
     document.title = title;
+    // The survey's own title stays in its language: say which.
+    const titleLang = m ? (lang === 'en' && m.title_en ? 'en' : m.language) : this.pageLang;
+    if (titleLang !== lang) this.titleEl.setAttribute('lang', titleLang);
+    else this.titleEl.removeAttribute('lang');
   }
 
   renderToggle(show) {
@@ -99,10 +109,17 @@ class App {
 
   // ---- screens ----------------------------------------------------------
 
-  show(children, { toggle = false } = {}) {
+  show(children, { toggle = false, title = '' } = {}) {
+    // Focus inside the screen being replaced would fall to <body>: it goes
+    // to the new screen's heading instead (callers may move it on).
+    const had = this.root.contains(document.activeElement);
     clear(this.root);
     for (const c of children) if (c) this.root.append(c);
+    if (had && !this.root.contains(document.activeElement)) this.focusHeading();
     this.renderToggle(toggle);
+    // Every screen names itself in the tab: "screen | survey".
+    const survey = this.titleEl.textContent;
+    document.title = title ? `${title} | ${survey}` : survey;
   }
 
   focusHeading() {
@@ -112,7 +129,12 @@ class App {
 
   loading(key) {
     this.rerender = null;
-    this.show([h('p', { class: 'loading', role: 'status', text: this.t(key) })]);
+    // Focus was on a button of the screen being replaced (「もう一度試す」,
+    // 「回答を始める」): it goes to the status rather than to <body>.
+    const had = this.root.contains(document.activeElement);
+    const p = h('p', { class: 'loading', role: 'status', tabindex: '-1', text: this.t(key) });
+    this.show([p], { title: this.t(key) });
+    if (had) p.focus();
   }
 
   // A message screen: heading, text and optional buttons [{label, run}].
@@ -132,7 +154,7 @@ class App {
             )
           : null,
       ),
-    ]);
+    ], { title: this.t(heading), toggle: true });
     this.focusHeading();
   }
 
@@ -141,19 +163,274 @@ class App {
     this.message('error', 'errorHeading', this.t(key, vars), actions);
   }
 
+  // The survey closed: what was never sent is wiped from this browser; a
+  // stored receipt is offered for checking against the published list.
   closed() {
-    this.message('closed', 'closedHeading', this.t('closedText'));
+    const wiped = this.forget();
+    this.closedScreen(this.store.get('receipt'), wiped);
+  }
+
+  closedScreen(receipt, wiped) {
+    this.rerender = () => this.closedScreen(receipt, wiped);
+    const code = receipt && typeof receipt.receipt === 'string' ? receipt.receipt : '';
+    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
+    this.show(
+      [
+        h(
+          'section',
+          { class: 'panel msg msg-closed', id: 'closed' },
+          h('h2', { tabindex: '-1', text: this.t('closedHeading') }),
+          h('p', { text: this.t('closedText') }),
+          wiped ? h('p', { class: 'notice', text: this.t('closedWiped') }) : null,
+          code
+            ? [
+                h('p', { text: this.t('closedReceipt') }),
+                this.receiptBox(code),
+                h('p', {}, h('button', { type: 'button', class: 'btn primary', id: 'check', text: this.t('checkButton'), onclick: () => this.checkReceipt(code, result) })),
+                result,
+              ]
+            : h('p', { text: this.t('closedNoReceipt') }),
+          h('p', { class: 'url' }, h('a', { href: this.publicPath(), id: 'public-link', text: this.t('publicLink') })),
+        ),
+      ],
+      { toggle: true, title: this.t('closedHeading') },
+    );
+    this.focusHeading();
+  }
+
+  publicPath() {
+    return `/receipts/${encodeURIComponent(this.survey)}`;
+  }
+
+  // The receipt code with a copy button.
+  receiptBox(code) {
+    const copyStatus = h('span', { class: 'copy-status', role: 'status' });
+    const codeEl = h('code', { class: 'receipt', id: 'receipt', text: code });
+    const copy = async () => {
+      try {
+        await navigator.clipboard.writeText(code);
+      } catch {
+        // No clipboard access: select the code so the employee can copy it.
+        const rg = document.createRange();
+        rg.selectNodeContents(codeEl);
+        const sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(rg);
+        return;
+      }
+      copyStatus.textContent = this.t('copied');
+    };
+    return h(
+      'div',
+      { class: 'receipt-box' },
+      h('p', { class: 'receipt-label', id: 'receipt-label', text: this.t('receiptLabel') }),
+      h('p', { class: 'receipt-line' }, codeEl),
+      h(
+        'p',
+        { class: 'receipt-actions' },
+        h('button', { type: 'button', class: 'btn', text: this.t('copy'), onclick: copy, 'aria-describedby': 'receipt-label' }),
+        copyStatus,
+      ),
+    );
+  }
+
+  // Looks code up in the published list and shows, in `out` (a live
+  // region), whether it is included, with the list's count and digest.
+  async checkReceipt(code, out) {
+    clear(out);
+    out.append(h('p', { text: this.t('checking') }));
+    let res;
+    try {
+      res = await api.receipts(this.survey);
+    } catch {
+      res = null;
+    }
+    clear(out);
+    if (!res || res.status !== 200 || !res.body || !Array.isArray(res.body.receipts)) {
+      const key = res && res.status === 403 ? 'checkNotYet' : 'checkFailed';
+      out.className = 'check-result';
+      out.append(h('p', { text: this.t(key) }));
+      return;
+    }
+    const found = res.body.receipts.includes(code);
+    out.className = `check-result ${found ? 'found' : 'missing'}`;
+    out.append(
+      h('p', { class: 'verdict' }, h('strong', { text: this.t(found ? 'included' : 'notIncluded') })),
+      h('p', { text: this.t(found ? 'checkFound' : 'checkMissing') }),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', { text: this.t('listCount') }),
+        h('dd', { class: 'count', text: this.t('listCountN', { n: res.body.count }) }),
+        h('dt', { text: this.t('listDigest') }),
+        h('dd', {}, h('code', { class: 'digest', text: String(res.body.digest || '') })),
+      ),
+      h('p', { class: 'small', text: this.t('digestNote') }),
+      h('p', {}, h('a', { href: `${this.publicPath()}.txt`, download: '', id: 'download', text: this.t('download') })),
+    );
+  }
+
+  // Receipts stored in this browser for this survey (any link).
+  storedReceipts() {
+    const out = [];
+    try {
+      const ls = window.localStorage;
+      for (let i = 0; i < ls.length; i++) {
+        const key = ls.key(i);
+        if (!/^koe1:[^:]+:receipt$/.test(key || '')) continue;
+        let v = null;
+        try {
+          v = JSON.parse(ls.getItem(key));
+        } catch {
+          v = null;
+        }
+        if (!v || typeof v.receipt !== 'string' || !/^[0-9a-f]{64}$/.test(v.receipt)) continue;
+        if (v.survey && v.survey !== this.survey) continue;
+        if (!out.includes(v.receipt)) out.push(v.receipt);
+      }
+    } catch {
+      /* no storage: nothing to fill in */
+    }
+    return out;
+  }
+
+  // The manifest for the title and the language toggle of the pages that
+  // do not need it otherwise; failures leave the page as served.
+  async quietManifest() {
+    try {
+      const res = await api.manifest(this.survey);
+      if (res.status === 200 && res.body && res.body.survey === this.survey && Array.isArray(res.body.questions))
+        this.manifest = res.body;
+    } catch {
+      /* offline: the page as served */
+    }
+  }
+
+  // GET /receipts/{sid}: paste (or have filled in) a receipt and check it.
+  receiptsPage(value, auto) {
+    this.rerender = () => this.receiptsPage(input.value);
+    const input = h('input', {
+      type: 'text',
+      id: 'receipt-input',
+      name: 'receipt',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      inputmode: 'latin',
+      'aria-describedby': 'receipt-hint',
+    });
+    input.value = value || '';
+    const hint = h('p', { class: 'small', id: 'receipt-hint', text: this.t('receiptHint') });
+    const err = h('p', { class: 'q-err', id: 'receipt-err', hidden: true });
+    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
+    const run = () => {
+      const code = input.value.replace(/\s+/g, '').toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(code)) {
+        err.textContent = this.t('receiptBad');
+        err.hidden = false;
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', 'receipt-err receipt-hint');
+        clear(result);
+        input.focus();
+        return;
+      }
+      err.hidden = true;
+      err.textContent = '';
+      input.removeAttribute('aria-invalid');
+      input.setAttribute('aria-describedby', 'receipt-hint');
+      this.checkReceipt(code, result);
+    };
+    const form = h(
+      'form',
+      {
+        class: 'panel receipts',
+        id: 'receipts',
+        novalidate: true,
+        'aria-labelledby': 'receipts-heading',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          run();
+        },
+      },
+      h('h2', { id: 'receipts-heading', tabindex: '-1', text: this.t('receiptsHeading') }),
+      h('p', { text: this.t('receiptsIntro') }),
+      auto ? h('p', { class: 'notice', text: this.t('receiptFilled') }) : null,
+      h('label', { class: 'q-label', for: 'receipt-input', text: this.t('receiptInputLabel') }),
+      err,
+      input,
+      hint,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'check', text: this.t('checkSubmit') })),
+      result,
+    );
+    this.show([form], { toggle: true, title: this.t('receiptsHeading') });
+    this.focusHeading();
+    if (auto) run();
+  }
+
+  // Once the survey is closed, what other links of it left in this browser
+  // and never sent (identified by the survey in their blinded request) goes.
+  async wipeClosedLeftovers() {
+    let res = null;
+    try {
+      res = await api.receipts(this.survey);
+    } catch {
+      return;
+    }
+    if (!res || res.status !== 200) return;
+    try {
+      const ls = window.localStorage;
+      const invites = [];
+      for (let i = 0; i < ls.length; i++) {
+        const m = /^koe1:([^:]+):pending$/.exec(ls.key(i) || '');
+        if (!m) continue;
+        let v = null;
+        try {
+          v = JSON.parse(ls.getItem(ls.key(i)));
+        } catch {
+          v = null;
+        }
+        if (v && v.survey === this.survey) invites.push(m[1]);
+      }
+      for (const inv of invites) for (const name of ['token', 'draft', 'pending']) ls.removeItem(`koe1:${inv}:${name}`);
+    } catch {
+      /* no storage: nothing left behind */
+    }
+  }
+
+  async startReceipts() {
+    await this.quietManifest();
+    await this.wipeClosedLeftovers();
+    const lang = this.store.get('lang');
+    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
+    const stored = this.storedReceipts();
+    this.receiptsPage(stored[0] || '', stored.length > 0);
+  }
+
+  async startClosed() {
+    await this.quietManifest();
+    const lang = this.store.get('lang');
+    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
+    this.closed();
   }
 
   // ---- start ------------------------------------------------------------
 
   async start() {
+    if (this.state === 'receipts') return this.startReceipts();
+    if (this.state === 'closed') return this.startClosed();
     const lang = this.store.get('lang');
     if (lang === 'ja' || lang === 'en') this.setLang(lang);
     if (!this.invite) return this.fail('noInvite');
 
     const receipt = this.store.get('receipt');
-    if (receipt && receipt.receipt) return this.done(receipt, true);
+    if (receipt && receipt.receipt) {
+      this.forget(); // a draft another tab left behind
+      return this.done(receipt, true);
+    }
+    // Another tab of this link sends its answers: this one is told at once
+    // that what it shows was not sent (see otherTab).
+    window.addEventListener('storage', (ev) => {
+      if (ev.key === this.store.prefix + 'receipt' && ev.newValue && this.manifest && !this.finished) this.otherTab();
+    });
 
     this.loading('loading');
     let res;
@@ -181,16 +458,59 @@ class App {
     this.token = this.store.get('token');
     if (!this.token || !this.token.input || !this.token.output) {
       this.token = null;
+      // The link is tied to this browser only by the employee's own click
+      // on 「回答を始める」: loading the page (a mail scanner, a preview, a
+      // private window) fetches nothing. A stored blinded request means the
+      // employee clicked already and the issuance was interrupted: go on.
+      if (!this.store.get('pending')) return this.startScreen();
       if (!(await this.fetchToken())) return;
     }
+    this.openForm();
+  }
 
+  // The employee's deliberate start: the only place a first token is fetched.
+  async begin() {
+    if (this.sending) return;
+    this.sending = true;
+    const ok = await this.fetchToken();
+    this.sending = false;
+    if (ok) this.openForm(true);
+  }
+
+  startScreen() {
+    this.rerender = () => this.startScreen();
+    const m = this.manifest;
+    const closes = m.closes ? this.formatDate(m.closes) : '';
+    this.show(
+      [
+        h(
+          'section',
+          { class: 'panel start', id: 'start-panel', 'aria-labelledby': 'start-heading' },
+          h('h2', { id: 'start-heading', tabindex: '-1', text: this.t('startHeading') }),
+          h('p', { text: this.t('startBrowser') }),
+          h('p', { text: this.t('startElsewhere') }),
+          !this.store.persistent ? h('p', { class: 'notice warn', text: this.t('storageWarn') }) : null,
+          closes ? h('p', { class: 'closes', text: this.t('closes', { date: closes }) }) : null,
+          h(
+            'div',
+            { class: 'actions' },
+            h('button', { type: 'button', class: 'btn primary', id: 'start', text: this.t('startButton'), onclick: () => this.begin() }),
+          ),
+        ),
+      ],
+      { toggle: this.canSwitch(), title: this.t('startHeading') },
+    );
+    this.focusHeading();
+  }
+
+  openForm(focus) {
     const draft = this.store.get('draft');
     if (draft && draft.answers && typeof draft.answers === 'object') {
       this.answers = draft.answers;
       this.page = Math.min(Math.max(0, draft.page | 0), this.pageCount() - 1);
       if (Object.keys(this.answers).length) this.notice = 'draftRestored';
     }
-    this.renderForm(false);
+    this.renderForm(!!focus);
   }
 
   // Obtains and stores a token; on failure shows why and returns false.
@@ -208,7 +528,13 @@ class App {
       if (e instanceof NetworkError) this.fail('network', null, () => this.start());
       else if (e instanceof IssueError && e.kind === 'closed') this.closed();
       else if (e instanceof IssueError && e.kind === 'server') this.fail('server', { msg: e.detail }, () => this.start());
-      else if (e instanceof IssueError) this.fail(e.kind);
+      else if (e instanceof IssueError && e.kind === 'otherDevice') {
+        // No receipt here (that case never gets this far): the link was
+        // started in another browser. The blinded request of this browser
+        // is of no use any more.
+        this.store.del('pending');
+        this.message('error', 'otherDeviceHeading', this.t('otherDevice'));
+      } else if (e instanceof IssueError) this.fail(e.kind);
       else if (e && e.name && /Quota|Security/.test(e.name)) this.fail('storageFailed');
       else this.fail('server', { msg: String(e && e.message ? e.message : e) }, () => this.start());
       return false;
@@ -274,36 +600,52 @@ class App {
       h(
         'p',
         { class: 'group' },
-        h('strong', { class: 'group-label', text: shown }),
+        // Group names are the roster's words, in the survey's language.
+        h('strong', { class: 'group-label', lang: this.lang !== m.language ? m.language : false, text: shown }),
         typeof seg.invited === 'number' ? h('span', { class: 'group-size', text: this.t('groupInvited', { n: seg.invited }) }) : null,
       ),
       starred ? h('p', { class: 'small', text: this.t('groupStar') }) : null,
       h('p', { class: 'small', text: this.t('minGroup', { k: m.min_group }) }),
-      Array.isArray(m.key_holders) && m.key_holders.length
-        ? h('p', {
-            class: 'small holders',
-            text: this.t(m.key_holders.length > 1 ? 'holdersMany' : 'holdersOne', {
-              names: m.key_holders.join(this.t('nameSep')),
-            }),
-          })
-        : null,
+      Array.isArray(m.key_holders) && m.key_holders.length ? this.holders(m) : null,
       h('h3', { text: this.t('keyHeading') }),
       // Groups of four, laid out 4 or 8 to a line by CSS; a screen reader
       // or a copy gets them separated by spaces.
       h('p', { class: 'fp' }, h('code', { class: 'fingerprint' }, fp.map((g, i) => [i ? ' ' : '', h('span', { text: g })]))),
       h('p', { class: 'small', text: this.t('keyNote') }),
+      h('details', { class: 'small tech' }, h('summary', { text: this.t('keyDetails') }), h('p', { text: this.t('keyTech') })),
       h('p', { class: 'later' }, this.t('laterNote')),
       closes ? h('p', { class: 'closes', text: this.t('closes', { date: closes }) }) : null,
     );
   }
 
+  // The key holders' sentence; their names are the survey's words (lang
+  // marked when the page is in the other language).
+  holders(m) {
+    const tpl = this.t(m.key_holders.length > 1 ? 'holdersMany' : 'holdersOne');
+    const [before, after] = tpl.split('{names}');
+    return h(
+      'p',
+      { class: 'small holders' },
+      before,
+      h('span', { lang: this.lang !== m.language ? m.language : false, text: m.key_holders.join(this.t('nameSep')) }),
+      after || '',
+    );
+  }
+
+  // The closing day with its weekday and the time answers are taken until:
+  // [[Closes:]] names a day, so the whole day (until 23:59).
   formatDate(iso) {
     const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
     if (!d) return iso;
     try {
-      return new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : 'ja-JP', { dateStyle: 'long', timeZone: 'UTC' }).format(
-        new Date(Date.UTC(+d[1], +d[2] - 1, +d[3])),
-      );
+      const day = new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : 'ja-JP', {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        weekday: 'short',
+        timeZone: 'UTC',
+      }).format(new Date(Date.UTC(+d[1], +d[2] - 1, +d[3])));
+      return this.t('closesAt', { day });
     } catch {
       return iso;
     }
@@ -322,14 +664,19 @@ class App {
       onChange: (k, v) => this.onChange(k, v),
     };
 
-    const bar = h('span', { class: 'bar-fill' });
-    bar.style.width = `${Math.round(((p + 1) / n) * 100)}%`;
+    // A real <progress>, named by its own words ("9ページ中2ページ目");
+    // the short "2 / 9" beside it is for the eye only.
     const progress = h(
       'div',
       { class: 'progress' },
-      h('span', { class: 'sr-only', text: this.t('progressLabel', { i: p + 1, n }) }),
       h('span', { class: 'progress-text', 'aria-hidden': 'true', text: this.t('progress', { i: p + 1, n }) }),
-      h('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
+      h('progress', {
+        class: 'bar',
+        id: 'progress',
+        max: String(n),
+        value: String(p + 1),
+        'aria-label': this.t('progressLabel', { i: p + 1, n }),
+      }),
     );
 
     // On the first page the group and key panel comes after the texts that
@@ -337,7 +684,7 @@ class App {
     const pageQs = this.pageQuestions(p);
     let lead = 0;
     while (lead < pageQs.length && pageQs[lead].type === 'descriptive') lead++;
-    const status = h('div', { class: 'form-status', id: 'form-status', role: 'alert' });
+    const status = h('div', { class: 'form-status', id: 'form-status', role: 'alert', tabindex: '-1' });
     const questions = pageQs.map((q) => renderQuestion(q, ctx));
     if (p === 0) questions.splice(lead, 0, this.intro());
     const submitBtn = h('button', {
@@ -371,6 +718,12 @@ class App {
           if (last) this.submit();
           else this.next();
         },
+        // Enter on a radio or a checkbox must not move on or send: only
+        // the buttons do.
+        onkeydown: (ev) => {
+          const tg = ev.target;
+          if (ev.key === 'Enter' && tg && tg.matches && tg.matches('input[type=radio], input[type=checkbox]')) ev.preventDefault();
+        },
       },
       progress,
       h('h2', { id: 'page-heading', tabindex: '-1', text: this.blockName(p) || this.t('progressLabel', { i: p + 1, n }) }),
@@ -382,7 +735,11 @@ class App {
       nav,
     );
     this.notice = null;
-    this.show([form], { toggle: this.canSwitch() });
+    const block = this.blockName(p);
+    this.show([form], {
+      toggle: this.canSwitch(),
+      title: `${this.t('progressLabel', { i: p + 1, n })}${block ? `: ${block}` : ''}`,
+    });
 
     // Errors the server reported for questions of this page.
     for (const q of this.pageQuestions(p)) {
@@ -400,9 +757,11 @@ class App {
   }
 
   // Marks every unanswered required question of page p; returns the first
-  // one's element and missing keys, or null when the page is complete.
+  // one's element and missing keys, or null when the page is complete. The
+  // count goes to the status (a live region) as a summary.
   checkPage(p) {
     let first = null;
+    let count = 0;
     for (const q of this.pageQuestions(p)) {
       const qEl = document.getElementById(`q-${q.id}`);
       const miss = missingRequired(q, this.answers);
@@ -412,8 +771,10 @@ class App {
       }
       const msg = q.type === 'matrix' && q.rows.length > 1 ? this.t('errRequiredRows', { n: miss.length }) : this.t('errRequired');
       setError(qEl, msg, miss);
+      count++;
       if (!first) first = { qEl, miss };
     }
+    this.setStatus(count ? this.t('errSummaryRequired', { n: count }) : '');
     return first;
   }
 
@@ -429,12 +790,13 @@ class App {
     this.goto(this.page + 1);
   }
 
-  setStatus(text, actions) {
+  setStatus(text, actions, focus) {
     const st = document.getElementById('form-status');
     if (!st) return;
     clear(st);
     if (!text) return;
     st.append(h('p', { text }));
+    if (focus) st.focus(); // once shown: an empty status is display: none
     if (actions && actions.length)
       st.append(
         h(
@@ -445,7 +807,9 @@ class App {
       );
   }
 
-  async submit() {
+  // retry: started from 「もう一度試す」, whose button goes away: focus is
+  // put on the status, which says what happens next.
+  async submit(retry) {
     if (this.sending) return;
     // Required questions on earlier pages (reachable after a server error
     // or an edited draft) are checked too: go to the first page lacking one.
@@ -467,8 +831,17 @@ class App {
       btn.disabled = true;
       btn.textContent = this.t('sending');
     }
-    this.setStatus('');
+    if (retry) this.setStatus(this.t('sending'), null, true);
+    else this.setStatus('');
+    // Another tab finished first: nothing is sent from this one.
+    const other = this.store.get('receipt');
+    if (other && other.receipt) {
+      this.sending = false;
+      return this.otherTab();
+    }
     const answers = answersToSend(this.manifest.questions, this.answers);
+    const tried = this.tried;
+    this.tried = true;
     let res;
     try {
       res = await api.respond(this.survey, this.segment, { input: this.token.input, output: this.token.output }, answers);
@@ -478,7 +851,7 @@ class App {
         btn.disabled = false;
         btn.textContent = this.t('submit');
       }
-      if (e instanceof NetworkError) return this.setStatus(this.t('network'), [{ label: 'retry', run: () => this.submit() }]);
+      if (e instanceof NetworkError) return this.setStatus(this.t('network'), [{ label: 'retry', run: () => this.submit(true) }]);
       throw e;
     }
     this.sending = false;
@@ -493,14 +866,14 @@ class App {
       return this.accepted({ receipt: body.receipt, check: body.receipt === local }, false);
     }
     if (res.status === 409) {
-      // Spent already (say, a reply lost on the way): the receipt is the
-      // hash of our own input, so the employee still gets it.
+      // Spent already. Before any attempt of this tab: another tab or
+      // window sent its answers, not these.
+      if (!tried) return this.otherTab();
+      // Else a reply of ours lost on the way: the receipt is the hash of
+      // our own input, so the employee still gets it.
       return this.accepted({ receipt: receiptOf(this.token), check: true, spent: true }, true);
     }
-    if (res.status === 410) {
-      this.forget();
-      return this.closed();
-    }
+    if (res.status === 410) return this.closed();
     if (res.status === 422) return this.showServerErrors(body);
     if (res.status === 403) {
       if (this.restarted) return this.setStatus(this.t('tokenInvalidAgain'));
@@ -508,7 +881,7 @@ class App {
     }
     if (res.status === 413) return this.setStatus(this.t('tooLarge'));
     return this.setStatus(this.t('server', { msg: body.message || `HTTP ${res.status}` }), [
-      { label: 'retry', run: () => this.submit() },
+      { label: 'retry', run: () => this.submit(true) },
     ]);
   }
 
@@ -555,16 +928,31 @@ class App {
     this.focusError({ qEl: document.getElementById(`q-${qid}`), miss: e.keys });
   }
 
-  // Forgets everything about this link but the receipt and the language.
+  // Forgets everything about this link but the receipt and the language;
+  // true when there was something to forget.
   forget() {
-    this.store.del('token');
-    this.store.del('draft');
-    this.store.del('pending');
+    let had = false;
+    for (const name of ['token', 'draft', 'pending']) {
+      if (this.store.get(name) !== null) had = true;
+      this.store.del(name);
+    }
+    return had;
+  }
+
+  // The answers were sent from another tab or window of this link: the ones
+  // shown here were not, and cannot be any more.
+  otherTab() {
+    this.finished = true;
+    this.answers = {};
+    const receipt = this.store.get('receipt');
+    const actions = receipt && receipt.receipt ? [{ label: 'showReceipt', run: () => this.done(receipt, true) }] : [];
+    this.message('warn', 'otherTabHeading', this.t('otherTab'), actions);
   }
 
   accepted(receipt, already) {
+    this.finished = true;
     try {
-      this.store.set('receipt', receipt);
+      this.store.set('receipt', { ...receipt, survey: this.survey });
     } catch {
       /* shown below all the same */
     }
@@ -578,36 +966,8 @@ class App {
   done(receipt, already) {
     this.rerender = () => this.done(receipt, already);
     const code = receipt.receipt;
-    const url = window.location.origin + api.receiptsPath(this.survey);
-    const checkStatus = h('p', { class: 'check-status', role: 'status' });
-    const copyStatus = h('span', { class: 'copy-status', role: 'status' });
-    const codeEl = h('code', { class: 'receipt', id: 'receipt', text: code });
-    const copy = async () => {
-      try {
-        await navigator.clipboard.writeText(code);
-      } catch {
-        // No clipboard access: select the code so the employee can copy it.
-        const r = document.createRange();
-        r.selectNodeContents(codeEl);
-        const s = window.getSelection();
-        s.removeAllRanges();
-        s.addRange(r);
-        return;
-      }
-      copyStatus.textContent = this.t('copied');
-    };
-    const check = async () => {
-      checkStatus.textContent = this.t('checking');
-      try {
-        const res = await api.receipts(this.survey);
-        if (res.status === 200 && res.body && Array.isArray(res.body.receipts))
-          checkStatus.textContent = this.t(res.body.receipts.includes(code) ? 'checkFound' : 'checkMissing');
-        else if (res.status === 403) checkStatus.textContent = this.t('checkNotYet');
-        else checkStatus.textContent = this.t('checkFailed');
-      } catch {
-        checkStatus.textContent = this.t('checkFailed');
-      }
-    };
+    const url = window.location.origin + this.publicPath();
+    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
     this.show(
       [
         h(
@@ -615,27 +975,16 @@ class App {
           { class: 'panel done', id: 'done' },
           h('h2', { tabindex: '-1', text: this.t(already ? 'alreadyHeading' : 'doneHeading') }),
           h('p', { text: this.t(receipt.spent ? 'alreadySpent' : 'doneThanks') }),
-          h(
-            'div',
-            { class: 'receipt-box' },
-            h('p', { class: 'receipt-label', id: 'receipt-label', text: this.t('receiptLabel') }),
-            h('p', { class: 'receipt-line' }, codeEl),
-            h(
-              'p',
-              { class: 'receipt-actions' },
-              h('button', { type: 'button', class: 'btn', text: this.t('copy'), onclick: copy, 'aria-describedby': 'receipt-label' }),
-              copyStatus,
-            ),
-          ),
+          this.receiptBox(code),
           receipt.check === false ? h('p', { class: 'notice warn', text: this.t('receiptMismatch') }) : null,
           h('p', { text: this.t('receiptNote') }),
           h('p', { text: this.t('receiptCheck') }),
           h('p', { class: 'url' }, h('a', { href: url, rel: 'noreferrer', text: url })),
-          h('p', {}, h('button', { type: 'button', class: 'btn', text: this.t('checkButton'), onclick: check })),
-          checkStatus,
+          h('p', {}, h('button', { type: 'button', class: 'btn', id: 'check', text: this.t('checkButton'), onclick: () => this.checkReceipt(code, result) })),
+          result,
         ),
       ],
-      { toggle: true },
+      { toggle: true, title: this.t(already ? 'alreadyHeading' : 'doneHeading') },
     );
     this.focusHeading();
   }

@@ -266,23 +266,34 @@ export function setError(qEl, msg, missingKeys) {
   if (!err) return;
   const target = qEl.classList.contains('q-matrix') ? qEl : describedEl(qEl);
   const base = (target.getAttribute('data-desc') || '').split(' ').filter(Boolean);
-  for (const row of qEl.querySelectorAll('.mx-row')) {
+  // The failing controls: a Matrix's missing rows (each row's group also
+  // described by the message), else every control of the question.
+  const rows = qEl.querySelectorAll('.mx-row');
+  let failing = [];
+  for (const row of rows) {
     const miss = !!msg && (missingKeys || []).includes(row.getAttribute('data-key'));
     row.classList.toggle('missing', miss);
+    if (miss) {
+      row.setAttribute('aria-describedby', err.id);
+      failing.push(...row.querySelectorAll('input'));
+    } else row.removeAttribute('aria-describedby');
+  }
+  if (!rows.length && msg) failing = [...qEl.querySelectorAll('input, select, textarea')];
+  for (const el of qEl.querySelectorAll('input, select, textarea')) {
+    if (failing.includes(el)) el.setAttribute('aria-invalid', 'true');
+    else el.removeAttribute('aria-invalid');
   }
   if (msg) {
     err.textContent = msg;
     err.hidden = false;
     qEl.classList.add('has-error');
     target.setAttribute('aria-describedby', [err.id, ...base].join(' '));
-    if (target.matches('select, textarea, input')) target.setAttribute('aria-invalid', 'true');
   } else {
     err.textContent = '';
     err.hidden = true;
     qEl.classList.remove('has-error');
     if (base.length) target.setAttribute('aria-describedby', base.join(' '));
     else target.removeAttribute('aria-describedby');
-    target.removeAttribute('aria-invalid');
   }
 }
 

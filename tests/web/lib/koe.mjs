@@ -253,3 +253,10 @@ export function postJson(url, obj) {
     body: typeof obj === 'string' ? obj : JSON.stringify(obj),
   });
 }
+
+// `koe close SURVEY --yes` (the server may be running: it sees the change).
+export function closeSurvey(k, survey) {
+  const r = run(['close', survey, '--yes', '--db', k.db]);
+  if (r.status !== 0) throw new Error(`koe close ${survey} exited ${r.status}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
