@@ -36,6 +36,8 @@ report_free(struct report *r)
 		free(r->choices[i].opts);
 	free(r->choices);
 	free(r->comments);
+	free(r->margins);
+	free(r->seg_order);
 	arena_free(&r->arena);
 	free(r);
 }
@@ -315,6 +317,54 @@ display_label(struct report *r, const char *label)
 	return out;
 }
 
+/* Natural order of two stored labels, dimension by dimension. */
+static int
+label_cmp(const char *a, const char *b)
+{
+	static const char sep[] = " / ";
+	char x[256], y[256];
+	for (;;) {
+		const char *ea = strstr(a, sep), *eb = strstr(b, sep);
+		size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
+		snprintf(x, sizeof(x), "%.*s", (int)(la < 255 ? la : 255), a);
+		snprintf(y, sizeof(y), "%.*s", (int)(lb < 255 ? lb : 255), b);
+		int c = report_value_cmp(x, y);
+		if (c != 0)
+			return c;
+		if (ea == NULL || eb == NULL)
+			return (ea != NULL) - (eb != NULL);
+		a = ea + sizeof(sep) - 1;
+		b = eb + sizeof(sep) - 1;
+	}
+}
+
+static int
+seg_ptr_cmp(const void *a, const void *b)
+{
+	const struct report_segment *x = *(const struct report_segment *const *)a;
+	const struct report_segment *y = *(const struct report_segment *const *)b;
+	int c = label_cmp(x->label, y->label);
+	return c ? c : (x > y) - (x < y);
+}
+
+static enum koe_err
+order_segments(struct report *r)
+{
+	const struct report_segment **p = calloc(r->nsegs + 1, sizeof(*p));
+	r->seg_order = calloc(r->nsegs + 1, sizeof(*r->seg_order));
+	if (r->seg_order == NULL || p == NULL) {
+		free(p);
+		return KOE_ENOMEM;
+	}
+	for (size_t i = 0; i < r->nsegs; i++)
+		p[i] = &r->segs[i];
+	qsort(p, r->nsegs, sizeof(*p), seg_ptr_cmp);
+	for (size_t i = 0; i < r->nsegs; i++)
+		r->seg_order[i] = (size_t)(p[i] - r->segs);
+	free(p);
+	return KOE_OK;
+}
+
 static enum koe_err
 make_segments(struct report *r, const struct report_source *src)
 {
@@ -354,8 +404,32 @@ make_segments(struct report *r, const struct report_source *src)
 	return KOE_OK;
 }
 
+/* No ▲ ▼ or hot spot for a group of fewer than REPORT_MIN_COMPARE people
+ * (README, "Honest comparisons"): one person moves its share by 10 points
+ * or more. The test stays in the Benjamini–Hochberg family, which only
+ * makes the other q-values more conservative. */
+static void
+no_marks_for_small_groups(struct report *r)
+{
+	struct stats_report *st = r->st;
+	size_t ng = st->ngroups;
+	for (size_t s = 0; s < st->nscales; s++)
+		for (size_t g = 0; g < ng; g++) {
+			struct stats_compare *c = &st->compare[s * ng + g];
+			if (c->group.n < REPORT_MIN_COMPARE)
+				c->welch.flagged = false;
+		}
+	for (size_t g = 0; st->hotspots && g < ng; g++)
+		if (st->hotspots[g].share.n < REPORT_MIN_COMPARE) {
+			st->hotspots[g].hot = false;
+			st->hotspots[g].test.flagged = false;
+		}
+}
+
 /* The items with the largest unfavorable share: what people worry about
- * most. Only Likert items of the company as a whole, each shown. */
+ * most. Only Likert items of the company as a whole, each shown, and not
+ * items of the rejoin scale: "would not come back" is an answer about the
+ * person, not a worry about the program, and reads as a double negative. */
 static void
 find_concerns(struct report *r)
 {
@@ -366,6 +440,7 @@ find_concerns(struct report *r)
 			const struct stats_item *it = &st->items[j];
 			bool taken = false;
 			if (r->meta[j].kind != STATS_LIKERT || it->shown != STATS_SHOWN ||
+			    (st->rejoin_scale >= 0 && r->meta[j].scale == st->rejoin_scale) ||
 			    !report_prop_ok(&it->unfav) || it->unfav.x == 0)
 				continue;
 			for (size_t c = 0; c < r->nconcerns; c++)
@@ -610,10 +685,11 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	dc_count_text(t->n, (size_t)src->survey->min_group, !r->rounded, r->en, r->nresp_text,
 	              sizeof(r->nresp_text));
 	if ((err = make_labels(r)) != KOE_OK || (err = compute_stats(r, t)) != KOE_OK ||
-	    (err = make_segments(r, src)) != KOE_OK)
+	    (err = make_segments(r, src)) != KOE_OK || (err = order_segments(r)) != KOE_OK)
 		goto done;
 	if (r->rounded)
 		stats_report_participation_only(r->st);
+	no_marks_for_small_groups(r);
 
 	r->response = (struct stats_prop){.x = r->nresp_shown, .p = NAN, .lo = NAN, .hi = NAN,
 	                                  .status = STATS_NO_DATA};
@@ -627,6 +703,8 @@ report_compute(const struct report_source *src, const struct report_options *opt
 		if (r->meta[j].kind == STATS_NPS && r->meta[j].role == STATS_ROLE_NONE)
 			r->enps = (long)j;
 	find_concerns(r);
+	if ((err = report_findings(r)) != KOE_OK)
+		goto done;
 	if ((err = make_choices(r, t)) != KOE_OK || (err = make_comments(r, t)) != KOE_OK)
 		goto done;
 	*out = r;

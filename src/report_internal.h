@@ -16,6 +16,39 @@
 #include "koe/stats.h"
 
 #define REPORT_NCONCERNS 3
+#define REPORT_MAX_DIMS 8
+#define REPORT_NFINDINGS 3
+/* Fewer respondents than this: no ▲ ▼, hot spot or named difference (a
+ * group of 5–9 moves in 10–20-point steps). */
+#define REPORT_MIN_COMPARE 10
+/* A difference between margins is named from this many points up. */
+#define REPORT_MIN_GAP 0.10
+
+/* The three roles of page 1, in this order. */
+enum report_role { REPORT_SUPPORT, REPORT_REJOIN, REPORT_MORALE, REPORT_NROLES };
+
+/* The groups sharing one value of one breakdown dimension (営業部 over every
+ * tenure band), with the pooled shares of each role's scale
+ * (include/koe/dc.h rule 5 decides pool[].shown). */
+struct report_margin {
+	size_t dim;
+	const char *value;        /* the dimension's value; "*" for merged */
+	long rank;                /* natural order within the dimension */
+	struct stats_pooled pool[REPORT_NROLES];
+};
+
+/* One difference page 1 states: a margin that stands out from the other
+ * shown margins of its dimension. */
+struct report_finding {
+	enum report_role role;
+	size_t dim;
+	size_t margin;            /* index into margins */
+	bool high;                /* above the others (else below) */
+	double share;             /* the role's share in the margin */
+	double others_lo, others_hi; /* range of the other shown margins */
+	double gap;               /* distance to the nearest other */
+	size_t nothers;
+};
 
 /* One answer option of a choice question and its share. */
 struct report_option {
@@ -88,6 +121,7 @@ struct report {
 	size_t min_comments;         /* [[MinGroupComments]] */
 
 	struct report_segment *segs; /* the statistics' groups, code order */
+	size_t *seg_order;           /* nsegs: indices in natural label order */
 	size_t nsegs;
 	size_t nhidden_segs;
 
@@ -98,10 +132,29 @@ struct report {
 	struct report_choice *choices;
 	size_t nchoices;
 
+	/* Page 1 (report_findings.c): the scale of each role or -1, its
+	 * direct item (stats index of the first non-reverse item) or -1. */
+	int role_scale[REPORT_NROLES];
+	long direct[REPORT_NROLES];
+	size_t ndims;
+	const char *dim_name[REPORT_MAX_DIMS]; /* as people read it */
+	const char *dim_key[REPORT_MAX_DIMS];  /* roster column */
+	struct report_margin *margins;          /* by dimension, natural order */
+	size_t nmargins;
+	struct report_finding findings[REPORT_NFINDINGS]; /* biggest gap first */
+	size_t nfindings;
+
 	bool comments_shown;         /* the company reaches k */
 	struct report_comment *comments; /* printed order */
 	size_t ncomments;
 };
+
+/* Page 1's figures: pooled role shares' margins over each dimension and
+ * the differences to state. Called by report_compute for a final report. */
+enum koe_err report_findings(struct report *r);
+
+/* The share a role is read by: favorable, or unfavorable for morale. */
+double report_role_share(enum report_role role, const struct stats_pooled *p);
 
 /* Picks the report language's variant of a pair of strings. */
 #define REPORT_TR(r, ja, en_) ((r)->en ? (en_) : (ja))

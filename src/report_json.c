@@ -121,6 +121,104 @@ scale_prop(struct jw *w, const struct report *r, int scale, bool unfav)
 	return o;
 }
 
+static const char *const role_key[REPORT_NROLES] = {"support", "rejoin", "morale"};
+
+/* Pooled item-level shares, or null when hidden. */
+static json_t *
+pooled_obj(struct jw *w, const struct stats_pooled *p)
+{
+	json_t *o;
+	if (p->shown != STATS_SHOWN || p->status != STATS_OK)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(w, o, "items", json_integer((json_int_t)p->nitems));
+	put(w, o, "answers", json_integer((json_int_t)p->answers));
+	put(w, o, "people", json_integer((json_int_t)p->people));
+	put(w, o, "favorable", num(p->fav));
+	put(w, o, "favorable_ci", interval(p->fav_lo, p->fav_hi));
+	put(w, o, "neutral", num(p->neutral));
+	put(w, o, "unfavorable", num(p->unfav));
+	put(w, o, "unfavorable_ci", interval(p->unfav_lo, p->unfav_hi));
+	return o;
+}
+
+static json_t *
+roles_obj(struct jw *w, const struct report *r)
+{
+	json_t *o = json_object();
+	for (int role = 0; o && role < REPORT_NROLES; role++) {
+		int s = r->role_scale[role];
+		json_t *e;
+		if (s < 0) {
+			put(w, o, role_key[role], json_null());
+			continue;
+		}
+		if ((e = json_object()) == NULL) {
+			w->oom = true;
+			break;
+		}
+		put(w, e, "scale", str(r->s->scales[s].name));
+		put(w, e, "pooled", pooled_obj(w, &r->st->pooled[s]));
+		put(w, e, "direct", r->direct[role] >= 0
+		                        ? str(r->s->items[r->stats_to_item[r->direct[role]]].key)
+		                        : json_null());
+		put(w, o, role_key[role], e);
+	}
+	return o;
+}
+
+static json_t *
+findings_arr(struct jw *w, const struct report *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < r->nfindings; i++) {
+		const struct report_finding *f = &r->findings[i];
+		json_t *e = json_object();
+		if (e) {
+			put(w, e, "role", str(role_key[f->role]));
+			put(w, e, "dimension", str(r->dim_key[f->dim]));
+			put(w, e, "value", str(r->margins[f->margin].value));
+			put(w, e, "direction", str(f->high ? "above" : "below"));
+			put(w, e, "share", num(f->share));
+			put(w, e, "others", interval(f->others_lo, f->others_hi));
+			put(w, e, "gap", num(f->gap));
+		}
+		push(w, a, e);
+	}
+	return a;
+}
+
+static json_t *
+margins_arr(struct jw *w, const struct report *r)
+{
+	json_t *a = json_array();
+	for (size_t m = 0; a && m < r->nmargins; m++) {
+		const struct report_margin *mg = &r->margins[m];
+		bool any = false;
+		for (int role = 0; role < REPORT_NROLES; role++)
+			any |= r->role_scale[role] >= 0 && mg->pool[role].shown == STATS_SHOWN &&
+			       mg->pool[role].status == STATS_OK;
+		if (!any)
+			continue; /* a hidden margin is not named, as a hidden group is not */
+		json_t *e = json_object(), *ro = json_object();
+		if (e == NULL || ro == NULL) {
+			json_decref(e);
+			json_decref(ro);
+			w->oom = true;
+			break;
+		}
+		put(w, e, "dimension", str(r->dim_key[mg->dim]));
+		put(w, e, "value", str(mg->value));
+		for (int role = 0; role < REPORT_NROLES; role++)
+			if (r->role_scale[role] >= 0)
+				put(w, ro, role_key[role], pooled_obj(w, &mg->pool[role]));
+		put(w, e, "roles", ro);
+		push(w, a, e);
+	}
+	return a;
+}
+
 static json_t *
 summary_obj(struct jw *w, const struct report *r)
 {
@@ -167,6 +265,8 @@ summary_obj(struct jw *w, const struct report *r)
 		push(w, a, e);
 	}
 	put(w, o, "concerns", a);
+	put(w, o, "roles", roles_obj(w, r));
+	put(w, o, "findings", findings_arr(w, r));
 	return o;
 }
 
@@ -522,6 +622,7 @@ report_json(const struct report *r, char **buf, size_t *len)
 	put(&w, root, "items", items_arr(&w, r));
 	put(&w, root, "choices", choices_arr(&w, r));
 	put(&w, root, "segments", segments_arr(&w, r));
+	put(&w, root, "margins", margins_arr(&w, r));
 	put(&w, root, "drivers", drivers_obj(&w, r));
 	put(&w, root, "comments", comments_obj(&w, r));
 	put(&w, root, "method", method_obj(&w, r));

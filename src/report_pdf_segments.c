@@ -237,8 +237,8 @@ px_segments(struct px *p)
 	p->y -= 6;
 	grid_header(p, &g);
 	grid_row(p, &g, r->nsegs);
-	for (size_t grp = 0; grp < r->nsegs && px_ok(p); grp++)
-		grid_row(p, &g, grp);
+	for (size_t i = 0; i < r->nsegs && px_ok(p); i++)
+		grid_row(p, &g, r->seg_order[i]);
 	p->y -= 10;
 	snprintf(note, sizeof(note),
 	         r->en ? "— hidden: fewer than %d people answered in the group, or the group is hidden "

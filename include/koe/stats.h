@@ -251,6 +251,28 @@ struct stats_hotspot {
 	bool hot;                /* test.flagged */
 };
 
+/* Pooled item-level shares of a scale over a set of respondents: every
+ * answer to the scale's items counts once (an item computed over the
+ * scale's complete cases, item_on_cc, counts only for them), so fav is the
+ * answer-weighted mean of the item shares. The Wilson intervals are taken
+ * at the pooled share with n = people (the worst-case design effect: one
+ * person's answers to a scale go together), so they are conservative. */
+struct stats_pooled {
+	enum stats_shown shown;
+	size_t nitems;          /* items of the scale */
+	size_t answers;         /* answers pooled */
+	size_t people;          /* respondents with at least one pooled answer */
+	size_t fav_x, unfav_x;  /* favorable / unfavorable answers */
+	double fav, neutral, unfav;                 /* shares of the answers */
+	double fav_lo, fav_hi, unfav_lo, unfav_hi;  /* 95% Wilson at n = people */
+	enum stats_status status; /* NO_DATA when answers == 0 (shares NaN) */
+};
+
+/* Pooled counts of one group. */
+struct stats_pool_acc {
+	size_t answers, fav, unfav, people;
+};
+
 /* Every figure of docs/ARCHITECTURE.md §7 for one data set and one breakdown. Arrays
  * indexed [a * ngroups + g] hold group g of item or scale a. All memory is
  * owned by the report; free it with stats_report_free(). */
@@ -267,6 +289,9 @@ struct stats_report {
 	 * (include/koe/dc.h, rule 2). */
 	bool *item_on_cc;
 	struct stats_item *items_by_group; /* nitems × ngroups */
+	/* nitems × ngroups: each group's n of the item before suppression, for
+	 * the margin rule of include/koe/dc.h (rule 5). Never write it out. */
+	size_t *item_group_n;
 
 	/* nscales × nresp, [s * nresp + r]; NaN = no score. Individual data,
 	 * needed for drivers and distributions: never write it out. */
@@ -278,6 +303,15 @@ struct stats_report {
 	struct stats_compare *compare;       /* nscales × ngroups */
 
 	int support_scale, rejoin_scale, morale_scale; /* or −1 */
+
+	/* nscales: pooled item-level shares of the company (stats_pooled);
+	 * shown as the company is. */
+	struct stats_pooled *pooled;
+	/* nscales × max(ngroups, 1), [s * ngroups + g]: pooled counts of every
+	 * group, hidden ones too, for margins over groups that share a
+	 * dimension value (the report applies include/koe/dc.h to those).
+	 * Never write these out. */
+	struct stats_pool_acc *pool_by_group;
 
 	/* Rejoin attitude: the items of the rejoin scale, then every NPS item
 	 * with role STATS_ROLE_REJOIN, as indices into items[] in item order.
@@ -376,6 +410,23 @@ enum koe_err stats_suppress(const size_t *sizes, size_t ngroups, size_t k,
  * KOE_ETOOBIG beyond the STATS_MAX_* limits, KOE_ENOMEM; *out is NULL then. */
 enum koe_err stats_report_compute(const struct stats_data *d,
                                   struct stats_report **out);
+
+/* 95% Wilson score interval of a share p with a (possibly fractional) base
+ * n: R's prop.test(p * n, n, correct = FALSE) interval. n == 0 gives NaNs;
+ * KOE_EINVAL for p outside [0, 1]. lo, hi are the caller's. */
+enum koe_err stats_wilson(double p, double n, double *lo, double *hi);
+
+/* Pooled counts of scale s per group of d (acc has d->ngroups entries, or
+ * one when d->group is NULL). on_cc[nitems] (or NULL): items counted only
+ * for the scale's complete cases, those with a score in scores[nresp].
+ * *nitems receives the scale's item count. KOE_EINVAL for bad answers. */
+enum koe_err stats_pool_counts(const struct stats_data *d, size_t scale, const bool *on_cc,
+                               const double *scores, struct stats_pool_acc *acc,
+                               size_t *nitems);
+
+/* The pooled shares of accumulated counts (shown: STATS_SHOWN). */
+enum koe_err stats_pooled_from(const struct stats_pool_acc *a, size_t nitems,
+                               struct stats_pooled *out);
 
 /* Frees a report. Accepts NULL. */
 void stats_report_free(struct stats_report *r);

@@ -260,3 +260,59 @@ for (i in seq_along(bh_q)) put(sprintf("bh.%d", i - 1), bh_q[i])
 # ---- Wilson intervals at the edges ----
 for (xn in list(c(0, 10), c(10, 10), c(1, 1), c(3, 7), c(50, 1000)))
 	share_figures(sprintf("wilson.%d.%d", xn[1], xn[2]), xn[1], xn[2])
+
+# ---- pooled item-level shares per scale (stats_pool_counts, stats_pooled_from) ----
+# Every answer to the scale's items counts once (an item computed over the
+# complete cases counts only for them, dc.h rule 2); favorable / unfavorable
+# as for the items. people = respondents with at least one pooled answer; the
+# Wilson interval is taken at the pooled share with n = people, by formula
+# (prop.test needs an integer count). Per segment: the raw counts, before any
+# suppression, which margins add up.
+wilson_pn <- function(p, n) {
+	z <- qnorm(0.975)
+	den <- 1 + z^2 / n
+	centre <- (p + z^2 / (2 * n)) / den
+	half <- z * sqrt(p * (1 - p) / n + z^2 / (4 * n^2)) / den
+	c(if (p == 0) 0 else centre - half, if (p == 1) 1 else centre + half)
+}
+for (s in scales$name) {
+	its <- items[items$kind == "likert" & items$scale == s, ]
+	cc <- !is.na(score[[s]])
+	fav <- matrix(FALSE, nrow(d), nrow(its))
+	unf <- matrix(FALSE, nrow(d), nrow(its))
+	ans <- matrix(FALSE, nrow(d), nrow(its))
+	for (j in seq_len(nrow(its))) {
+		x <- d[[its$key[j]]]
+		own <- sum(!is.na(x))
+		if (own > sum(cc) && own - sum(cc) < k) x[!cc] <- NA
+		np <- its$npoints[j]
+		top <- !is.na(x) & x >= np - 1
+		bottom <- !is.na(x) & x <= 2
+		ans[, j] <- !is.na(x)
+		fav[, j] <- if (its$reverse[j] == 1) bottom else top
+		unf[, j] <- if (its$reverse[j] == 1) top else bottom
+	}
+	pool <- function(prefix, rows) {
+		a <- sum(ans[rows, ]); f <- sum(fav[rows, ]); u <- sum(unf[rows, ])
+		people <- sum(rowSums(ans[rows, , drop = FALSE]) > 0)
+		put(paste0(prefix, ".answers"), a)
+		put(paste0(prefix, ".fav_x"), f)
+		put(paste0(prefix, ".unfav_x"), u)
+		put(paste0(prefix, ".people"), people)
+		if (a > 0) {
+			put(paste0(prefix, ".fav"), f / a)
+			put(paste0(prefix, ".unfav"), u / a)
+			put(paste0(prefix, ".neutral"), (a - f - u) / a)
+			ci <- wilson_pn(f / a, people)
+			put(paste0(prefix, ".fav_lo"), ci[1]); put(paste0(prefix, ".fav_hi"), ci[2])
+			ci <- wilson_pn(u / a, people)
+			put(paste0(prefix, ".unfav_lo"), ci[1]); put(paste0(prefix, ".unfav_hi"), ci[2])
+		}
+	}
+	pool(paste0("pooled.", s), rep(TRUE, nrow(d)))
+	for (g in segs) pool(sprintf("pooled.%s.g.%s", s, g), d$segment == g)
+}
+# A fractional base: 45.5 of 60.
+ci <- wilson_pn(45.5 / 60, 60)
+put("wilson_pn.45.5.60_lo", ci[1])
+put("wilson_pn.45.5.60_hi", ci[2])
