@@ -38,6 +38,7 @@ report_free(struct report *r)
 	free(r->comments);
 	free(r->margins);
 	free(r->seg_order);
+	free(r->seg_pool);
 	arena_free(&r->arena);
 	free(r);
 }

@@ -207,6 +207,24 @@ report_findings(struct report *r)
 	}
 	if (r->rounded || st->shown != STATS_SHOWN || ng == 0)
 		return KOE_OK;
+	if ((r->seg_pool = calloc(st->nscales * ng + 1, sizeof(*r->seg_pool))) == NULL)
+		return KOE_ENOMEM;
+	for (size_t s = 0; s < st->nscales; s++)
+		for (size_t g = 0; g < ng; g++) {
+			struct stats_pooled *sp = &r->seg_pool[s * ng + g];
+			bool shown = st->scales_by_group[s * ng + g].shown == STATS_SHOWN;
+			for (size_t j = 0; j < r->nstats && shown; j++)
+				if (r->meta[j].kind == STATS_LIKERT && r->meta[j].scale == (int)s)
+					shown = st->items_by_group[j * ng + g].shown == STATS_SHOWN;
+			if ((err = stats_pooled_from(&st->pool_by_group[s * ng + g], st->pooled[s].nitems,
+			                             sp)) != KOE_OK)
+				return err;
+			if (!shown)
+				*sp = (struct stats_pooled){.shown = STATS_HIDDEN_BELOW_K, .fav = NAN,
+				                            .neutral = NAN, .unfav = NAN, .fav_lo = NAN,
+				                            .fav_hi = NAN, .unfav_lo = NAN, .unfav_hi = NAN,
+				                            .status = STATS_NO_DATA};
+		}
 	r->ndims = r->s->nsegments < REPORT_MAX_DIMS ? r->s->nsegments : REPORT_MAX_DIMS;
 	for (size_t d = 0; d < r->ndims; d++) {
 		r->dim_key[d] = r->s->segments[d];

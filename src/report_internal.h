@@ -142,6 +142,10 @@ struct report {
 	struct report_margin *margins;          /* by dimension, natural order */
 	size_t nmargins;
 	struct report_finding findings[REPORT_NFINDINGS]; /* biggest gap first */
+	/* nscales × nsegs, [s * nsegs + g]: pooled shares of each group, shown
+	 * only when the group's scale figure and every item of the scale are
+	 * shown for it (then it follows from released figures). */
+	struct stats_pooled *seg_pool;
 	size_t nfindings;
 
 	bool comments_shown;         /* the company reaches k */

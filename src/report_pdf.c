@@ -604,8 +604,9 @@ hot_spots(struct px *p)
 		else
 			snprintf(q, sizeof(q), "q = %.3f", h->test.q);
 		snprintf(line, sizeof(line),
-		         r->en ? "%s: %s at risk (rest of the company %s, %s)"
-		               : "%s: 士気リスク %s（社内の他の回答者 %s、%s）",
+		         r->en ? "%s: %s of people with an unfavorable morale score (rest of the "
+		                 "company %s, %s)"
+		               : "%s: 士気の尺度得点が否定的な人 %s（社内の他の回答者 %s、%s）",
 		         r->segs[g].display, px_pct(a, sizeof(a), h->share.p),
 		         px_pct(b, sizeof(b), h->share.p - h->test.diff), q);
 		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false, line);
@@ -996,12 +997,12 @@ layout(struct px *p)
 		scale_block(p, st->support_scale, buf);
 	else
 		kv(p, "", REPORT_TR(r, "調査票に支持の尺度がありません。", "The questionnaire has no support scale."));
-	section(p, &no, REPORT_TR(r, "退職後の再入社への意向", "Willingness to return"));
+	section(p, &no, REPORT_TR(r, "再入社意向", "Willingness to return"));
 	if (st->rejoin_scale >= 0)
 		scale_block(p, st->rejoin_scale, buf);
 	else
 		kv(p, "", REPORT_TR(r, "調査票に再入社意向の尺度がありません。", "The questionnaire has no rejoin scale."));
-	section(p, &no, REPORT_TR(r, "職場の士気へのリスク", "Risks to morale"));
+	section(p, &no, REPORT_TR(r, "職場の士気", "Morale"));
 	if (st->morale_scale >= 0) {
 		scale_block(p, st->morale_scale, buf);
 		hot_spots(p);
@@ -1014,7 +1015,7 @@ layout(struct px *p)
 	}
 	section(p, &no, REPORT_TR(r, "グループ別の結果", "Results by group"));
 	px_segments(p);
-	section(p, &no, REPORT_TR(r, "支持を左右する要因", "What drives support"));
+	section(p, &no, REPORT_TR(r, "支持との関連", "What goes together with support"));
 	px_drivers(p);
 	section(p, &no, REPORT_TR(r, "自由記述", "Comments"));
 	comments(p);

@@ -105,8 +105,8 @@ static void
 sections_follow_the_reading_order(void)
 {
 	static const char *const headings[] = {
-		"要点", "制度への支持", "退職後の再入社への意向", "職場の士気へのリスク",
-		"その他の設問", "グループ別の結果", "支持を左右する要因", "自由記述", "方法と匿名性",
+		"要点", "制度への支持", "再入社意向", "職場の士気",
+		"その他の設問", "グループ別の結果", "支持との関連", "自由記述", "方法と匿名性",
 	};
 	char *text = rt_pdftext(&f, "out.pdf", false);
 	const char *at = text;
