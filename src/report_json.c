@@ -77,6 +77,26 @@ interval(double lo, double hi)
 	return a;
 }
 
+/* Pooled item-level shares, or null when hidden. */
+static json_t *
+pooled_obj(struct jw *w, const struct stats_pooled *p)
+{
+	json_t *o;
+	if (p->shown != STATS_SHOWN || p->status != STATS_OK)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(w, o, "items", json_integer((json_int_t)p->nitems));
+	put(w, o, "answers", json_integer((json_int_t)p->answers));
+	put(w, o, "people", json_integer((json_int_t)p->people));
+	put(w, o, "favorable", num(p->fav));
+	put(w, o, "favorable_ci", interval(p->fav_lo, p->fav_hi));
+	put(w, o, "neutral", num(p->neutral));
+	put(w, o, "unfavorable", num(p->unfav));
+	put(w, o, "unfavorable_ci", interval(p->unfav_lo, p->unfav_hi));
+	return o;
+}
+
 static const char *
 role_name(enum qn_role role)
 {
@@ -122,26 +142,6 @@ scale_prop(struct jw *w, const struct report *r, int scale, bool unfav)
 }
 
 static const char *const role_key[REPORT_NROLES] = {"support", "rejoin", "morale"};
-
-/* Pooled item-level shares, or null when hidden. */
-static json_t *
-pooled_obj(struct jw *w, const struct stats_pooled *p)
-{
-	json_t *o;
-	if (p->shown != STATS_SHOWN || p->status != STATS_OK)
-		return json_null();
-	if ((o = json_object()) == NULL)
-		return NULL;
-	put(w, o, "items", json_integer((json_int_t)p->nitems));
-	put(w, o, "answers", json_integer((json_int_t)p->answers));
-	put(w, o, "people", json_integer((json_int_t)p->people));
-	put(w, o, "favorable", num(p->fav));
-	put(w, o, "favorable_ci", interval(p->fav_lo, p->fav_hi));
-	put(w, o, "neutral", num(p->neutral));
-	put(w, o, "unfavorable", num(p->unfav));
-	put(w, o, "unfavorable_ci", interval(p->unfav_lo, p->unfav_hi));
-	return o;
-}
 
 static json_t *
 roles_obj(struct jw *w, const struct report *r)
@@ -426,6 +426,8 @@ segment_scale(struct jw *w, const struct report *r, size_t si, size_t g)
 		put(w, o, "q", json_null());
 		put(w, o, "flagged", json_false());
 	}
+	put(w, o, "pooled", r->seg_pool ? pooled_obj(w, &r->seg_pool[si * r->nsegs + g])
+	                                : json_null());
 	return o;
 }
 
