@@ -1015,7 +1015,14 @@ layout(struct px *p)
 	}
 	section(p, &no, REPORT_TR(r, "グループ別の結果", "Results by group"));
 	px_segments(p);
-	section(p, &no, REPORT_TR(r, "支持との関連", "What goes together with support"));
+	if (st->support_scale >= 0 && st->ndrivers > 0 && px_drivers_clear(r) == 0) {
+		/* Nothing clear to show: a few lines under the groups, not a
+		 * page of bars around zero. */
+		p->y -= 14;
+		px_heading(p, REPORT_TR(r, "支持との関連", "What goes together with support"));
+	} else {
+		section(p, &no, REPORT_TR(r, "支持との関連", "What goes together with support"));
+	}
 	px_drivers(p);
 	section(p, &no, REPORT_TR(r, "自由記述", "Comments"));
 	comments(p);

@@ -394,6 +394,19 @@ case STATS_NO_DATA:
 }
 }
 
+size_t
+px_drivers_clear(const struct report *r)
+{
+	const struct stats_report *st = r->st;
+	size_t nclear = 0;
+	for (size_t d = 0; d < st->ndrivers; d++) {
+		const struct stats_corr *c = &st->drivers[d].corr;
+		if (c->status == STATS_OK)
+			nclear += fabs(c->r) >= 0.1 && (c->lo > 0 || c->hi < 0);
+	}
+	return nclear;
+}
+
 void
 px_drivers(struct px *p)
 {
@@ -416,19 +429,13 @@ px_drivers(struct px *p)
 		                  "There is no other scale or NPS question to relate to support."));
 		return;
 	}
-	/* A driver is clear when |r| ≥ 0.1 and its interval excludes 0
-	 * (README). With none, one line says so and the figures follow as
+	/* With no clear driver, one line says so and the figures follow as
 	 * one compact paragraph instead of a chart. */
-	size_t nclear = 0;
 	double maxabs = 0;
-	for (size_t d = 0; d < st->ndrivers; d++) {
-		const struct stats_corr *c = &st->drivers[d].corr;
-		if (c->status != STATS_OK)
-			continue;
-		maxabs = fmax(maxabs, fabs(c->r));
-		nclear += fabs(c->r) >= 0.1 && (c->lo > 0 || c->hi < 0);
-	}
-	if (nclear == 0) {
+	for (size_t d = 0; d < st->ndrivers; d++)
+		if (st->drivers[d].corr.status == STATS_OK)
+			maxabs = fmax(maxabs, fabs(st->drivers[d].corr.r));
+	if (px_drivers_clear(r) == 0) {
 		char list[4000] = "";
 		size_t len = 0;
 		snprintf(line, sizeof(line),
