@@ -570,6 +570,36 @@ comment_key_cmp(const void *a, const void *b)
 	return c ? c : comment_canon_cmp(a, b);
 }
 
+/* Identical comments printed once (README, "Comments"): the first of each
+ * run in the printed order carries the run's size and the label its
+ * comments share (none when they differ: naming one group would say
+ * where the others came from). */
+static enum koe_err
+group_comments(struct report *r)
+{
+	size_t *first = malloc((r->ncomments + 1) * sizeof(*first));
+	if (first == NULL)
+		return KOE_ENOMEM;
+	for (size_t i = 0; i < r->ncomments; i++)
+		first[i] = SIZE_MAX;
+	for (size_t i = 0; i < r->ncomments; i++) {
+		struct report_comment *c = &r->comments[i];
+		if (first[c->run] == SIZE_MAX) {
+			first[c->run] = i;
+			c->count = 1;
+			c->run_segment = c->segment;
+			c->run_display = c->display;
+			continue;
+		}
+		struct report_comment *f = &r->comments[first[c->run]];
+		f->count++;
+		if (f->run_segment && (c->segment == NULL || strcmp(f->run_segment, c->segment) != 0))
+			f->run_segment = f->run_display = NULL;
+	}
+	free(first);
+	return KOE_OK;
+}
+
 /* The comments in a shuffled order that depends only on the survey and the
  * answers: each is sorted by a keyed hash of its text (and, for identical
  * texts, of how many identical ones come before it, so that repeated
@@ -631,13 +661,17 @@ make_comments(struct report *r, const struct resp_table *t)
 	crypto_generichash_update(&h, (const uint8_t *)r->s->id, strlen(r->s->id));
 	crypto_generichash_final(&h, seed, sizeof(seed));
 	uint64_t dup = 0;
+	size_t run = 0;
 	for (size_t i = 0; i < r->ncomments; i++) {
 		struct report_comment *c = &r->comments[i];
 		uint8_t head[16];
-		if (i > 0 && c->item == c[-1].item && strcmp(c->text, c[-1].text) == 0)
+		if (i > 0 && c->item == c[-1].item && strcmp(c->text, c[-1].text) == 0) {
 			dup++;
-		else
+		} else {
 			dup = 0;
+			run = i;
+		}
+		c->run = run;
 		for (int b = 0; b < 8; b++) {
 			head[b] = (uint8_t)((uint64_t)c->item >> (8 * b));
 			head[8 + b] = (uint8_t)(dup >> (8 * b));
@@ -649,7 +683,7 @@ make_comments(struct report *r, const struct resp_table *t)
 	}
 	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_key_cmp);
 	sodium_memzero(&h, sizeof(h));
-	return KOE_OK;
+	return group_comments(r);
 }
 
 enum koe_err

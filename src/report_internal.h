@@ -75,6 +75,14 @@ struct report_comment {
 	                             coarser one, include/koe/dc.h rule 4), or NULL */
 	const char *display;      /* segment as people read it, or NULL */
 	uint8_t key[16];          /* the shuffle key the order is sorted by */
+	/* Identical comments (same item, same text) are printed once with
+	 * their count, where the first of them falls in the printed order. */
+	size_t run;               /* the run of identical comments it belongs to */
+	size_t count;             /* on the first printed of its run: the run's
+	                             size; 0 on the others */
+	const char *run_segment;  /* on the first: the label every comment of the
+	                             run carries, or NULL when they differ */
+	const char *run_display;  /* the same as people read it */
 };
 
 struct report_segment {

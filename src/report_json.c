@@ -555,6 +555,21 @@ comments_obj(struct jw *w, const struct report *r)
 		push(w, a, e);
 	}
 	put(w, o, "items", a);
+	json_t *gr = json_array();
+	for (size_t c = 0; gr && c < r->ncomments; c++) {
+		const struct report_comment *cm = &r->comments[c];
+		json_t *e;
+		if (cm->count == 0)
+			continue;
+		if ((e = json_object()) != NULL) {
+			put(w, e, "item", str(r->s->items[cm->item].key));
+			put(w, e, "text", str(cm->text));
+			put(w, e, "count", json_integer((json_int_t)cm->count));
+			put(w, e, "segment", str(cm->run_segment));
+		}
+		push(w, gr, e);
+	}
+	put(w, o, "groups", gr);
 	return o;
 }
 

@@ -721,20 +721,36 @@ comments(struct px *p)
 		for (size_t c = 0; c < r->ncomments; c++)
 			count += r->comments[c].item == i;
 		px_heading(p, r->item_label[i]);
-		snprintf(line, sizeof(line), r->en ? "%zu comments" : "%zu 件", count);
+		size_t distinct = 0;
+		for (size_t c = 0; c < r->ncomments; c++)
+			distinct += r->comments[c].item == i && r->comments[c].count > 0;
+		if (distinct < count)
+			snprintf(line, sizeof(line),
+			         r->en ? "%zu comments, %zu different texts (identical comments are "
+			                 "printed once with their count)"
+			               : "%zu 件、異なる記述 %zu 種類（同じ記述は 1 回だけ掲載し、件数を添えています）",
+			         count, distinct);
+		else
+			snprintf(line, sizeof(line), r->en ? "%zu comments" : "%zu 件", count);
 		px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, line);
 		p->y -= 4;
 		for (size_t c = 0; c < r->ncomments && px_ok(p); c++) {
 			const struct report_comment *cm = &r->comments[c];
-			if (cm->item != i)
+			if (cm->item != i || cm->count == 0)
 				continue;
 			px_need(p, 30);
 			px_text(p, PX_ML + 2, p->y - 9, 9, PX_ACCENT, false, "・");
 			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->text);
-			if (cm->display) {
-				snprintf(line, sizeof(line), "— %s", cm->display);
+			line[0] = '\0';
+			if (cm->count > 1 && cm->run_display)
+				snprintf(line, sizeof(line), r->en ? "× %zu — %s" : "同じ記述 %zu 件 — %s",
+				         cm->count, cm->run_display);
+			else if (cm->count > 1)
+				snprintf(line, sizeof(line), r->en ? "× %zu" : "同じ記述 %zu 件", cm->count);
+			else if (cm->run_display)
+				snprintf(line, sizeof(line), "— %s", cm->run_display);
+			if (line[0])
 				px_para(p, PX_ML + 14, PX_CW - 14, 7, 10, PX_GREY, false, line);
-			}
 			p->y -= 5;
 		}
 	}
