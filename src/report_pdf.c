@@ -407,7 +407,7 @@ findings(struct px *p)
 		snprintf(dims + len, sizeof(dims) - len, "%s%s", d ? REPORT_TR(r, "・", ", ") : "",
 		         r->dim_name[d]);
 	}
-	snprintf(line, sizeof(line), r->en ? "Differences by %s" : "%s による違い", dims);
+	snprintf(line, sizeof(line), r->en ? "Differences by %s" : "%sによる違い", dims);
 	px_heading(p, line);
 	if (r->nfindings == 0) {
 		if (r->en)
