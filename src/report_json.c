@@ -517,6 +517,7 @@ drivers_obj(struct jw *w, const struct report *r)
 			put(w, e, "p", json_null());
 		}
 		put(w, e, "beta", num(dr->beta));
+		put(w, e, "dominance", num(dr->dominance));
 		push(w, a, e);
 	}
 	put(w, o, "drivers", a);

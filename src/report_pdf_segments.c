@@ -340,7 +340,12 @@ driver_row(struct px *p, const struct stats_driver *dr, double amin)
 	px_text(p, DRV_NUM_X, mid + 1, 8, PX_TEXT, false, line);
 	/* Each figure with the n it used: r pairwise, β the regression's
 	 * complete cases. */
-	if (isfinite(dr->beta))
+	if (isfinite(dr->beta) && isfinite(dr->dominance))
+		snprintf(line, sizeof(line),
+		         r->en ? "n = %zu · β = %.2f, share of R² %.3f (n = %zu)"
+		               : "n = %zu · β = %.2f、R² への寄与 %.3f（n = %zu）",
+		         dr->corr.n, dr->beta, dr->dominance, r->st->ols.n);
+	else if (isfinite(dr->beta))
 		snprintf(line, sizeof(line), "n = %zu · β = %.2f (n = %zu)", dr->corr.n, dr->beta,
 		         r->st->ols.n);
 	else
@@ -452,7 +457,15 @@ px_drivers(struct px *p)
 			                    : (long)dr->index == r->enps
 			                        ? "eNPS"
 			                        : r->s->items[r->stats_to_item[dr->index]].key;
-			if (dr->corr.status == STATS_OK)
+			if (dr->corr.status == STATS_OK && isfinite(dr->dominance))
+				len += (size_t)snprintf(list + len, sizeof(list) - len,
+				                        r->en ? "%s%s r = %.2f [%.2f, %.2f] (n = %zu), share "
+				                                "of R² %.3f"
+				                              : "%s%s r = %.2f [%.2f, %.2f]（n = %zu、R² への"
+				                                "寄与 %.3f）",
+				                        d ? REPORT_TR(r, "、", "; ") : "", label, dr->corr.r,
+				                        dr->corr.lo, dr->corr.hi, dr->corr.n, dr->dominance);
+			else if (dr->corr.status == STATS_OK)
 				len += (size_t)snprintf(list + len, sizeof(list) - len,
 				                        "%s%s r = %.2f [%.2f, %.2f] (n = %zu)",
 				                        d ? REPORT_TR(r, "、", "; ") : "", label, dr->corr.r,

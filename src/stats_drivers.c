@@ -250,3 +250,130 @@ stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
 			beta[i] = NAN;
 	return err;
 }
+
+/* R² of the standardized regression on the predictors in mask, from the
+ * correlation matrix R (nv × nv, variable 0 the outcome). */
+static enum koe_err
+subset_r2(const gsl_matrix *R, size_t npred, unsigned mask, double *r2)
+{
+	size_t m = 0, idx[STATS_DOMINANCE_MAX];
+	*r2 = 0;
+	for (size_t a = 0; a < npred; a++)
+		if (mask & (1u << a))
+			idx[m++] = a + 1;
+	if (m == 0)
+		return KOE_OK;
+	gsl_matrix *s = gsl_matrix_alloc(m, m);
+	gsl_vector *v = gsl_vector_alloc(m), *b = gsl_vector_alloc(m);
+	enum koe_err err = KOE_OK;
+	if (s == NULL || v == NULL || b == NULL) {
+		err = KOE_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < m; i++) {
+		gsl_vector_set(v, i, gsl_matrix_get(R, 0, idx[i]));
+		for (size_t j = 0; j < m; j++)
+			gsl_matrix_set(s, i, j, gsl_matrix_get(R, idx[i], idx[j]));
+	}
+	/* A principal submatrix of a positive definite matrix is positive
+	 * definite: the full fit succeeded, so these do too. */
+	if (gsl_linalg_cholesky_decomp1(s) != GSL_SUCCESS ||
+	    gsl_linalg_cholesky_solve(s, v, b) != GSL_SUCCESS) {
+		err = KOE_EINVAL;
+		goto out;
+	}
+	for (size_t i = 0; i < m; i++)
+		*r2 += gsl_vector_get(b, i) * gsl_vector_get(v, i);
+out:
+	gsl_vector_free(b);
+	gsl_vector_free(v);
+	gsl_matrix_free(s);
+	return err;
+}
+
+enum koe_err
+stats_dominance(const double *y, const double *const *x, size_t npred, size_t n, double *gd,
+                struct stats_ols *out)
+{
+	enum koe_err err = KOE_OK;
+	size_t nv = npred + 1;
+	double *mean = NULL, *cross = NULL, *dev = NULL, *r2 = NULL;
+	gsl_matrix *R = NULL;
+
+	stats_init();
+	*out = (struct stats_ols){.npred = npred, .r2 = NAN,
+	                          .needed = STATS_OLS_PER_DRIVER * npred,
+	                          .status = STATS_NO_DATA};
+	for (size_t i = 0; i < npred; i++)
+		gd[i] = NAN;
+	if (n > STATS_MAX_RESPONDENTS)
+		return KOE_ETOOBIG;
+	if (npred == 0)
+		return KOE_OK;
+	if (npred > STATS_DOMINANCE_MAX) {
+		out->status = STATS_TOO_FEW;
+		return KOE_OK;
+	}
+	mean = calloc(nv, sizeof(*mean));
+	cross = calloc(nv * nv, sizeof(*cross));
+	dev = malloc(nv * sizeof(*dev));
+	r2 = calloc((size_t)1 << npred, sizeof(*r2));
+	R = gsl_matrix_alloc(nv, nv);
+	if (!mean || !cross || !dev || !r2 || !R) {
+		err = KOE_ENOMEM;
+		goto done;
+	}
+	if (centred_cross(y, x, npred, n, cross, mean, dev, out, &err) != 0)
+		goto done;
+	for (size_t a = 0; a < nv; a++)
+		for (size_t c = 0; c < nv; c++) {
+			size_t i = a < c ? a : c, j = a < c ? c : a;
+			gsl_matrix_set(R, a, c,
+			               a == c ? 1.0
+			                      : cross[i * nv + j] /
+			                            sqrt(cross[i * nv + i] * cross[j * nv + j]));
+		}
+	/* The full model first: refuses a (near-)singular set as stats_ols. */
+	{
+		double *beta = malloc(npred * sizeof(*beta));
+		if (beta == NULL) {
+			err = KOE_ENOMEM;
+			goto done;
+		}
+		err = solve_standardized(cross, npred, beta, out);
+		free(beta);
+		if (err != KOE_OK || out->status != STATS_OK)
+			goto done;
+	}
+	for (unsigned mask = 1; mask < (1u << npred); mask++)
+		if ((err = subset_r2(R, npred, mask, &r2[mask])) != KOE_OK)
+			goto done;
+	/* General dominance (Azen & Budescu 2003): the mean over subset sizes
+	 * of the mean gain in R² from adding the predictor to the subsets of
+	 * that size without it. The weights add up to the full R². */
+	for (size_t i = 0; i < npred; i++) {
+		double total = 0;
+		for (size_t k = 0; k < npred; k++) {
+			double sum = 0;
+			size_t cnt = 0;
+			for (unsigned mask = 0; mask < (1u << npred); mask++) {
+				if (mask & (1u << i) || (size_t)__builtin_popcount(mask) != k)
+					continue;
+				sum += r2[mask | (1u << i)] - r2[mask];
+				cnt++;
+			}
+			total += sum / (double)cnt;
+		}
+		gd[i] = total / (double)npred;
+	}
+done:
+	gsl_matrix_free(R);
+	free(r2);
+	free(dev);
+	free(cross);
+	free(mean);
+	if (err != KOE_OK || out->status != STATS_OK)
+		for (size_t i = 0; i < npred; i++)
+			gd[i] = NAN;
+	return err;
+}

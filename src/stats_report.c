@@ -513,6 +513,15 @@ do_drivers(const struct stats_data *d, struct stats_report *r)
 	}
 	for (size_t i = 0; i < npred; i++)
 		r->drivers[i].beta = r->ols.status == STATS_OK ? beta[i] : NAN;
+	for (size_t i = 0; i < nd; i++)
+		r->drivers[i].dominance = NAN;
+	if (r->ols.status == STATS_OK && npred <= STATS_DOMINANCE_MAX) {
+		struct stats_ols dom;
+		if ((err = stats_dominance(y, x, npred, nr, beta, &dom)) != KOE_OK)
+			goto out;
+		for (size_t i = 0; i < npred && dom.status == STATS_OK; i++)
+			r->drivers[i].dominance = beta[i];
+	}
 out:
 	free(beta);
 	free(x);
@@ -693,6 +702,7 @@ stats_report_participation_only(struct stats_report *r)
 		dr->corr = (struct stats_corr){.r = NAN, .lo = NAN, .hi = NAN, .p = NAN,
 		                               .status = STATS_NO_DATA};
 		dr->beta = NAN;
+		dr->dominance = NAN;
 	}
 	r->ols = (struct stats_ols){.npred = r->ols.npred, .needed = r->ols.needed, .r2 = NAN,
 	                            .status = STATS_NO_DATA};

@@ -145,6 +145,42 @@ one_driver_ols_is_the_correlation(void)
 	CHECK_INT(o.status, STATS_TOO_FEW);
 }
 
+/* General dominance on data made by the same formulas as reference.R:
+ * the weights agree with R's lm() over every subset and add up to R². */
+static void
+dominance_matches_r(void)
+{
+	enum { N = 80 };
+	double y[N], a[N], b[N], c[N], gd[3], beta[3];
+	const double *x[3] = {a, b, c};
+	struct stats_ols o, full;
+	for (int i = 0; i < N; i++) {
+		a[i] = i % 7;
+		b[i] = (3 * i) % 11;
+		c[i] = (5 * i) % 13 + a[i] / 2;
+		y[i] = a[i] + b[i] / 2 + (7 * i) % 5;
+	}
+	CHECK_INT(stats_dominance(y, x, 3, N, gd, &o), KOE_OK);
+	CHECK_INT(o.status, STATS_OK);
+	CHECK_INT(o.n, N);
+	CHECK_REF(o.r2, "dominance.r2");
+	CHECK_REF(gd[0], "dominance.x1");
+	CHECK_REF(gd[1], "dominance.x2");
+	CHECK_REF(gd[2], "dominance.x3");
+	CHECK(fabs(gd[0] + gd[1] + gd[2] - o.r2) < 1e-12);
+	CHECK_INT(stats_ols(y, x, 3, N, beta, &full), KOE_OK);
+	CHECK(fabs(full.r2 - o.r2) < 1e-12);
+	/* Refusals as the OLS: too few cases, and more than 8 drivers. */
+	CHECK_INT(stats_dominance(y, x, 3, 20, gd, &o), KOE_OK);
+	CHECK_INT(o.status, STATS_TOO_FEW);
+	CHECK(isnan(gd[0]));
+	const double *many[9] = {a, b, c, a, b, c, a, b, c};
+	double gd9[9];
+	CHECK_INT(stats_dominance(y, many, 9, N, gd9, &o), KOE_OK);
+	CHECK_INT(o.status, STATS_TOO_FEW);
+	CHECK(isnan(gd9[8]));
+}
+
 int
 main(void)
 {
@@ -154,6 +190,7 @@ main(void)
 	RUN(corr_by_hand);
 	RUN(constant_driver_has_no_correlation);
 	RUN(collinear_drivers_are_singular);
+	RUN(dominance_matches_r);
 	RUN(one_driver_ols_is_the_correlation);
 	fx_free(fx);
 	ref_free();

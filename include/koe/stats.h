@@ -77,6 +77,7 @@
 #define STATS_MAX_SCALES      1000
 #define STATS_MAX_GROUPS      100000
 #define STATS_OLS_PER_DRIVER  10        /* complete cases needed per driver */
+#define STATS_DOMINANCE_MAX   8         /* dominance analysis: 2^8 subsets */
 
 /* Why a figure is missing; each struct says which of its fields are NaN for
  * which status. */
@@ -230,6 +231,11 @@ struct stats_driver {
 	struct stats_corr corr; /* with the support scale score */
 	double beta;            /* standardized OLS coefficient; NaN for NPS
 	                           drivers and when the OLS was not computed */
+	double dominance;       /* general dominance weight (share of the OLS
+	                           R² this driver accounts for, averaged over
+	                           all subsets of the other drivers); NaN for
+	                           NPS drivers, without an OLS, or with more
+	                           than STATS_DOMINANCE_MAX scale drivers */
 };
 
 /* The segment comparison of one scale and one group: that group against
@@ -397,6 +403,16 @@ enum koe_err stats_corr(const double *x, const double *y, size_t n,
  * KOE_ENOMEM. */
 enum koe_err stats_ols(const double *y, const double *const *x, size_t npred,
                        size_t n, double *beta, struct stats_ols *out);
+
+/* General dominance weights (Azen & Budescu 2003) of the npred ≤
+ * STATS_DOMINANCE_MAX predictors over the same complete cases and with the
+ * same refusals as stats_ols (whose status and R² out receives): for each
+ * predictor, the mean over subset sizes of its mean gain in R² over the
+ * subsets of the others of that size. They add up to the full R². More
+ * predictors: status STATS_TOO_FEW, weights NaN. gd[0..npred) and out are
+ * the caller's. KOE_ENOMEM. */
+enum koe_err stats_dominance(const double *y, const double *const *x, size_t npred, size_t n,
+                             double *gd, struct stats_ols *out);
 
 /* Decides which groups of a breakdown may be shown (rule at the top of this
  * file). sizes[0..ngroups) borrowed; shown[0..ngroups) is the caller's.

@@ -316,3 +316,31 @@ for (s in scales$name) {
 ci <- wilson_pn(45.5 / 60, 60)
 put("wilson_pn.45.5.60_lo", ci[1])
 put("wilson_pn.45.5.60_hi", ci[2])
+
+# ---- general dominance (stats_dominance) ----
+# The fixture has too few complete cases for the OLS (19 < 30), so the
+# weights are computed on data both this script and the test make by the
+# same formulas: i = 0..79, x1 = i mod 7, x2 = (3i) mod 11, x3 = (5i) mod 13
+# + x1 / 2, y = x1 + x2 / 2 + (7i) mod 5. Every subset of the predictors is
+# fitted with lm(); a predictor's weight is the mean over subset sizes of
+# the mean gain in R^2 from adding it to the subsets of the others of that
+# size.
+i <- 0:79
+dom <- data.frame(x1 = i %% 7, x2 = (3 * i) %% 11)
+dom$x3 <- (5 * i) %% 13 + dom$x1 / 2
+dom$y <- dom$x1 + dom$x2 / 2 + (7 * i) %% 5
+preds <- c("x1", "x2", "x3")
+r2_of <- function(set) {
+	if (length(set) == 0) return(0)
+	summary(lm(reformulate(set, "y"), data = dom))$r.squared
+}
+put("dominance.r2", r2_of(preds))
+for (v in preds) {
+	others <- setdiff(preds, v)
+	by_size <- numeric(0)
+	for (k in 0:(length(preds) - 1)) {
+		sets <- if (k == 0) list(character(0)) else combn(others, k, simplify = FALSE)
+		by_size <- c(by_size, mean(sapply(sets, function(s) r2_of(c(s, v)) - r2_of(s))))
+	}
+	put(paste0("dominance.", v), mean(by_size))
+}
