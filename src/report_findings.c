@@ -179,6 +179,44 @@ find_differences(struct report *r, struct report_finding *cand, size_t *ncand)
 	}
 }
 
+/* Post-stratification to the invited headcounts: strata are the groups
+ * whose pooled figure of the scale is shown, plus one stratum of every
+ * other group together (its share follows from the company's and the
+ * shown groups' figures, so it releases nothing new). Each stratum's share
+ * is weighted by its share of the invitations. NaN when a stratum with
+ * invitations has no answers, or no invitation counts are known. */
+static double
+reweight(const struct report *r, int s, enum report_role role)
+{
+	const struct stats_report *st = r->st;
+	size_t ng = r->nsegs;
+	double inv_total = 0, inv_rest = 0, sum = 0;
+	struct stats_pool_acc rest = {0};
+	for (size_t g = 0; g < ng; g++) {
+		double inv = r->segs[g].invited > 0 ? (double)r->segs[g].invited : 0;
+		const struct stats_pooled *p = &r->seg_pool[(size_t)s * ng + g];
+		inv_total += inv;
+		if (p->shown == STATS_SHOWN && p->status == STATS_OK) {
+			sum += inv * report_role_share(role, p);
+		} else {
+			const struct stats_pool_acc *a = &st->pool_by_group[(size_t)s * ng + g];
+			inv_rest += inv;
+			rest.answers += a->answers;
+			rest.fav += a->fav;
+			rest.unfav += a->unfav;
+		}
+	}
+	if (!(inv_total > 0))
+		return NAN;
+	if (inv_rest > 0) {
+		if (rest.answers == 0)
+			return NAN;
+		sum += inv_rest * (double)(role == REPORT_MORALE ? rest.unfav : rest.fav) /
+		       (double)rest.answers;
+	}
+	return sum / inv_total;
+}
+
 enum koe_err
 report_findings(struct report *r)
 {
@@ -191,6 +229,8 @@ report_findings(struct report *r)
 	bool *mforced = NULL;
 	enum stats_shown *mshown = NULL;
 
+	for (int role = 0; role < REPORT_NROLES; role++)
+		r->reweighted[role] = NAN;
 	r->role_scale[REPORT_SUPPORT] = st->support_scale;
 	r->role_scale[REPORT_REJOIN] = st->rejoin_scale;
 	r->role_scale[REPORT_MORALE] = st->morale_scale;
@@ -325,6 +365,9 @@ report_findings(struct report *r)
 			}
 		}
 	}
+	for (int role = 0; role < REPORT_NROLES; role++)
+		if (r->role_scale[role] >= 0 && st->pooled[r->role_scale[role]].status == STATS_OK)
+			r->reweighted[role] = reweight(r, r->role_scale[role], (enum report_role)role);
 	find_differences(r, cand, &ncand);
 	qsort(cand, ncand, sizeof(*cand), finding_cmp);
 	for (size_t i = 0; i < ncand && r->nfindings < REPORT_NFINDINGS; i++)

@@ -154,6 +154,10 @@ struct report {
 	 * only when the group's scale figure and every item of the scale are
 	 * shown for it (then it follows from released figures). */
 	struct stats_pooled *seg_pool;
+	/* The response-rate check: each role's pooled share post-stratified to
+	 * the invited headcounts (README, "Who answered"); NaN when not
+	 * computable. */
+	double reweighted[REPORT_NROLES];
 	size_t nfindings;
 
 	bool comments_shown;         /* the company reaches k */

@@ -160,6 +160,7 @@ roles_obj(struct jw *w, const struct report *r)
 		}
 		put(w, e, "scale", str(r->s->scales[s].name));
 		put(w, e, "pooled", pooled_obj(w, &r->st->pooled[s]));
+		put(w, e, "reweighted", num(r->reweighted[role]));
 		put(w, e, "direct", r->direct[role] >= 0
 		                        ? str(r->s->items[r->stats_to_item[r->direct[role]]].key)
 		                        : json_null());

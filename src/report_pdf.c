@@ -206,6 +206,31 @@ kpi_response(const struct report *r, struct kpi *k)
 		                 "意見はこの結果に含まれていません。",
 		         r->en ? pr->x : pr->n, r->en ? pr->n : pr->x, px_pct(pct, sizeof(pct), pr->p),
 		         missing);
+		/* The reweighting check: the three figures weighted to the
+		 * invited headcount of each group, stated with the largest
+		 * change (README, "Who answered"). */
+		double maxd = -1;
+		bool all = true;
+		for (int role = 0; role < REPORT_NROLES; role++) {
+			int si = r->role_scale[role];
+			if (si < 0)
+				continue;
+			const struct stats_pooled *pl = &r->st->pooled[si];
+			if (!isfinite(r->reweighted[role]) || pl->status != STATS_OK) {
+				all = false;
+				continue;
+			}
+			maxd = fmax(maxd, fabs(r->reweighted[role] - report_role_share(role, pl)));
+		}
+		if (all && maxd >= 0 && r->nsegs > 1) {
+			size_t len = strlen(k->reading);
+			snprintf(k->reading + len, sizeof(k->reading) - len,
+			         r->en ? " Weighted to each group's invitations, the figures below change "
+			                 "by at most %.1f points."
+			               : "グループごとの招待数に合わせて重み付けし直しても、下の数値の変化は最大 %.1f "
+			                 "ポイントです。",
+			         maxd * 100);
+		}
 	}
 }
 

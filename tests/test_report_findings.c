@@ -59,6 +59,14 @@ pooled_shares_agree_with_items(void)
 	}
 	CHECK_STR(json_string_value(json_object_get(json_object_get(roles, "support"), "direct")),
 	          "support.1");
+	/* Reweighted to the invitations (README, "Who answered"), by hand:
+	 * the rejoin share is 1 in the 1-3年 groups and 0 elsewhere; the
+	 * shown 1-3年 groups g01, g03 have 25 invited each, the hidden ones
+	 * (g05, g08: one stratum) 5 + 10, of 150 in all. */
+	CHECK(fabs(jnum(json_object_get(roles, "rejoin"), "reweighted") - 65.0 / 150) < 1e-6);
+	CHECK(fabs(jnum(json_object_get(roles, "support"), "reweighted") -
+	           jnum(json_object_get(json_object_get(roles, "support"), "pooled"), "favorable")) <
+	      1e-6);
 	CHECK(json_is_null(json_object_get(json_object_get(roles, "morale"), "direct")));
 	json_decref(j);
 }
