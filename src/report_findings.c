@@ -245,7 +245,17 @@ report_findings(struct report *r)
 				break;
 			}
 	}
-	if (r->rounded || st->shown != STATS_SHOWN || ng == 0)
+	if (r->rounded || st->shown != STATS_SHOWN)
+		return KOE_OK;
+	/* Page 1's company figures describe this company's employees: their
+	 * intervals carry the finite-population correction over everyone
+	 * invited (README, "Who answered"). */
+	for (size_t s = 0; s < st->nscales; s++)
+		if (st->pooled[s].status == STATS_OK && r->rec->invited > 0 &&
+		    (double)r->rec->invited >= (double)st->pooled[s].people &&
+		    (err = stats_pooled_fpc(&r->st->pooled[s], (double)r->rec->invited)) != KOE_OK)
+			return err;
+	if (ng == 0)
 		return KOE_OK;
 	if ((r->seg_pool = calloc(st->nscales * ng + 1, sizeof(*r->seg_pool))) == NULL)
 		return KOE_ENOMEM;

@@ -94,6 +94,7 @@ pooled_obj(struct jw *w, const struct stats_pooled *p)
 	put(w, o, "neutral", num(p->neutral));
 	put(w, o, "unfavorable", num(p->unfav));
 	put(w, o, "unfavorable_ci", interval(p->unfav_lo, p->unfav_hi));
+	put(w, o, "fpc", json_boolean(p->fpc));
 	return o;
 }
 

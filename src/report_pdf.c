@@ -911,14 +911,24 @@ method(struct px *p)
 	                 "pools the groups sharing that value (a margin, shown only when it reveals no "
 	                 "hidden group) and is stated when it is at least %d points from the nearest "
 	                 "other value, the value has at least %d people and its interval excludes "
-	                 "that other value's share."
+	                 "that other value's share. The company's intervals on page 1 and in the "
+	                 "sections' pooled lines describe this company's employees, so they carry the "
+	                 "finite-population correction: n is raised to n(N − 1)/(N − n) for N people "
+	                 "invited (everyone answering leaves no uncertainty); this assumes those who "
+	                 "answered are like those who did not, which the reweighting check on page 1 "
+	                 "probes by group."
 	               : "1ページ目の割合は、尺度の全項目への回答をまとめた（プールした）ものです。肯定的な"
 	                 "割合 = 肯定的な回答の数 ÷ それらの項目への全回答数で、下のグラフの各項目の割合を"
 	                 "回答数で重み付けした平均に一致します。95%%信頼区間は、一人の回答どうしは独立で"
 	                 "ないため、回答数ではなく回答者数を n とした Wilson 法で、回答数で数えるより広く"
 	                 "なります。部署・勤続年数による違いは、同じ値をもつグループをまとめた集計（非表示の"
 	                 "グループが分かってしまう場合は表示しません）で、最も近い他の値と %d ポイント以上"
-	                 "離れ、その値の回答者が %d 人以上で、信頼区間が他の値の割合を含まない場合に記載します。",
+	                 "離れ、その値の回答者が %d 人以上で、信頼区間が他の値の割合を含まない場合に記載します。"
+	                 "全社の割合（1ページ目と各章のまとめの行）の信頼区間は、この会社の社員を表す数値なので"
+	                 "有限母集団修正を行っています（招待者 N 人のうち n 人が回答したとき、n を "
+	                 "n(N − 1)/(N − n) として計算。全員が回答すれば幅はなくなります）。回答した人と"
+	                 "しなかった人が似ていることが前提で、1ページ目の重み付けの確認がそれをグループ別に"
+	                 "確かめます。",
 	         (int)(REPORT_MIN_GAP * 100 + 0.5), REPORT_MIN_COMPARE);
 	kv(p, REPORT_TR(r, "要点の数値", "Page 1 figures"), line);
 	if (r->st->ntests > 0) {

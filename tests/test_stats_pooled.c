@@ -53,6 +53,23 @@ company_and_groups_match_r(void)
 			}
 		}
 	}
+	/* The finite-population correction for 60 invited agrees with R;
+	 * everyone answering leaves the share itself. */
+	for (size_t s = 0; s < fx->nscales; s++) {
+		struct stats_pooled q = r->pooled[s];
+		CHECK_INT(stats_pooled_fpc(&q, 60), KOE_OK);
+		CHECK(q.fpc);
+		CHECK_REF(q.fav_lo, "fpc60.%s.fav_lo", fx->scale_names[s]);
+		CHECK_REF(q.fav_hi, "fpc60.%s.fav_hi", fx->scale_names[s]);
+		CHECK_REF(q.unfav_lo, "fpc60.%s.unfav_lo", fx->scale_names[s]);
+		CHECK_REF(q.unfav_hi, "fpc60.%s.unfav_hi", fx->scale_names[s]);
+		CHECK(q.fav_hi - q.fav_lo < r->pooled[s].fav_hi - r->pooled[s].fav_lo);
+		q = r->pooled[s];
+		CHECK_INT(stats_pooled_fpc(&q, (double)q.people), KOE_OK);
+		CHECK(q.fav_lo == q.fav && q.fav_hi == q.fav);
+		q = r->pooled[s];
+		CHECK_INT(stats_pooled_fpc(&q, (double)q.people - 1), KOE_EINVAL);
+	}
 	/* Interim: participation only. */
 	stats_report_participation_only(r);
 	for (size_t s = 0; s < fx->nscales; s++) {

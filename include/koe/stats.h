@@ -272,6 +272,8 @@ struct stats_pooled {
 	double fav, neutral, unfav;                 /* shares of the answers */
 	double fav_lo, fav_hi, unfav_lo, unfav_hi;  /* 95% Wilson at n = people */
 	enum stats_status status; /* NO_DATA when answers == 0 (shares NaN) */
+	bool fpc;               /* intervals carry the finite-population
+	                           correction (stats_pooled_fpc) */
 };
 
 /* Pooled counts of one group. */
@@ -439,6 +441,13 @@ enum koe_err stats_wilson(double p, double n, double *lo, double *hi);
 enum koe_err stats_pool_counts(const struct stats_data *d, size_t scale, const bool *on_cc,
                                const double *scores, struct stats_pool_acc *acc,
                                size_t *nitems);
+
+/* Applies the finite-population correction to p's intervals: Wilson at
+ * the effective n = people · (N − 1) / (N − people), N = population (the
+ * people the figure describes, e.g. everyone invited); with everyone
+ * answering the interval is the share itself. KOE_EINVAL when p has no
+ * figure or population < people. */
+enum koe_err stats_pooled_fpc(struct stats_pooled *p, double population);
 
 /* The pooled shares of accumulated counts (shown: STATS_SHOWN). */
 enum koe_err stats_pooled_from(const struct stats_pool_acc *a, size_t nitems,

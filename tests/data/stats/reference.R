@@ -338,9 +338,35 @@ put("dominance.r2", r2_of(preds))
 for (v in preds) {
 	others <- setdiff(preds, v)
 	by_size <- numeric(0)
-	for (k in 0:(length(preds) - 1)) {
-		sets <- if (k == 0) list(character(0)) else combn(others, k, simplify = FALSE)
+	for (size in 0:(length(preds) - 1)) {
+		sets <- if (size == 0) list(character(0)) else combn(others, size, simplify = FALSE)
 		by_size <- c(by_size, mean(sapply(sets, function(s) r2_of(c(s, v)) - r2_of(s))))
 	}
 	put(paste0("dominance.", v), mean(by_size))
+}
+
+# ---- finite-population correction of pooled intervals (stats_pooled_fpc) ----
+# Wilson at the effective n = people (N - 1) / (N - people); N = 60 invited.
+for (s in scales$name) {
+	its <- items[items$kind == "likert" & items$scale == s, ]
+	m <- as.matrix(d[, its$key])
+	cc <- !is.na(score[[s]])
+	fav <- 0; unf <- 0; ans <- 0; who <- rep(FALSE, nrow(d))
+	for (j in seq_len(nrow(its))) {
+		x <- m[, j]
+		own <- sum(!is.na(x))
+		if (own > sum(cc) && own - sum(cc) < k) x[!cc] <- NA
+		top <- sum(x >= its$npoints[j] - 1, na.rm = TRUE)
+		bottom <- sum(x <= 2, na.rm = TRUE)
+		fav <- fav + if (its$reverse[j] == 1) bottom else top
+		unf <- unf + if (its$reverse[j] == 1) top else bottom
+		ans <- ans + sum(!is.na(x))
+		who <- who | !is.na(x)
+	}
+	people <- sum(who)
+	neff <- people * (60 - 1) / (60 - people)
+	ci <- wilson_pn(fav / ans, neff)
+	put(sprintf("fpc60.%s.fav_lo", s), ci[1]); put(sprintf("fpc60.%s.fav_hi", s), ci[2])
+	ci <- wilson_pn(unf / ans, neff)
+	put(sprintf("fpc60.%s.unfav_lo", s), ci[1]); put(sprintf("fpc60.%s.unfav_hi", s), ci[2])
 }
