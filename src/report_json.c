@@ -520,6 +520,9 @@ drivers_obj(struct jw *w, const struct report *r)
 		}
 		put(w, e, "beta", num(dr->beta));
 		put(w, e, "dominance", num(dr->dominance));
+		put(w, e, "dominance_ci", isfinite(dr->dominance_lo)
+		                              ? interval(dr->dominance_lo, dr->dominance_hi)
+		                              : json_null());
 		push(w, a, e);
 	}
 	put(w, o, "drivers", a);

@@ -342,9 +342,10 @@ driver_row(struct px *p, const struct stats_driver *dr, double amin)
 	 * complete cases. */
 	if (isfinite(dr->beta) && isfinite(dr->dominance))
 		snprintf(line, sizeof(line),
-		         r->en ? "n = %zu · β = %.2f, share of R² %.3f (n = %zu)"
-		               : "n = %zu · β = %.2f、R² への寄与 %.3f（n = %zu）",
-		         dr->corr.n, dr->beta, dr->dominance, r->st->ols.n);
+		         r->en ? "n = %zu · β = %.2f, share of R² %.3f [%.3f, %.3f] (n = %zu)"
+		               : "n = %zu · β = %.2f、R² への寄与 %.3f [%.3f, %.3f]（n = %zu）",
+		         dr->corr.n, dr->beta, dr->dominance, dr->dominance_lo, dr->dominance_hi,
+		         r->st->ols.n);
 	else if (isfinite(dr->beta))
 		snprintf(line, sizeof(line), "n = %zu · β = %.2f (n = %zu)", dr->corr.n, dr->beta,
 		         r->st->ols.n);
@@ -460,11 +461,12 @@ px_drivers(struct px *p)
 			if (dr->corr.status == STATS_OK && isfinite(dr->dominance))
 				len += (size_t)snprintf(list + len, sizeof(list) - len,
 				                        r->en ? "%s%s r = %.2f [%.2f, %.2f] (n = %zu), share "
-				                                "of R² %.3f"
+				                                "of R² %.3f [%.3f, %.3f]"
 				                              : "%s%s r = %.2f [%.2f, %.2f]（n = %zu、R² への"
-				                                "寄与 %.3f）",
+				                                "寄与 %.3f [%.3f, %.3f]）",
 				                        d ? REPORT_TR(r, "、", "; ") : "", label, dr->corr.r,
-				                        dr->corr.lo, dr->corr.hi, dr->corr.n, dr->dominance);
+				                        dr->corr.lo, dr->corr.hi, dr->corr.n, dr->dominance,
+				                        dr->dominance_lo, dr->dominance_hi);
 			else if (dr->corr.status == STATS_OK)
 				len += (size_t)snprintf(list + len, sizeof(list) - len,
 				                        "%s%s r = %.2f [%.2f, %.2f] (n = %zu)",

@@ -514,13 +514,18 @@ do_drivers(const struct stats_data *d, struct stats_report *r)
 	for (size_t i = 0; i < npred; i++)
 		r->drivers[i].beta = r->ols.status == STATS_OK ? beta[i] : NAN;
 	for (size_t i = 0; i < nd; i++)
-		r->drivers[i].dominance = NAN;
+		r->drivers[i].dominance = r->drivers[i].dominance_lo = r->drivers[i].dominance_hi = NAN;
 	if (r->ols.status == STATS_OK && npred <= STATS_DOMINANCE_MAX) {
 		struct stats_ols dom;
-		if ((err = stats_dominance(y, x, npred, nr, beta, &dom)) != KOE_OK)
+		struct stats_boot boot = {.resamples = STATS_BOOT_RESAMPLES, .seed = 0};
+		double lo[STATS_DOMINANCE_MAX], hi[STATS_DOMINANCE_MAX];
+		if ((err = stats_dominance(y, x, npred, nr, NULL, &boot, beta, lo, hi, &dom)) != KOE_OK)
 			goto out;
-		for (size_t i = 0; i < npred && dom.status == STATS_OK; i++)
+		for (size_t i = 0; i < npred && dom.status == STATS_OK; i++) {
 			r->drivers[i].dominance = beta[i];
+			r->drivers[i].dominance_lo = lo[i];
+			r->drivers[i].dominance_hi = hi[i];
+		}
 	}
 out:
 	free(beta);
@@ -702,7 +707,7 @@ stats_report_participation_only(struct stats_report *r)
 		dr->corr = (struct stats_corr){.r = NAN, .lo = NAN, .hi = NAN, .p = NAN,
 		                               .status = STATS_NO_DATA};
 		dr->beta = NAN;
-		dr->dominance = NAN;
+		dr->dominance = dr->dominance_lo = dr->dominance_hi = NAN;
 	}
 	r->ols = (struct stats_ols){.npred = r->ols.npred, .needed = r->ols.needed, .r2 = NAN,
 	                            .status = STATS_NO_DATA};

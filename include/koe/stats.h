@@ -68,6 +68,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "koe/err.h"
 
@@ -231,6 +232,8 @@ struct stats_driver {
 	struct stats_corr corr; /* with the support scale score */
 	double beta;            /* standardized OLS coefficient; NaN for NPS
 	                           drivers and when the OLS was not computed */
+	double dominance_lo, dominance_hi; /* its 95% percentile bootstrap
+	                                      interval, or NaN */
 	double dominance;       /* general dominance weight (share of the OLS
 	                           R² this driver accounts for, averaged over
 	                           all subsets of the other drivers); NaN for
@@ -406,15 +409,34 @@ enum koe_err stats_corr(const double *x, const double *y, size_t n,
 enum koe_err stats_ols(const double *y, const double *const *x, size_t npred,
                        size_t n, double *beta, struct stats_ols *out);
 
+/* A percentile bootstrap: resamples of the complete cases, drawn with a
+ * fixed generator from seed (0: a built-in seed), so a report is
+ * reproducible. */
+struct stats_boot {
+	size_t resamples;
+	uint64_t seed;
+};
+
+#define STATS_BOOT_RESAMPLES 200
+
 /* General dominance weights (Azen & Budescu 2003) of the npred ≤
  * STATS_DOMINANCE_MAX predictors over the same complete cases and with the
- * same refusals as stats_ols (whose status and R² out receives): for each
- * predictor, the mean over subset sizes of its mean gain in R² over the
- * subsets of the others of that size. They add up to the full R². More
- * predictors: status STATS_TOO_FEW, weights NaN. gd[0..npred) and out are
- * the caller's. KOE_ENOMEM. */
+ * same refusals as stats_ols (whose status, n and R² out receives): for
+ * each predictor, the mean over subset sizes of its mean gain in R² over
+ * the subsets of the others of that size. They add up to the full R².
+ * freq[0..n) (or NULL: once each) counts each respondent that many times
+ * (to check one resample against an independent computation). With boot,
+ * lo/hi receive the 2.5% and 97.5% percentiles (R's quantile type 7) of
+ * the weights over the resamples that are not degenerate; else NaN. More
+ * predictors: status STATS_TOO_FEW, all NaN. gd, lo, hi (npred each) and
+ * out are the caller's. KOE_ENOMEM. */
 enum koe_err stats_dominance(const double *y, const double *const *x, size_t npred, size_t n,
-                             double *gd, struct stats_ols *out);
+                             const unsigned *freq, const struct stats_boot *boot, double *gd,
+                             double *lo, double *hi, struct stats_ols *out);
+
+/* R's quantile(v, prob, type = 7); sorts v[0..m) in place. KOE_EINVAL for
+ * m == 0 or prob outside [0, 1]. */
+enum koe_err stats_quantile7(double *v, size_t m, double prob, double *out);
 
 /* Decides which groups of a breakdown may be shown (rule at the top of this
  * file). sizes[0..ngroups) borrowed; shown[0..ngroups) is the caller's.

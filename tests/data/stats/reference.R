@@ -370,3 +370,25 @@ for (s in scales$name) {
 	ci <- wilson_pn(unf / ans, neff)
 	put(sprintf("fpc60.%s.unfav_lo", s), ci[1]); put(sprintf("fpc60.%s.unfav_hi", s), ci[2])
 }
+
+# ---- one bootstrap resample and the percentile (stats_dominance, freq) ----
+# The same data as "general dominance", row i (0-based) taken (7i) mod 3
+# times; and R's quantile(type = 7) of a fixed vector.
+freq <- (7 * i) %% 3
+dom_b <- dom[rep(seq_len(nrow(dom)), freq), ]
+r2_b <- function(set) {
+	if (length(set) == 0) return(0)
+	summary(lm(reformulate(set, "y"), data = dom_b))$r.squared
+}
+for (v in preds) {
+	others <- setdiff(preds, v)
+	by_size <- numeric(0)
+	for (size in 0:(length(preds) - 1)) {
+		sets <- if (size == 0) list(character(0)) else combn(others, size, simplify = FALSE)
+		by_size <- c(by_size, mean(sapply(sets, function(s) r2_b(c(s, v)) - r2_b(s))))
+	}
+	put(paste0("dominance_freq.", v), mean(by_size))
+}
+qv <- c(0.3, 0.1, 0.5, 0.2, 0.9, 0.4, 0.35)
+put("quantile7.025", quantile(qv, 0.025, type = 7))
+put("quantile7.975", quantile(qv, 0.975, type = 7))
