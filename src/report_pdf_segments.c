@@ -452,7 +452,9 @@ px_drivers(struct px *p)
 		                 "|r| が 0.1 以上かつ95%%信頼区間が 0 を含まない要因はありません）。",
 		         r->scale_label[st->support_scale], maxabs);
 		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, true, line);
-		for (size_t d = 0; d < st->ndrivers && len + 1 < sizeof(list); d++) {
+		/* One line per candidate, every one listed. */
+		for (size_t d = 0; d < st->ndrivers; d++) {
+			len = 0;
 			const struct stats_driver *dr = &st->drivers[d];
 			const char *label = dr->kind == STATS_DRIVER_SCALE ? r->scale_label[dr->index]
 			                    : (long)dr->index == r->enps
@@ -464,20 +466,20 @@ px_drivers(struct px *p)
 				                                "of R² %.3f [%.3f, %.3f]"
 				                              : "%s%s r = %.2f [%.2f, %.2f]（n = %zu、R² への"
 				                                "寄与 %.3f [%.3f, %.3f]）",
-				                        d ? REPORT_TR(r, "、", "; ") : "", label, dr->corr.r,
+				                        REPORT_TR(r, "・", "- "), label, dr->corr.r,
 				                        dr->corr.lo, dr->corr.hi, dr->corr.n, dr->dominance,
 				                        dr->dominance_lo, dr->dominance_hi);
 			else if (dr->corr.status == STATS_OK)
 				len += (size_t)snprintf(list + len, sizeof(list) - len,
 				                        "%s%s r = %.2f [%.2f, %.2f] (n = %zu)",
-				                        d ? REPORT_TR(r, "、", "; ") : "", label, dr->corr.r,
+				                        REPORT_TR(r, "・", "- "), label, dr->corr.r,
 				                        dr->corr.lo, dr->corr.hi, dr->corr.n);
 			else
 				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s %s",
-				                        d ? REPORT_TR(r, "、", "; ") : "", label,
+				                        REPORT_TR(r, "・", "- "), label,
 				                        REPORT_TR(r, "（計算なし）", "(not computed)"));
+			px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, list);
 		}
-		px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, list);
 		ols_note(r, line, sizeof(line));
 		if (line[0])
 			px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, line);

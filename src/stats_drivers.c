@@ -385,8 +385,27 @@ done:
 	return err;
 }
 
-/* The complete cases of y and x as rows; *rows is malloc'ed (NULL when
- * there are none). */
+/* A complete case, padded to the largest size, so rows sort without a
+ * context argument (qsort has none in C17). */
+struct drow {
+	double v[STATS_DOMINANCE_MAX + 1];
+	size_t index;
+};
+
+static int
+drow_cmp(const void *a, const void *b)
+{
+	const struct drow *x = a, *y = b;
+	for (size_t v = 0; v <= STATS_DOMINANCE_MAX; v++)
+		if (x->v[v] != y->v[v])
+			return x->v[v] < y->v[v] ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The complete cases of y and x as rows, sorted by their values so that
+ * the bootstrap draws (and every sum) do not depend on the order the
+ * answers were stored in; *rows and *index (each row's respondent) are
+ * malloc'ed (NULL when there are none). npred ≤ STATS_DOMINANCE_MAX. */
 static enum koe_err
 gather_rows(const double *y, const double *const *x, size_t npred, size_t n, double **rows,
             size_t *ncc, size_t **index)
@@ -399,9 +418,11 @@ gather_rows(const double *y, const double *const *x, size_t npred, size_t n, dou
 		m += complete(y, x, npred, r);
 	if (m == 0)
 		return KOE_OK;
+	struct drow *d = calloc(m, sizeof(*d));
 	*rows = malloc(m * nv * sizeof(**rows));
 	*index = malloc(m * sizeof(**index));
-	if (*rows == NULL || *index == NULL) {
+	if (d == NULL || *rows == NULL || *index == NULL) {
+		free(d);
 		free(*rows);
 		free(*index);
 		*rows = NULL;
@@ -414,16 +435,24 @@ gather_rows(const double *y, const double *const *x, size_t npred, size_t n, dou
 		for (size_t v = 0; v < nv; v++) {
 			double val = var_at(y, x, v, r);
 			if (!isfinite(val)) {
+				free(d);
 				free(*rows);
 				free(*index);
 				*rows = NULL;
 				*index = NULL;
 				return KOE_EINVAL;
 			}
-			(*rows)[k * nv + v] = val;
+			d[k].v[v] = val;
 		}
-		(*index)[k++] = r;
+		d[k++].index = r;
 	}
+	qsort(d, m, sizeof(*d), drow_cmp);
+	for (size_t k = 0; k < m; k++) {
+		for (size_t v = 0; v < nv; v++)
+			(*rows)[k * nv + v] = d[k].v[v];
+		(*index)[k] = d[k].index;
+	}
+	free(d);
 	*ncc = m;
 	return KOE_OK;
 }

@@ -191,6 +191,21 @@ dominance_matches_r(void)
 		CHECK(lo[i] == lo2[i] && hi[i] == hi2[i]);
 	}
 
+	/* The same answers stored in another order give the same intervals
+	 * (the report must not depend on storage order). */
+	double ry[N], ra[N], rb[N], rc[N];
+	const double *rx[3] = {ra, rb, rc};
+	for (int i = 0; i < N; i++) {
+		int j = (i * 37) % N; /* a permutation: gcd(37, 80) = 1 */
+		ry[i] = y[j];
+		ra[i] = a[j];
+		rb[i] = b[j];
+		rc[i] = c[j];
+	}
+	CHECK_INT(stats_dominance(ry, rx, 3, N, NULL, &boot, gd, lo2, hi2, &o), KOE_OK);
+	for (int i = 0; i < 3; i++)
+		CHECK(lo[i] == lo2[i] && hi[i] == hi2[i]);
+
 	double qv[] = {0.3, 0.1, 0.5, 0.2, 0.9, 0.4, 0.35}, q;
 	CHECK_INT(stats_quantile7(qv, 7, 0.025, &q), KOE_OK);
 	CHECK_REF(q, "quantile7.025");
