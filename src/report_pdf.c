@@ -1066,6 +1066,8 @@ layout(struct px *p)
 	}
 	section(p, &no, REPORT_TR(r, "グループ別の結果", "Results by group"));
 	px_segments(p);
+	p->y -= 10;
+	px_margins(p);
 	if (st->support_scale >= 0 && st->ndrivers > 0 && px_drivers_clear(r) == 0) {
 		/* Nothing clear to show: a few lines under the groups, not a
 		 * page of bars around zero. */

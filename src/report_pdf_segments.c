@@ -252,6 +252,85 @@ px_segments(struct px *p)
 	px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false, note);
 }
 
+/* Margins (README, "Page 1: findings"): per dimension, each value's pooled
+ * shares of the three roles, the groups sharing it together. This answers
+ * "does tenure matter" without testing each cell against everyone else. */
+void
+px_margins(struct px *p)
+{
+	const struct report *r = p->r;
+	char buf[600], a[32];
+	const float lw = SEG_LABEL_W, nw = SEG_N_W, cw = 90;
+
+	if (r->nmargins == 0 || r->ndims < 1)
+		return;
+	px_heading(p, REPORT_TR(r, "区分ごとのまとめ（同じ値のグループを合わせた集計）",
+	                        "By dimension (the groups sharing a value together)"));
+	for (size_t d = 0; d < r->ndims && px_ok(p); d++) {
+		px_need(p, 60);
+		float top = p->y;
+		px_text(p, PX_ML, top - 10, 7.5f, PX_GREY, true, r->dim_name[d]);
+		px_text_center(p, PX_ML + lw + nw / 2, top - 10, 7, PX_GREY, false, "n");
+		for (int role = 0; role < REPORT_NROLES; role++) {
+			if (r->role_scale[role] < 0)
+				continue;
+			snprintf(buf, sizeof(buf), r->en ? "%s (%s)" : "%s（%s）",
+			         r->scale_label[r->role_scale[role]],
+			         role == REPORT_MORALE ? REPORT_TR(r, "否定的", "unfavorable")
+			                               : REPORT_TR(r, "肯定的", "favorable"));
+			px_wrap(p, buf, cw - 4, 6.5f);
+			px_draw_wrapped(p, PX_ML + lw + nw + (float)role * cw + 2, top - 6, 6.5f, 8,
+			                PX_GREY, false, 2);
+		}
+		p->y -= 22;
+		px_hline(p, PX_ML, PX_ML + lw + nw + 3 * cw, p->y + 2, 0.6f, PX_GREY);
+		for (size_t m = 0; m < r->nmargins && px_ok(p); m++) {
+			const struct report_margin *mg = &r->margins[m];
+			size_t people = 0;
+			bool any = false;
+			if (mg->dim != d || strcmp(mg->value, "*") == 0)
+				continue;
+			for (int role = 0; role < REPORT_NROLES; role++)
+				if (r->role_scale[role] >= 0 && mg->pool[role].shown == STATS_SHOWN &&
+				    mg->pool[role].status == STATS_OK) {
+					any = true;
+					people = people > mg->pool[role].people ? people : mg->pool[role].people;
+				}
+			if (!any)
+				continue; /* a hidden margin is not named */
+			px_need(p, SEG_ROW_H);
+			float y = p->y - SEG_ROW_H;
+			px_text(p, PX_ML + 2, y + SEG_ROW_H / 2 - 2.6f, 7.5f, PX_TEXT, false, mg->value);
+			snprintf(buf, sizeof(buf), "%zu", people);
+			cell(p, PX_ML + lw, y, nw, SEG_ROW_H, PX_WHITE, buf, false);
+			for (int role = 0; role < REPORT_NROLES; role++) {
+				const struct stats_pooled *pl = &mg->pool[role];
+				float cx = PX_ML + lw + nw + (float)role * cw;
+				if (r->role_scale[role] < 0)
+					continue;
+				if (pl->shown != STATS_SHOWN || pl->status != STATS_OK) {
+					dash(p, cx, y, cw, SEG_ROW_H);
+					continue;
+				}
+				double v = report_role_share((enum report_role)role, pl);
+				cell(p, cx, y, cw, SEG_ROW_H, ramp(v, role == REPORT_MORALE),
+				     px_pct(a, sizeof(a), v), false);
+			}
+			p->y = y;
+			px_hline(p, PX_ML, PX_ML + lw + nw + 3 * cw, y, 0.3f, PX_LIGHT);
+		}
+		p->y -= 8;
+	}
+	snprintf(buf, sizeof(buf), "%s",
+	         REPORT_TR(r, "値が同じグループ（例: 勤続 1-3年のすべての部署）をまとめた、1ページ目と同じ"
+	                      "まとめ方の割合です。少人数のグループが差し引きで分かってしまう値は載せて"
+	                      "いません。",
+	                   "Shares pooled as on page 1 over every group with that value (e.g. every "
+	                   "department's 1-3 years). A value whose figure would reveal a small group "
+	                   "by subtraction is left out."));
+	px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false, buf);
+}
+
 static int
 driver_cmp(const void *a, const void *b, const struct stats_driver *v)
 {
