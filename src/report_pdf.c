@@ -435,11 +435,18 @@ findings(struct px *p)
 	snprintf(line, sizeof(line), r->en ? "Differences by %s" : "%sによる違い", dims);
 	px_heading(p, line);
 	if (r->nfindings == 0) {
-		if (r->en)
+		if (r->en) {
+			char ors[200] = "";
+			for (size_t d = 0; d < r->ndims; d++) {
+				size_t len = strlen(ors);
+				snprintf(ors + len, sizeof(ors) - len, "%s%s", d ? " or " : "",
+				         r->dim_name[d]);
+			}
 			snprintf(line, sizeof(line),
-			         "No %s stands out from the others by %d points or more on any of the "
-			         "three figures above.",
-			         dims, (int)(REPORT_MIN_GAP * 100 + 0.5));
+			         "On none of the three figures above does any %s value stand out from "
+			         "the others by %d points or more.",
+			         ors, (int)(REPORT_MIN_GAP * 100 + 0.5));
+		}
 		else
 			snprintf(line, sizeof(line),
 			         "上の三つの数値のいずれでも、他の区分と %d ポイント以上はっきり異なる%sはありません。",
