@@ -548,6 +548,51 @@ done:
 	return err;
 }
 
+/* A comment as compared for grouping (README, "Comments"): spaces (ASCII
+ * and ideographic) at either end dropped and inside collapsed to one, and
+ * the sentence-ending marks 。．.!！?？ at the end dropped, so "情報管理が
+ * 心配です。" and "情報管理が心配です" are one text. */
+static const char *
+comment_norm(struct report *r, const char *text)
+{
+	size_t n = strlen(text), len = 0;
+	char *out = arena_alloc(&r->arena, n + 1);
+	bool space = false;
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		bool sp = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r';
+		size_t w = 1;
+		if (strncmp(text + i, "\u3000", 3) == 0) {
+			sp = true;
+			w = 3;
+		}
+		if (sp) {
+			space = len > 0;
+			i += w;
+			continue;
+		}
+		if (space)
+			out[len++] = ' ';
+		space = false;
+		out[len++] = text[i++];
+	}
+	out[len] = '\0';
+	static const char *const ends[] = {"。", "．", "！", "？", ".", "!", "?"};
+	for (bool again = true; again;) {
+		again = false;
+		for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+			size_t el = strlen(ends[e]);
+			if (len >= el && memcmp(out + len - el, ends[e], el) == 0) {
+				len -= el;
+				out[len] = '\0';
+				again = true;
+			}
+		}
+	}
+	return out;
+}
+
 /* Canonical order: item, text, group; independent of how the database
  * happened to return the responses. */
 static int
@@ -555,6 +600,8 @@ comment_canon_cmp(const void *a, const void *b)
 {
 	const struct report_comment *x = a, *y = b;
 	int c = (x->item > y->item) - (x->item < y->item);
+	if (c == 0)
+		c = strcmp(x->norm, y->norm);
 	if (c == 0)
 		c = strcmp(x->text, y->text);
 	if (c == 0)
@@ -646,6 +693,10 @@ make_comments(struct report *r, const struct resp_table *t)
 		struct report_comment *c = &r->comments[r->ncomments++];
 		c->item = x->item;
 		c->text = x->text;
+		if ((c->norm = comment_norm(r, x->text)) == NULL) {
+			free(clabel);
+			return KOE_ENOMEM;
+		}
 		c->group = x->segment;
 		c->segment = x->segment < r->nsegs ? clabel[x->segment] : NULL;
 		c->display = c->segment ? display_label(r, c->segment) : NULL;
@@ -665,7 +716,7 @@ make_comments(struct report *r, const struct resp_table *t)
 	for (size_t i = 0; i < r->ncomments; i++) {
 		struct report_comment *c = &r->comments[i];
 		uint8_t head[16];
-		if (i > 0 && c->item == c[-1].item && strcmp(c->text, c[-1].text) == 0) {
+		if (i > 0 && c->item == c[-1].item && strcmp(c->norm, c[-1].norm) == 0) {
 			dup++;
 		} else {
 			dup = 0;

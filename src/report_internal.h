@@ -70,6 +70,7 @@ struct report_choice {
 struct report_comment {
 	size_t item;              /* the free-text item */
 	const char *text;         /* borrowed from the response table */
+	const char *norm;         /* text as compared for grouping (arena) */
 	size_t group;             /* index into segs */
 	const char *segment;      /* the label the comment may carry (its group's, or a
 	                             coarser one, include/koe/dc.h rule 4), or NULL */
