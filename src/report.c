@@ -39,6 +39,7 @@ report_free(struct report *r)
 	free(r->margins);
 	free(r->seg_order);
 	free(r->seg_pool);
+	free(r->themes);
 	arena_free(&r->arena);
 	free(r);
 }
@@ -647,6 +648,42 @@ group_comments(struct report *r)
 	return KOE_OK;
 }
 
+/* HR's [[Theme]]s (README, "Comments"): a comment mentions a theme when its
+ * text contains one of the theme's keywords; the share is of all comments,
+ * with a Wilson interval; the quotes are the first two texts mentioning it
+ * in the printed order (each run of identical comments once). */
+static enum koe_err
+count_themes(struct report *r)
+{
+	const struct qn_survey *s = r->s;
+	if (s->nthemes == 0 || r->ncomments == 0)
+		return KOE_OK;
+	if ((r->themes = calloc(s->nthemes, sizeof(*r->themes))) == NULL)
+		return KOE_ENOMEM;
+	r->nthemes = s->nthemes;
+	for (size_t t = 0; t < s->nthemes; t++) {
+		const struct qn_theme *th = &s->themes[t];
+		struct report_theme *rt = &r->themes[t];
+		size_t hits = 0, nq = 0;
+		rt->name = th->name;
+		rt->quotes[0] = rt->quotes[1] = -1;
+		for (size_t c = 0; c < r->ncomments; c++) {
+			bool hit = false;
+			for (size_t k = 0; k < th->nkeywords && !hit; k++)
+				hit = strstr(r->comments[c].text, th->keywords[k]) != NULL;
+			if (!hit)
+				continue;
+			hits++;
+			if (r->comments[c].count > 0 && nq < 2)
+				rt->quotes[nq++] = (long)c;
+		}
+		enum koe_err err = stats_proportion(hits, r->ncomments, &rt->share);
+		if (err != KOE_OK)
+			return err;
+	}
+	return KOE_OK;
+}
+
 /* The comments in a shuffled order that depends only on the survey and the
  * answers: each is sorted by a keyed hash of its text (and, for identical
  * texts, of how many identical ones come before it, so that repeated
@@ -734,7 +771,8 @@ make_comments(struct report *r, const struct resp_table *t)
 	}
 	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_key_cmp);
 	sodium_memzero(&h, sizeof(h));
-	return group_comments(r);
+	enum koe_err err = group_comments(r);
+	return err != KOE_OK ? err : count_themes(r);
 }
 
 enum koe_err

@@ -86,6 +86,14 @@ struct report_comment {
 	const char *run_display;  /* the same as people read it */
 };
 
+/* An HR-defined comment theme ([[Theme]]) and how many comments mention it. */
+struct report_theme {
+	const char *name;         /* borrowed from the survey */
+	struct stats_prop share;  /* comments with a keyword, of all comments */
+	long quotes[2];           /* indices into comments (printed first of a
+	                             run) quoting it, or -1 */
+};
+
 struct report_segment {
 	const char *code, *label; /* borrowed from the source */
 	const char *display;      /* label for people: "*" written as （統合）/ (merged) */
@@ -164,6 +172,8 @@ struct report {
 	bool comments_shown;         /* the company reaches k */
 	struct report_comment *comments; /* printed order */
 	size_t ncomments;
+	struct report_theme *themes;     /* survey->nthemes, when comments shown */
+	size_t nthemes;
 };
 
 /* Page 1's figures: pooled role shares' margins over each dimension and

@@ -576,6 +576,28 @@ comments_obj(struct jw *w, const struct report *r)
 		push(w, gr, e);
 	}
 	put(w, o, "groups", gr);
+	json_t *ta = json_array();
+	for (size_t t = 0; ta && t < r->nthemes; t++) {
+		const struct report_theme *th = &r->themes[t];
+		const struct qn_theme *qt = &r->s->themes[t];
+		json_t *e = json_object(), *kw = json_array(), *qa = json_array();
+		for (size_t k = 0; kw && k < qt->nkeywords; k++)
+			push(w, kw, str(qt->keywords[k]));
+		for (int k = 0; qa && k < 2; k++)
+			if (th->quotes[k] >= 0)
+				push(w, qa, str(r->comments[th->quotes[k]].text));
+		if (e) {
+			put(w, e, "name", str(th->name));
+			put(w, e, "keywords", kw);
+			put(w, e, "share", prop(w, &th->share));
+			put(w, e, "quotes", qa);
+		} else {
+			json_decref(kw);
+			json_decref(qa);
+		}
+		push(w, ta, e);
+	}
+	put(w, o, "themes", ta);
 	return o;
 }
 

@@ -575,6 +575,38 @@ summary(struct px *p)
 		px_para(p, PX_ML + 18, PX_CW - 18, 8, 11.5f, PX_GREY, false, line);
 		p->y -= 6;
 	}
+	/* The comments' themes, most mentioned first (README, page 1). */
+	if (r->nthemes > 0) {
+		size_t order[QN_MAX_THEMES], n = 0, len = 0;
+		char a[32];
+		/* Insertion sort, stable: on ties the questionnaire's order. */
+		for (size_t ti = 0; ti < r->nthemes && ti < QN_MAX_THEMES; ti++) {
+			size_t pos = n++;
+			while (pos > 0 && r->themes[order[pos - 1]].share.x < r->themes[ti].share.x) {
+				order[pos] = order[pos - 1];
+				pos--;
+			}
+			order[pos] = ti;
+		}
+		if (!r->en) {
+			len = (size_t)snprintf(line, sizeof(line), "自由記述のテーマ（多い順）: ");
+			for (size_t i = 0; i < n && i < 3 && len < sizeof(line); i++) {
+				const struct report_theme *th = &r->themes[order[i]];
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s（%zu 件）",
+				                        i ? "、" : "", th->name,
+				                        px_pct(a, sizeof(a), th->share.p), th->share.x);
+			}
+		} else {
+			len = (size_t)snprintf(line, sizeof(line), "Comment themes (most mentioned first): ");
+			for (size_t i = 0; i < n && i < 3 && len < sizeof(line); i++) {
+				const struct report_theme *th = &r->themes[order[i]];
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s (%zu)",
+				                        i ? ", " : "", th->name,
+				                        px_pct(a, sizeof(a), th->share.p), th->share.x);
+			}
+		}
+		px_para(p, PX_ML, PX_CW, 9, 13, PX_TEXT, false, line);
+	}
 }
 
 /* ---- Sections 2: support, rejoin, morale, other questions ------------- */
@@ -746,6 +778,32 @@ comments(struct px *p)
 	                 "まとまり（（統合）と表示）を記載するか、記載しません。記述は原文のままです。",
 	         r->min_comments, r->min_comments);
 	px_para(p, PX_ML, PX_CW, 8, 11.5f, PX_GREY, false, line);
+	if (r->nthemes > 0) {
+		px_heading(p, REPORT_TR(r, "テーマ別の件数（調査票で定義したキーワードによる分類）",
+		                        "Themes (by the keywords the questionnaire defines)"));
+		for (size_t t = 0; t < r->nthemes && px_ok(p); t++) {
+			const struct report_theme *th = &r->themes[t];
+			char a[32], ci[64], q[900] = "";
+			snprintf(line, sizeof(line),
+			         r->en ? "%s: %zu comments (%s, %s)" : "%s: %zu 件（%s、%s）", th->name,
+			         th->share.x, px_pct(a, sizeof(a), th->share.p),
+			         px_ci_pct(r, ci, sizeof(ci), th->share.lo, th->share.hi));
+			px_para(p, PX_ML, PX_CW, 9, 13, PX_TEXT, false, line);
+			for (int k = 0; k < 2; k++) {
+				size_t len = strlen(q);
+				if (th->quotes[k] >= 0)
+					snprintf(q + len, sizeof(q) - len, r->en ? "%s\"%s\"" : "%s「%s」",
+					         k ? " " : "", r->comments[th->quotes[k]].text);
+			}
+			if (q[0])
+				px_para(p, PX_ML + 14, PX_CW - 14, 7.5f, 10.5f, PX_GREY, false, q);
+			p->y -= 3;
+		}
+		px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false,
+		        REPORT_TR(r, "割合はすべての自由記述に対する比率です。一つの記述が複数のテーマに入ることがあります。",
+		                  "Shares are of all comments; a comment can belong to several themes."));
+		p->y -= 4;
+	}
 	for (size_t i = 0; i < s->nitems && px_ok(p); i++) {
 		size_t count = 0;
 		if (s->items[i].kind != QN_ITEM_TEXT)

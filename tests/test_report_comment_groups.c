@@ -38,8 +38,9 @@ identical_comments_are_grouped(void)
 	CHECK(rt_has(text, "同じ記述 3 件 — 営業部"));
 	CHECK(rt_has(text, "同じ記述 2 件"));
 	CHECK(!rt_has(text, "同じ記述 2 件 —"));
-	/* Printed once each. */
-	const char *at = text ? strstr(text, "処遇の基準を明確にしてほしい") : NULL;
+	/* Printed once each in the list (the themes above it quote it too). */
+	const char *list = text ? strstr(text, "6 件、異なる記述 3 種類") : NULL;
+	const char *at = list ? strstr(list, "処遇の基準を明確にしてほしい") : NULL;
 	CHECK(at != NULL && strstr(at + 1, "処遇の基準を明確にしてほしい") == NULL);
 	free(text);
 
@@ -62,7 +63,31 @@ identical_comments_are_grouped(void)
 		}
 	}
 	CHECK_INT(total, 6);
+
+	/* The questionnaire's [[Theme]]s: 処遇 is a keyword of
+	 * 処遇・条件の公平さ (3 of 6 comments), 情報 of 情報管理 (2 of 6). */
+	json_t *th;
+	bool fair = false, info = false;
+	json_array_foreach(json_object_get(c, "themes"), i, th) {
+		const char *name = json_string_value(json_object_get(th, "name"));
+		json_t *sh = json_object_get(th, "share");
+		if (strcmp(name, "処遇・条件の公平さ") == 0) {
+			fair = true;
+			CHECK_INT(json_integer_value(json_object_get(sh, "x")), 3);
+			CHECK_INT(json_integer_value(json_object_get(sh, "n")), 6);
+			CHECK_INT(json_array_size(json_object_get(th, "quotes")), 1);
+		} else if (strcmp(name, "情報管理") == 0) {
+			info = true;
+			CHECK_INT(json_integer_value(json_object_get(sh, "x")), 2);
+		}
+	}
+	CHECK(fair && info);
 	json_decref(j);
+	text = rt_pdftext(&f, "out.pdf", false);
+	CHECK(rt_has(text, "テーマ別の件数"));
+	CHECK(rt_has(text, "処遇・条件の公平さ: 3 件（50%"));
+	CHECK(rt_has(text, "自由記述のテーマ（多い順）"));
+	free(text);
 }
 
 int
