@@ -32,6 +32,41 @@ dc_suppress(const size_t *sizes, size_t n, size_t k, enum stats_shown *shown)
 	return KOE_OK;
 }
 
+enum koe_err
+dc_suppress_margins(const size_t *sizes, const bool *forced, size_t n, size_t k,
+                    enum stats_shown *shown)
+{
+	size_t hidden = 0;
+
+	if (k == 0)
+		return KOE_EINVAL;
+	for (size_t g = 0; g < n; g++) {
+		shown[g] = sizes[g] < k ? STATS_HIDDEN_BELOW_K
+		           : forced[g]  ? STATS_HIDDEN_COMPLEMENTARY
+		                        : STATS_SHOWN;
+		if (shown[g] != STATS_SHOWN)
+			hidden += sizes[g];
+	}
+	while (hidden > 0 && hidden < k) {
+		size_t best = n;
+		for (size_t g = 0; g < n; g++)
+			if (shown[g] == STATS_SHOWN && sizes[g] > 0 &&
+			    (best == n || sizes[g] < sizes[best]))
+				best = g;
+		if (best == n)
+			break;
+		shown[best] = STATS_HIDDEN_COMPLEMENTARY;
+		hidden += sizes[best];
+	}
+	return KOE_OK;
+}
+
+bool
+dc_margin_inside_bad(size_t hidden_inside, size_t k)
+{
+	return hidden_inside > 0 && hidden_inside < k;
+}
+
 bool
 dc_rest_ok(size_t total_n, size_t group_n, size_t k)
 {

@@ -296,6 +296,81 @@ tag_closes(struct ctx *c, const struct tag *t)
 	c->s->closes = qn_dup(c, t->arg, t->arglen);
 }
 
+/* [[Theme:情報管理|情報,漏れ,管理]]: a comment theme and its keywords
+ * (header only, repeatable). */
+static void
+tag_theme(struct ctx *c, const struct tag *t)
+{
+	const char *bar, *p, *end;
+	const char *words[QN_MAX_THEME_WORDS];
+	size_t n = 0;
+
+	if (c->st != ST_HEADER) {
+		ERR(c, t->line, t->name_col,
+		    "put it at the top of the file, before the first block or question",
+		    "[[%.*s]] belongs to the survey header", (int)t->namelen, t->name);
+		return;
+	}
+	if (!qn_need_arg(c, t, "[[Theme:情報管理|情報,漏れ,管理]]"))
+		return;
+	bar = memchr(t->arg, '|', t->arglen);
+	if (bar == NULL) {
+		ERR(c, t->line, t->arg_col, "write the theme, a bar, then its keywords",
+		    "[[Theme]] needs keywords: [[Theme:name|keyword,keyword]]");
+		return;
+	}
+	const char *name = t->arg;
+	size_t nl = (size_t)(bar - t->arg);
+	qn_trim(&name, &nl);
+	if (nl == 0) {
+		ERR(c, t->line, t->arg_col, NULL, "[[Theme]] needs a name before the bar");
+		return;
+	}
+	if (c->s->nthemes == QN_MAX_THEMES) {
+		ERR(c, t->line, t->name_col, NULL, "at most %d themes", QN_MAX_THEMES);
+		return;
+	}
+	p = bar + 1;
+	end = t->arg + t->arglen;
+	for (;;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *e = comma ? comma : end;
+		const char *w = p;
+		size_t wl = (size_t)(e - p);
+		qn_trim(&w, &wl);
+		if (wl == 0) {
+			ERR(c, t->line, qn_col_of(t, w), "separate keywords with single commas",
+			    "empty keyword in [[Theme]]");
+			return;
+		}
+		if (n == QN_MAX_THEME_WORDS) {
+			ERR(c, t->line, qn_col_of(t, w), NULL, "at most %d keywords per theme",
+			    QN_MAX_THEME_WORDS);
+			return;
+		}
+		if ((words[n++] = qn_dup(c, w, wl)) == NULL)
+			return;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	if (c->s->themes == NULL &&
+	    (c->s->themes = arena_alloc(c->a, QN_MAX_THEMES * sizeof(*c->s->themes))) == NULL) {
+		c->oom = true;
+		return;
+	}
+	struct qn_theme *th = &c->s->themes[c->s->nthemes];
+	th->name = qn_dup(c, name, nl);
+	th->keywords = arena_alloc(c->a, n * sizeof(*th->keywords));
+	if (th->name == NULL || th->keywords == NULL) {
+		c->oom = true;
+		return;
+	}
+	memcpy(th->keywords, words, n * sizeof(*words));
+	th->nkeywords = n;
+	c->s->nthemes++;
+}
+
 static void
 tag_segments(struct ctx *c, const struct tag *t)
 {
@@ -635,6 +710,7 @@ static const struct tag_def {
 	{"MinGroup", tag_mingroup, false},
 	{"MinGroupComments", tag_mingroupcomments, false},
 	{"Segments", tag_segments, false},
+	{"Theme", tag_theme, false},
 	{"Closes", tag_closes, false},
 	{"Scale", tag_scale, false},
 	{"Reverse", tag_reverse, true},

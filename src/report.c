@@ -36,6 +36,10 @@ report_free(struct report *r)
 		free(r->choices[i].opts);
 	free(r->choices);
 	free(r->comments);
+	free(r->margins);
+	free(r->seg_order);
+	free(r->seg_pool);
+	free(r->themes);
 	arena_free(&r->arena);
 	free(r);
 }
@@ -315,6 +319,54 @@ display_label(struct report *r, const char *label)
 	return out;
 }
 
+/* Natural order of two stored labels, dimension by dimension. */
+static int
+label_cmp(const char *a, const char *b)
+{
+	static const char sep[] = " / ";
+	char x[256], y[256];
+	for (;;) {
+		const char *ea = strstr(a, sep), *eb = strstr(b, sep);
+		size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
+		snprintf(x, sizeof(x), "%.*s", (int)(la < 255 ? la : 255), a);
+		snprintf(y, sizeof(y), "%.*s", (int)(lb < 255 ? lb : 255), b);
+		int c = report_value_cmp(x, y);
+		if (c != 0)
+			return c;
+		if (ea == NULL || eb == NULL)
+			return (ea != NULL) - (eb != NULL);
+		a = ea + sizeof(sep) - 1;
+		b = eb + sizeof(sep) - 1;
+	}
+}
+
+static int
+seg_ptr_cmp(const void *a, const void *b)
+{
+	const struct report_segment *x = *(const struct report_segment *const *)a;
+	const struct report_segment *y = *(const struct report_segment *const *)b;
+	int c = label_cmp(x->label, y->label);
+	return c ? c : (x > y) - (x < y);
+}
+
+static enum koe_err
+order_segments(struct report *r)
+{
+	const struct report_segment **p = calloc(r->nsegs + 1, sizeof(*p));
+	r->seg_order = calloc(r->nsegs + 1, sizeof(*r->seg_order));
+	if (r->seg_order == NULL || p == NULL) {
+		free(p);
+		return KOE_ENOMEM;
+	}
+	for (size_t i = 0; i < r->nsegs; i++)
+		p[i] = &r->segs[i];
+	qsort(p, r->nsegs, sizeof(*p), seg_ptr_cmp);
+	for (size_t i = 0; i < r->nsegs; i++)
+		r->seg_order[i] = (size_t)(p[i] - r->segs);
+	free(p);
+	return KOE_OK;
+}
+
 static enum koe_err
 make_segments(struct report *r, const struct report_source *src)
 {
@@ -354,8 +406,32 @@ make_segments(struct report *r, const struct report_source *src)
 	return KOE_OK;
 }
 
+/* No ▲ ▼ or hot spot for a group of fewer than REPORT_MIN_COMPARE people
+ * (README, "Honest comparisons"): one person moves its share by 10 points
+ * or more. The test stays in the Benjamini–Hochberg family, which only
+ * makes the other q-values more conservative. */
+static void
+no_marks_for_small_groups(struct report *r)
+{
+	struct stats_report *st = r->st;
+	size_t ng = st->ngroups;
+	for (size_t s = 0; s < st->nscales; s++)
+		for (size_t g = 0; g < ng; g++) {
+			struct stats_compare *c = &st->compare[s * ng + g];
+			if (c->group.n < REPORT_MIN_COMPARE)
+				c->welch.flagged = false;
+		}
+	for (size_t g = 0; st->hotspots && g < ng; g++)
+		if (st->hotspots[g].share.n < REPORT_MIN_COMPARE) {
+			st->hotspots[g].hot = false;
+			st->hotspots[g].test.flagged = false;
+		}
+}
+
 /* The items with the largest unfavorable share: what people worry about
- * most. Only Likert items of the company as a whole, each shown. */
+ * most. Only Likert items of the company as a whole, each shown, and not
+ * items of the rejoin scale: "would not come back" is an answer about the
+ * person, not a worry about the program, and reads as a double negative. */
 static void
 find_concerns(struct report *r)
 {
@@ -366,6 +442,7 @@ find_concerns(struct report *r)
 			const struct stats_item *it = &st->items[j];
 			bool taken = false;
 			if (r->meta[j].kind != STATS_LIKERT || it->shown != STATS_SHOWN ||
+			    (st->rejoin_scale >= 0 && r->meta[j].scale == st->rejoin_scale) ||
 			    !report_prop_ok(&it->unfav) || it->unfav.x == 0)
 				continue;
 			for (size_t c = 0; c < r->nconcerns; c++)
@@ -472,6 +549,51 @@ done:
 	return err;
 }
 
+/* A comment as compared for grouping (README, "Comments"): spaces (ASCII
+ * and ideographic) at either end dropped and inside collapsed to one, and
+ * the sentence-ending marks 。．.!！?？ at the end dropped, so "情報管理が
+ * 心配です。" and "情報管理が心配です" are one text. */
+static const char *
+comment_norm(struct report *r, const char *text)
+{
+	size_t n = strlen(text), len = 0;
+	char *out = arena_alloc(&r->arena, n + 1);
+	bool space = false;
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		bool sp = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r';
+		size_t w = 1;
+		if (strncmp(text + i, "\u3000", 3) == 0) {
+			sp = true;
+			w = 3;
+		}
+		if (sp) {
+			space = len > 0;
+			i += w;
+			continue;
+		}
+		if (space)
+			out[len++] = ' ';
+		space = false;
+		out[len++] = text[i++];
+	}
+	out[len] = '\0';
+	static const char *const ends[] = {"。", "．", "！", "？", ".", "!", "?"};
+	for (bool again = true; again;) {
+		again = false;
+		for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+			size_t el = strlen(ends[e]);
+			if (len >= el && memcmp(out + len - el, ends[e], el) == 0) {
+				len -= el;
+				out[len] = '\0';
+				again = true;
+			}
+		}
+	}
+	return out;
+}
+
 /* Canonical order: item, text, group; independent of how the database
  * happened to return the responses. */
 static int
@@ -479,6 +601,8 @@ comment_canon_cmp(const void *a, const void *b)
 {
 	const struct report_comment *x = a, *y = b;
 	int c = (x->item > y->item) - (x->item < y->item);
+	if (c == 0)
+		c = strcmp(x->norm, y->norm);
 	if (c == 0)
 		c = strcmp(x->text, y->text);
 	if (c == 0)
@@ -492,6 +616,72 @@ comment_key_cmp(const void *a, const void *b)
 	const struct report_comment *x = a, *y = b;
 	int c = memcmp(x->key, y->key, sizeof(x->key));
 	return c ? c : comment_canon_cmp(a, b);
+}
+
+/* Identical comments printed once (README, "Comments"): the first of each
+ * run in the printed order carries the run's size and the label its
+ * comments share (none when they differ: naming one group would say
+ * where the others came from). */
+static enum koe_err
+group_comments(struct report *r)
+{
+	size_t *first = malloc((r->ncomments + 1) * sizeof(*first));
+	if (first == NULL)
+		return KOE_ENOMEM;
+	for (size_t i = 0; i < r->ncomments; i++)
+		first[i] = SIZE_MAX;
+	for (size_t i = 0; i < r->ncomments; i++) {
+		struct report_comment *c = &r->comments[i];
+		if (first[c->run] == SIZE_MAX) {
+			first[c->run] = i;
+			c->count = 1;
+			c->run_segment = c->segment;
+			c->run_display = c->display;
+			continue;
+		}
+		struct report_comment *f = &r->comments[first[c->run]];
+		f->count++;
+		if (f->run_segment && (c->segment == NULL || strcmp(f->run_segment, c->segment) != 0))
+			f->run_segment = f->run_display = NULL;
+	}
+	free(first);
+	return KOE_OK;
+}
+
+/* HR's [[Theme]]s (README, "Comments"): a comment mentions a theme when its
+ * text contains one of the theme's keywords; the share is of all comments,
+ * with a Wilson interval; the quotes are the first two texts mentioning it
+ * in the printed order (each run of identical comments once). */
+static enum koe_err
+count_themes(struct report *r)
+{
+	const struct qn_survey *s = r->s;
+	if (s->nthemes == 0 || r->ncomments == 0)
+		return KOE_OK;
+	if ((r->themes = calloc(s->nthemes, sizeof(*r->themes))) == NULL)
+		return KOE_ENOMEM;
+	r->nthemes = s->nthemes;
+	for (size_t t = 0; t < s->nthemes; t++) {
+		const struct qn_theme *th = &s->themes[t];
+		struct report_theme *rt = &r->themes[t];
+		size_t hits = 0, nq = 0;
+		rt->name = th->name;
+		rt->quotes[0] = rt->quotes[1] = -1;
+		for (size_t c = 0; c < r->ncomments; c++) {
+			bool hit = false;
+			for (size_t k = 0; k < th->nkeywords && !hit; k++)
+				hit = strstr(r->comments[c].text, th->keywords[k]) != NULL;
+			if (!hit)
+				continue;
+			hits++;
+			if (r->comments[c].count > 0 && nq < 2)
+				rt->quotes[nq++] = (long)c;
+		}
+		enum koe_err err = stats_proportion(hits, r->ncomments, &rt->share);
+		if (err != KOE_OK)
+			return err;
+	}
+	return KOE_OK;
 }
 
 /* The comments in a shuffled order that depends only on the survey and the
@@ -540,6 +730,10 @@ make_comments(struct report *r, const struct resp_table *t)
 		struct report_comment *c = &r->comments[r->ncomments++];
 		c->item = x->item;
 		c->text = x->text;
+		if ((c->norm = comment_norm(r, x->text)) == NULL) {
+			free(clabel);
+			return KOE_ENOMEM;
+		}
 		c->group = x->segment;
 		c->segment = x->segment < r->nsegs ? clabel[x->segment] : NULL;
 		c->display = c->segment ? display_label(r, c->segment) : NULL;
@@ -555,13 +749,17 @@ make_comments(struct report *r, const struct resp_table *t)
 	crypto_generichash_update(&h, (const uint8_t *)r->s->id, strlen(r->s->id));
 	crypto_generichash_final(&h, seed, sizeof(seed));
 	uint64_t dup = 0;
+	size_t run = 0;
 	for (size_t i = 0; i < r->ncomments; i++) {
 		struct report_comment *c = &r->comments[i];
 		uint8_t head[16];
-		if (i > 0 && c->item == c[-1].item && strcmp(c->text, c[-1].text) == 0)
+		if (i > 0 && c->item == c[-1].item && strcmp(c->norm, c[-1].norm) == 0) {
 			dup++;
-		else
+		} else {
 			dup = 0;
+			run = i;
+		}
+		c->run = run;
 		for (int b = 0; b < 8; b++) {
 			head[b] = (uint8_t)((uint64_t)c->item >> (8 * b));
 			head[8 + b] = (uint8_t)(dup >> (8 * b));
@@ -573,7 +771,8 @@ make_comments(struct report *r, const struct resp_table *t)
 	}
 	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_key_cmp);
 	sodium_memzero(&h, sizeof(h));
-	return KOE_OK;
+	enum koe_err err = group_comments(r);
+	return err != KOE_OK ? err : count_themes(r);
 }
 
 enum koe_err
@@ -610,10 +809,11 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	dc_count_text(t->n, (size_t)src->survey->min_group, !r->rounded, r->en, r->nresp_text,
 	              sizeof(r->nresp_text));
 	if ((err = make_labels(r)) != KOE_OK || (err = compute_stats(r, t)) != KOE_OK ||
-	    (err = make_segments(r, src)) != KOE_OK)
+	    (err = make_segments(r, src)) != KOE_OK || (err = order_segments(r)) != KOE_OK)
 		goto done;
 	if (r->rounded)
 		stats_report_participation_only(r->st);
+	no_marks_for_small_groups(r);
 
 	r->response = (struct stats_prop){.x = r->nresp_shown, .p = NAN, .lo = NAN, .hi = NAN,
 	                                  .status = STATS_NO_DATA};
@@ -627,6 +827,8 @@ report_compute(const struct report_source *src, const struct report_options *opt
 		if (r->meta[j].kind == STATS_NPS && r->meta[j].role == STATS_ROLE_NONE)
 			r->enps = (long)j;
 	find_concerns(r);
+	if ((err = report_findings(r)) != KOE_OK)
+		goto done;
 	if ((err = make_choices(r, t)) != KOE_OK || (err = make_comments(r, t)) != KOE_OK)
 		goto done;
 	*out = r;

@@ -304,6 +304,9 @@ can_break(unsigned long prev, unsigned long cp)
 {
 	if (cp == ' ' || no_line_start(cp) || no_line_end(prev))
 		return false;
+	/* "-0.04" is a minus sign, not a hyphen to break after. */
+	if (prev == '-' && cp >= '0' && cp <= '9')
+		return false;
 	if (prev == ' ' || prev == '/' || prev == '-')
 		return true;
 	return is_cjk(prev) || is_cjk(cp);

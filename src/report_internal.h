@@ -16,6 +16,39 @@
 #include "koe/stats.h"
 
 #define REPORT_NCONCERNS 3
+#define REPORT_MAX_DIMS 8
+#define REPORT_NFINDINGS 3
+/* Fewer respondents than this: no ▲ ▼, hot spot or named difference (a
+ * group of 5–9 moves in 10–20-point steps). */
+#define REPORT_MIN_COMPARE 10
+/* A difference between margins is named from this many points up. */
+#define REPORT_MIN_GAP 0.10
+
+/* The three roles of page 1, in this order. */
+enum report_role { REPORT_SUPPORT, REPORT_REJOIN, REPORT_MORALE, REPORT_NROLES };
+
+/* The groups sharing one value of one breakdown dimension (営業部 over every
+ * tenure band), with the pooled shares of each role's scale
+ * (include/koe/dc.h rule 5 decides pool[].shown). */
+struct report_margin {
+	size_t dim;
+	const char *value;        /* the dimension's value; "*" for merged */
+	long rank;                /* natural order within the dimension */
+	struct stats_pooled pool[REPORT_NROLES];
+};
+
+/* One difference page 1 states: a margin that stands out from the other
+ * shown margins of its dimension. */
+struct report_finding {
+	enum report_role role;
+	size_t dim;
+	size_t margin;            /* index into margins */
+	bool high;                /* above the others (else below) */
+	double share;             /* the role's share in the margin */
+	double others_lo, others_hi; /* range of the other shown margins */
+	double gap;               /* distance to the nearest other */
+	size_t nothers;
+};
 
 /* One answer option of a choice question and its share. */
 struct report_option {
@@ -37,11 +70,28 @@ struct report_choice {
 struct report_comment {
 	size_t item;              /* the free-text item */
 	const char *text;         /* borrowed from the response table */
+	const char *norm;         /* text as compared for grouping (arena) */
 	size_t group;             /* index into segs */
 	const char *segment;      /* the label the comment may carry (its group's, or a
 	                             coarser one, include/koe/dc.h rule 4), or NULL */
 	const char *display;      /* segment as people read it, or NULL */
 	uint8_t key[16];          /* the shuffle key the order is sorted by */
+	/* Identical comments (same item, same text) are printed once with
+	 * their count, where the first of them falls in the printed order. */
+	size_t run;               /* the run of identical comments it belongs to */
+	size_t count;             /* on the first printed of its run: the run's
+	                             size; 0 on the others */
+	const char *run_segment;  /* on the first: the label every comment of the
+	                             run carries, or NULL when they differ */
+	const char *run_display;  /* the same as people read it */
+};
+
+/* An HR-defined comment theme ([[Theme]]) and how many comments mention it. */
+struct report_theme {
+	const char *name;         /* borrowed from the survey */
+	struct stats_prop share;  /* comments with a keyword, of all comments */
+	long quotes[2];           /* indices into comments (printed first of a
+	                             run) quoting it, or -1 */
 };
 
 struct report_segment {
@@ -88,6 +138,7 @@ struct report {
 	size_t min_comments;         /* [[MinGroupComments]] */
 
 	struct report_segment *segs; /* the statistics' groups, code order */
+	size_t *seg_order;           /* nsegs: indices in natural label order */
 	size_t nsegs;
 	size_t nhidden_segs;
 
@@ -98,10 +149,39 @@ struct report {
 	struct report_choice *choices;
 	size_t nchoices;
 
+	/* Page 1 (report_findings.c): the scale of each role or -1, its
+	 * direct item (stats index of the first non-reverse item) or -1. */
+	int role_scale[REPORT_NROLES];
+	long direct[REPORT_NROLES];
+	size_t ndims;
+	const char *dim_name[REPORT_MAX_DIMS]; /* as people read it */
+	const char *dim_key[REPORT_MAX_DIMS];  /* roster column */
+	struct report_margin *margins;          /* by dimension, natural order */
+	size_t nmargins;
+	struct report_finding findings[REPORT_NFINDINGS]; /* biggest gap first */
+	/* nscales × nsegs, [s * nsegs + g]: pooled shares of each group, shown
+	 * only when the group's scale figure and every item of the scale are
+	 * shown for it (then it follows from released figures). */
+	struct stats_pooled *seg_pool;
+	/* The response-rate check: each role's pooled share post-stratified to
+	 * the invited headcounts (README, "Who answered"); NaN when not
+	 * computable. */
+	double reweighted[REPORT_NROLES];
+	size_t nfindings;
+
 	bool comments_shown;         /* the company reaches k */
 	struct report_comment *comments; /* printed order */
 	size_t ncomments;
+	struct report_theme *themes;     /* survey->nthemes, when comments shown */
+	size_t nthemes;
 };
+
+/* Page 1's figures: pooled role shares' margins over each dimension and
+ * the differences to state. Called by report_compute for a final report. */
+enum koe_err report_findings(struct report *r);
+
+/* The share a role is read by: favorable, or unfavorable for morale. */
+double report_role_share(enum report_role role, const struct stats_pooled *p);
 
 /* Picks the report language's variant of a pair of strings. */
 #define REPORT_TR(r, ja, en_) ((r)->en ? (en_) : (ja))

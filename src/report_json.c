@@ -77,6 +77,27 @@ interval(double lo, double hi)
 	return a;
 }
 
+/* Pooled item-level shares, or null when hidden. */
+static json_t *
+pooled_obj(struct jw *w, const struct stats_pooled *p)
+{
+	json_t *o;
+	if (p->shown != STATS_SHOWN || p->status != STATS_OK)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(w, o, "items", json_integer((json_int_t)p->nitems));
+	put(w, o, "answers", json_integer((json_int_t)p->answers));
+	put(w, o, "people", json_integer((json_int_t)p->people));
+	put(w, o, "favorable", num(p->fav));
+	put(w, o, "favorable_ci", interval(p->fav_lo, p->fav_hi));
+	put(w, o, "neutral", num(p->neutral));
+	put(w, o, "unfavorable", num(p->unfav));
+	put(w, o, "unfavorable_ci", interval(p->unfav_lo, p->unfav_hi));
+	put(w, o, "fpc", json_boolean(p->fpc));
+	return o;
+}
+
 static const char *
 role_name(enum qn_role role)
 {
@@ -119,6 +140,85 @@ scale_prop(struct jw *w, const struct report *r, int scale, bool unfav)
 	put(w, o, "scale", str(r->s->scales[scale].name));
 	put(w, o, unfav ? "unfavorable" : "favorable", prop(w, unfav ? &sc->unfav : &sc->fav));
 	return o;
+}
+
+static const char *const role_key[REPORT_NROLES] = {"support", "rejoin", "morale"};
+
+static json_t *
+roles_obj(struct jw *w, const struct report *r)
+{
+	json_t *o = json_object();
+	for (int role = 0; o && role < REPORT_NROLES; role++) {
+		int s = r->role_scale[role];
+		json_t *e;
+		if (s < 0) {
+			put(w, o, role_key[role], json_null());
+			continue;
+		}
+		if ((e = json_object()) == NULL) {
+			w->oom = true;
+			break;
+		}
+		put(w, e, "scale", str(r->s->scales[s].name));
+		put(w, e, "pooled", pooled_obj(w, &r->st->pooled[s]));
+		put(w, e, "reweighted", num(r->reweighted[role]));
+		put(w, e, "direct", r->direct[role] >= 0
+		                        ? str(r->s->items[r->stats_to_item[r->direct[role]]].key)
+		                        : json_null());
+		put(w, o, role_key[role], e);
+	}
+	return o;
+}
+
+static json_t *
+findings_arr(struct jw *w, const struct report *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < r->nfindings; i++) {
+		const struct report_finding *f = &r->findings[i];
+		json_t *e = json_object();
+		if (e) {
+			put(w, e, "role", str(role_key[f->role]));
+			put(w, e, "dimension", str(r->dim_key[f->dim]));
+			put(w, e, "value", str(r->margins[f->margin].value));
+			put(w, e, "direction", str(f->high ? "above" : "below"));
+			put(w, e, "share", num(f->share));
+			put(w, e, "others", interval(f->others_lo, f->others_hi));
+			put(w, e, "gap", num(f->gap));
+		}
+		push(w, a, e);
+	}
+	return a;
+}
+
+static json_t *
+margins_arr(struct jw *w, const struct report *r)
+{
+	json_t *a = json_array();
+	for (size_t m = 0; a && m < r->nmargins; m++) {
+		const struct report_margin *mg = &r->margins[m];
+		bool any = false;
+		for (int role = 0; role < REPORT_NROLES; role++)
+			any |= r->role_scale[role] >= 0 && mg->pool[role].shown == STATS_SHOWN &&
+			       mg->pool[role].status == STATS_OK;
+		if (!any)
+			continue; /* a hidden margin is not named, as a hidden group is not */
+		json_t *e = json_object(), *ro = json_object();
+		if (e == NULL || ro == NULL) {
+			json_decref(e);
+			json_decref(ro);
+			w->oom = true;
+			break;
+		}
+		put(w, e, "dimension", str(r->dim_key[mg->dim]));
+		put(w, e, "value", str(mg->value));
+		for (int role = 0; role < REPORT_NROLES; role++)
+			if (r->role_scale[role] >= 0)
+				put(w, ro, role_key[role], pooled_obj(w, &mg->pool[role]));
+		put(w, e, "roles", ro);
+		push(w, a, e);
+	}
+	return a;
 }
 
 static json_t *
@@ -167,6 +267,8 @@ summary_obj(struct jw *w, const struct report *r)
 		push(w, a, e);
 	}
 	put(w, o, "concerns", a);
+	put(w, o, "roles", roles_obj(w, r));
+	put(w, o, "findings", findings_arr(w, r));
 	return o;
 }
 
@@ -326,6 +428,8 @@ segment_scale(struct jw *w, const struct report *r, size_t si, size_t g)
 		put(w, o, "q", json_null());
 		put(w, o, "flagged", json_false());
 	}
+	put(w, o, "pooled", r->seg_pool ? pooled_obj(w, &r->seg_pool[si * r->nsegs + g])
+	                                : json_null());
 	return o;
 }
 
@@ -415,6 +519,10 @@ drivers_obj(struct jw *w, const struct report *r)
 			put(w, e, "p", json_null());
 		}
 		put(w, e, "beta", num(dr->beta));
+		put(w, e, "dominance", num(dr->dominance));
+		put(w, e, "dominance_ci", isfinite(dr->dominance_lo)
+		                              ? interval(dr->dominance_lo, dr->dominance_hi)
+		                              : json_null());
 		push(w, a, e);
 	}
 	put(w, o, "drivers", a);
@@ -453,6 +561,43 @@ comments_obj(struct jw *w, const struct report *r)
 		push(w, a, e);
 	}
 	put(w, o, "items", a);
+	json_t *gr = json_array();
+	for (size_t c = 0; gr && c < r->ncomments; c++) {
+		const struct report_comment *cm = &r->comments[c];
+		json_t *e;
+		if (cm->count == 0)
+			continue;
+		if ((e = json_object()) != NULL) {
+			put(w, e, "item", str(r->s->items[cm->item].key));
+			put(w, e, "text", str(cm->text));
+			put(w, e, "count", json_integer((json_int_t)cm->count));
+			put(w, e, "segment", str(cm->run_segment));
+		}
+		push(w, gr, e);
+	}
+	put(w, o, "groups", gr);
+	json_t *ta = json_array();
+	for (size_t t = 0; ta && t < r->nthemes; t++) {
+		const struct report_theme *th = &r->themes[t];
+		const struct qn_theme *qt = &r->s->themes[t];
+		json_t *e = json_object(), *kw = json_array(), *qa = json_array();
+		for (size_t k = 0; kw && k < qt->nkeywords; k++)
+			push(w, kw, str(qt->keywords[k]));
+		for (int k = 0; qa && k < 2; k++)
+			if (th->quotes[k] >= 0)
+				push(w, qa, str(r->comments[th->quotes[k]].text));
+		if (e) {
+			put(w, e, "name", str(th->name));
+			put(w, e, "keywords", kw);
+			put(w, e, "share", prop(w, &th->share));
+			put(w, e, "quotes", qa);
+		} else {
+			json_decref(kw);
+			json_decref(qa);
+		}
+		push(w, ta, e);
+	}
+	put(w, o, "themes", ta);
 	return o;
 }
 
@@ -522,6 +667,7 @@ report_json(const struct report *r, char **buf, size_t *len)
 	put(&w, root, "items", items_arr(&w, r));
 	put(&w, root, "choices", choices_arr(&w, r));
 	put(&w, root, "segments", segments_arr(&w, r));
+	put(&w, root, "margins", margins_arr(&w, r));
 	put(&w, root, "drivers", drivers_obj(&w, r));
 	put(&w, root, "comments", comments_obj(&w, r));
 	put(&w, root, "method", method_obj(&w, r));

@@ -50,20 +50,32 @@ hidden_k(const struct report *r, char *buf, size_t cap)
 
 struct kpi {
 	const char *label;
+	char label_buf[200];
 	char value[32];
 	char sub[160];
 	char reading[700];
 	char reading_short[700]; /* used when reading needs more than 4 lines */
 	bool gauge;
 	bool bad; /* a larger value is worse: the bar is red */
+	bool plain; /* no colour judgement: the bar is grey-blue */
+	bool stack; /* a favorable / neutral / unfavorable bar */
+	bool stack_unfav; /* the interval is the unfavorable share's */
+	double fav, neutral, unfav;
 	double v, lo, hi, min, max, mark; /* gauge scale and reference mark */
 };
 
 static void
 card(struct px *p, const struct kpi *k)
 {
-	const float h = 66, gx = PX_ML + 168, gw = 118, rx = PX_ML + 300, rw = PX_CW - 300 - 10;
-	float top;
+	const float gx = PX_ML + 168, gw = 118, rx = PX_ML + 300, rw = PX_CW - 300 - 10;
+	float top, h = 66;
+	size_t nl = px_wrap(p, k->reading, rw, 9);
+	if (nl > 6 && k->reading_short[0])
+		nl = px_wrap(p, k->reading_short, rw, 9);
+	if (nl > 6)
+		nl = 6;
+	if ((float)nl * 13 + 14 > h)
+		h = (float)nl * 13 + 14;
 
 	px_need(p, h + 8);
 	top = p->y;
@@ -73,13 +85,39 @@ card(struct px *p, const struct kpi *k)
 	px_text(p, PX_ML + 12, top - 40, 22, PX_ACCENT, true, k->value);
 	px_wrap(p, k->sub, 150, 7);
 	px_draw_wrapped(p, PX_ML + 12, top - 52, 7, 8.5f, PX_GREY, false, 2);
-	if (k->gauge) {
-		float y = top - h / 2 - 3;
+	if (k->stack) {
+		float y = top - 33 - 3, x0 = gx;
+		const struct px_rgb col[3] = {PX_FAV2, PX_NEUTRAL, PX_UNFAV2};
+		const double part[3] = {k->fav, k->neutral, k->unfav};
+		char a[32], b[32];
+		for (int i = 0; i < 3; i++) {
+			float w = (float)part[i] * gw;
+			if (isfinite(w) && w > 0)
+				px_rect(p, x0, y, w, 7, col[i]);
+			x0 += isfinite(w) ? w : 0;
+		}
+		if (isfinite(k->lo) && isfinite(k->hi)) {
+			/* Favorable grows from the left, unfavorable from the
+			 * right: the interval is drawn where its share ends. */
+			float l = k->stack_unfav ? gx + gw - (float)k->hi * gw : gx + (float)k->lo * gw;
+			float rr = k->stack_unfav ? gx + gw - (float)k->lo * gw : gx + (float)k->hi * gw;
+			px_hline(p, l, rr, y + 3.5f, 0.9f, PX_ACCENT);
+			px_vline(p, l, y, y + 7, 0.9f, PX_ACCENT);
+			px_vline(p, rr, y, y + 7, 0.9f, PX_ACCENT);
+		}
+		snprintf(b, sizeof(b), "%s %s", REPORT_TR(p->r, "肯定的", "favorable"),
+		         px_pct(a, sizeof(a), k->fav));
+		px_text(p, gx, y - 10, 6, PX_GREY, false, b);
+		snprintf(b, sizeof(b), "%s %s", REPORT_TR(p->r, "否定的", "unfavorable"),
+		         px_pct(a, sizeof(a), k->unfav));
+		px_text_right(p, gx + gw, y - 10, 6, PX_GREY, false, b);
+	} else if (k->gauge) {
+		float y = top - 33 - 3;
 		bool nps = k->min < 0;
 #define GX(v) (gx + (float)(((v) - k->min) / (k->max - k->min)) * gw)
 		px_rect(p, gx, y, gw, 7, PX_LIGHT);
 		px_rect(p, GX(fmin(k->v, k->mark)), y, GX(fmax(k->v, k->mark)) - GX(fmin(k->v, k->mark)),
-		        7, k->bad || k->v < k->mark ? PX_UNFAV2 : PX_FAV2);
+		        7, k->plain ? PX_NEUTRAL : k->bad || k->v < k->mark ? PX_UNFAV2 : PX_FAV2);
 		if (isfinite(k->lo) && isfinite(k->hi)) {
 			px_hline(p, GX(k->lo), GX(k->hi), y + 3.5f, 0.9f, PX_ACCENT);
 			px_vline(p, GX(k->lo), y, y + 7, 0.9f, PX_ACCENT);
@@ -95,12 +133,12 @@ card(struct px *p, const struct kpi *k)
 		}
 #undef GX
 	}
-	size_t nl = px_wrap(p, k->reading, rw, 9);
-	if (nl > 4 && k->reading_short[0])
+	nl = px_wrap(p, k->reading, rw, 9);
+	if (nl > 6 && k->reading_short[0])
 		nl = px_wrap(p, k->reading_short, rw, 9);
-	if (nl > 4)
-		nl = 4;
-	px_draw_wrapped(p, rx, top - h / 2 + ((float)nl - 1) * 6.5f - 3, 9, 13, PX_TEXT, false, 4);
+	if (nl > 6)
+		nl = 6;
+	px_draw_wrapped(p, rx, top - h / 2 + ((float)nl - 1) * 6.5f - 3, 9, 13, PX_TEXT, false, 6);
 	p->y -= h + 8;
 }
 
@@ -156,136 +194,151 @@ kpi_response(const struct report *r, struct kpi *k)
 		               : "少なくともこの割合です。調査の実施中は、回答数を %d 人単位で切り捨てて"
 		                 "表示します。",
 		         r->s->min_group);
-	else if (pr->p >= 0.7)
-		snprintf(k->reading, sizeof(k->reading), "%s",
-		         REPORT_TR(r, "十分な回答率です。結果は社員全体の傾向をよく表しています。",
-		                   "A good response rate: the results reflect the whole company well."));
-	else if (pr->p >= 0.5)
-		snprintf(k->reading, sizeof(k->reading), "%s",
-		         REPORT_TR(r, "回答率は中程度です。回答しなかった人の意見は異なるかもしれません。",
-		                   "A moderate response rate: those who did not answer may think "
-		                   "differently."));
-	else
-		snprintf(k->reading, sizeof(k->reading), "%s",
-		         REPORT_TR(r, "回答率が低めです。結果が社員全体を代表していない可能性があります。",
-		                   "A low response rate: the results may not represent the whole "
-		                   "company."));
+	else {
+		/* A figure, not a verdict: who did not answer is stated, and
+		 * the reweighting check is not done yet. */
+		char pct[32];
+		long long missing = (long long)pr->n - (long long)pr->x;
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "%zu of the %zu people invited answered (%s). The views of the %lld "
+		                 "who did not are not in these results."
+		               : "招待した %zu 人のうち %zu 人が回答しました（%s）。回答しなかった %lld 人の"
+		                 "意見はこの結果に含まれていません。",
+		         r->en ? pr->x : pr->n, r->en ? pr->n : pr->x, px_pct(pct, sizeof(pct), pr->p),
+		         missing);
+		/* The reweighting check: the three figures weighted to the
+		 * invited headcount of each group, stated with the largest
+		 * change (README, "Who answered"). */
+		double maxd = -1;
+		bool all = true;
+		for (int role = 0; role < REPORT_NROLES; role++) {
+			int si = r->role_scale[role];
+			if (si < 0)
+				continue;
+			const struct stats_pooled *pl = &r->st->pooled[si];
+			if (!isfinite(r->reweighted[role]) || pl->status != STATS_OK) {
+				all = false;
+				continue;
+			}
+			maxd = fmax(maxd, fabs(r->reweighted[role] - report_role_share(role, pl)));
+		}
+		if (all && maxd >= 0 && r->nsegs > 1) {
+			size_t len = strlen(k->reading);
+			snprintf(k->reading + len, sizeof(k->reading) - len,
+			         r->en ? " Weighted to each group's invitations, the figures below change "
+			                 "by at most %.1f points."
+			               : "グループごとの招待数に合わせて重み付けし直しても、下の数値の変化は最大 %.1f "
+			                 "ポイントです。",
+			         maxd * 100);
+		}
+	}
+}
+
+/* "「…」: 肯定的 58%・否定的 8%" for a role's direct item, or "". */
+static void
+direct_line(const struct report *r, long j, char *buf, size_t cap)
+{
+	char a[32], b[32];
+	buf[0] = '\0';
+	if (j < 0)
+		return;
+	const struct stats_item *it = &r->st->items[j];
+	if (it->shown != STATS_SHOWN || !report_prop_ok(&it->fav))
+		return;
+	snprintf(buf, cap,
+	         r->en ? " Asked directly, \"%s\": %s favorable, %s unfavorable."
+	               : "直接の設問「%s」には肯定的 %s、否定的 %s。",
+	         r->item_label[r->stats_to_item[j]], px_pct(a, sizeof(a), it->fav.p),
+	         px_pct(b, sizeof(b), it->unfav.p));
+}
+
+/* A role's card: pooled item-level shares of its scale (README, page 1). */
+static void
+kpi_role(const struct report *r, struct kpi *k, enum report_role role)
+{
+	static const char *const ja[] = {"制度への支持", "再入社意向", "職場の士気"};
+	static const char *const en[] = {"Support for the program", "Willingness to return",
+	                                 "Morale"};
+	int si = r->role_scale[role];
+	const struct stats_pooled *pl = si >= 0 ? &r->st->pooled[si] : NULL;
+	char a[32], b[32], ci[64], direct[700];
+	k->label = si >= 0 ? r->scale_label[si] : REPORT_TR(r, ja[role], en[role]);
+	if (pl == NULL || pl->shown != STATS_SHOWN || pl->status != STATS_OK) {
+		kpi_missing(r, k, pl != NULL);
+		return;
+	}
+	bool unf = role == REPORT_MORALE;
+	double v = unf ? pl->unfav : pl->fav, lo = unf ? pl->unfav_lo : pl->fav_lo,
+	       hi = unf ? pl->unfav_hi : pl->fav_hi;
+	px_pct(k->value, sizeof(k->value), v);
+	snprintf(k->sub, sizeof(k->sub), r->en ? "%s · %zu items · n = %zu" : "%s · %zu 項目 · n = %zu",
+	         px_ci_pct(r, ci, sizeof(ci), lo, hi), pl->nitems, pl->people);
+	snprintf(k->label_buf, sizeof(k->label_buf), r->en ? "%s (%s answers)" : "%s（%sな回答）",
+	         k->label, unf ? REPORT_TR(r, "否定的", "unfavorable") : REPORT_TR(r, "肯定的", "favorable"));
+	k->label = k->label_buf;
+	k->stack = true;
+	k->stack_unfav = unf;
+	k->fav = pl->fav;
+	k->neutral = pl->neutral;
+	k->unfav = pl->unfav;
+	k->lo = lo;
+	k->hi = hi;
+	px_pct(a, sizeof(a), pl->fav);
+	px_pct(b, sizeof(b), pl->unfav);
+	direct_line(r, r->direct[role], direct, sizeof(direct));
+	switch (role) {
+	case REPORT_SUPPORT: {
+		const char *verdict =
+			lo > 0.5   ? REPORT_TR(r, "肯定的な回答が過半数です。", "a majority.")
+			: hi < 0.5 ? REPORT_TR(r, "肯定的な回答は過半数に届いていません。",
+			                       "short of a majority.")
+			           : REPORT_TR(r, "肯定的な回答が過半数かどうかは誤差の範囲です。",
+			                       "too close to call a majority.");
+		if (r->en)
+			snprintf(k->reading, sizeof(k->reading),
+			         "%s of the answers to the %zu support items are favorable and %s "
+			         "unfavorable: %s%s",
+			         a, pl->nitems, b, verdict, direct);
+		else
+			snprintf(k->reading, sizeof(k->reading),
+			         "支持の %zu 項目への回答の %s が肯定的、%s が否定的です。%s%s", pl->nitems, a,
+			         b, verdict, direct);
+		break;
+	}
+	case REPORT_REJOIN:
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "%s of the answers about returning or staying in touch after leaving "
+		                 "are favorable, %s unfavorable.%s"
+		               : "退職後の再入社やつながりについての回答の %s が肯定的、%s が否定的です。%s",
+		         a, b, direct);
+		break;
+	default:
+		snprintf(k->reading, sizeof(k->reading),
+		         r->en ? "%s of the answers about the program's effect on the workplace are "
+		                 "unfavorable (motivation or fairness at risk), %s favorable.%s"
+		               : "制度が職場に与える影響についての回答の %s が否定的（意欲や公平感が損なわれる"
+		                 "おそれ）、%s が肯定的です。%s",
+		         b, a, direct);
+		break;
+	}
 }
 
 static void
 kpi_support(const struct report *r, struct kpi *k)
 {
-	int si = r->st->support_scale;
-	const struct stats_scale *sc = si >= 0 ? &r->st->scales[si] : NULL;
-	char u[32];
-	k->label = REPORT_TR(r, "制度への支持（賛成の割合）", "Support for the program (in favor)");
-	if (sc == NULL || sc->shown != STATS_SHOWN || !report_prop_ok(&sc->fav)) {
-		kpi_missing(r, k, sc != NULL);
-		return;
-	}
-	kpi_prop(k, r, &sc->fav);
-	const char *verdict =
-		sc->fav.lo > 0.5 ? REPORT_TR(r, "回答者の過半数が制度の導入に賛成しています。",
-		                             "A majority of respondents support the program.")
-		: sc->fav.hi < 0.5
-			? REPORT_TR(r, "賛成は過半数に届いていません。導入の目的を丁寧に説明する必要があります。",
-			            "Support falls short of a majority; the program's purpose needs "
-			            "explaining.")
-			: REPORT_TR(r, "賛成はおよそ半数で、過半数かどうかは誤差の範囲です。",
-			            "About half are in favor; too close to call a majority.");
-	snprintf(k->reading, sizeof(k->reading),
-	         r->en ? "%s %s are against it." : "%s反対の立場は %s です。", verdict,
-	         px_pct(u, sizeof(u), sc->unfav.p));
+	kpi_role(r, k, REPORT_SUPPORT);
 }
 
 static void
 kpi_rejoin(const struct report *r, struct kpi *k)
 {
-	int si = r->st->rejoin_scale;
-	const struct stats_scale *sc = si >= 0 ? &r->st->scales[si] : NULL;
-	char a[32];
-	k->label = REPORT_TR(r, "再入社への前向きさ", "Willingness to return");
-	if (sc == NULL || sc->shown != STATS_SHOWN || !report_prop_ok(&sc->fav)) {
-		kpi_missing(r, k, sc != NULL);
-		return;
-	}
-	kpi_prop(k, r, &sc->fav);
-	snprintf(k->reading, sizeof(k->reading),
-	         r->en ? "%s of respondents would consider coming back or staying in touch if they "
-	                 "left: %s."
-	               : "回答者の %s が、将来退職しても再入社やつながりの維持に前向きです。%s",
-	         px_pct(a, sizeof(a), sc->fav.p),
-	         sc->fav.lo > 0.5 ? REPORT_TR(r, "制度の潜在的な利用者は多いと見られます。",
-	                                      "the program has many potential members")
-	                          : REPORT_TR(r, "前向きな人は半数に届いていない可能性があります。",
-	                                      "fewer than half may be interested"));
+	kpi_role(r, k, REPORT_REJOIN);
 }
 
 static void
 kpi_morale(const struct report *r, struct kpi *k)
 {
-	const struct stats_report *st = r->st;
-	int si = st->morale_scale;
-	const struct stats_scale *sc = si >= 0 ? &st->scales[si] : NULL;
-	char a[32], hot[400] = "";
-	size_t nhot = 0;
-	k->label = REPORT_TR(r, "士気リスク（否定的な割合）", "Morale risk (unfavorable)");
-	if (sc == NULL || sc->shown != STATS_SHOWN || !report_prop_ok(&sc->unfav)) {
-		kpi_missing(r, k, sc != NULL);
-		return;
-	}
-	kpi_prop(k, r, &sc->unfav);
-	/* A risk has no natural reference: the bar grows from zero, in red. */
-	k->mark = 0;
-	k->bad = true;
-	/* The summary names the highest hot spots (two, or one when two do not
-	 * fit the card) and counts the rest; the groups page lists them all. */
-	size_t top[2] = {SIZE_MAX, SIZE_MAX};
-	for (size_t g = 0; st->hotspots && g < r->nsegs; g++) {
-		if (st->hotspots[g].shown != STATS_SHOWN || !st->hotspots[g].hot)
-			continue;
-		nhot++;
-		double v = st->hotspots[g].share.p;
-		if (top[0] == SIZE_MAX || v > st->hotspots[top[0]].share.p) {
-			top[1] = top[0];
-			top[0] = g;
-		} else if (top[1] == SIZE_MAX || v > st->hotspots[top[1]].share.p) {
-			top[1] = g;
-		}
-	}
-	px_pct(a, sizeof(a), sc->unfav.p);
-	for (int named = 2; named >= 1; named--) {
-		char *out = named == 2 ? k->reading : k->reading_short;
-		size_t outsz = sizeof(k->reading);
-		hot[0] = '\0';
-		for (int t = 0; t < named && top[t] != SIZE_MAX; t++) {
-			size_t len = strlen(hot);
-			snprintf(hot + len, sizeof(hot) - len, "%s%s", t ? REPORT_TR(r, "、", ", ") : "",
-			         r->segs[top[t]].display);
-		}
-		if (nhot > (size_t)named) {
-			size_t len = strlen(hot);
-			snprintf(hot + len, sizeof(hot) - len,
-			         r->en ? " and %zu more" : " ほか %zu グループ", nhot - (size_t)named);
-		}
-		char tail[500];
-		if (nhot)
-			snprintf(tail, sizeof(tail), r->en ? " Hot spots: %s." : "特に高いグループ: %s。",
-			         hot);
-		else if (r->nsegs > 1)
-			snprintf(tail, sizeof(tail), "%s",
-			         REPORT_TR(r, "社内の他の回答者より有意に高いグループはありません。",
-			                   " No group is significantly above the rest of the company."));
-		else
-			tail[0] = '\0';
-		snprintf(out, outsz,
-		         r->en ? "%s may lose motivation or feel treated unfairly if the program is "
-		                 "introduced.%s"
-		               : "回答者の %s は、制度の導入で意欲や公平感が損なわれるおそれがあります。%s",
-		         a, tail);
-		if (nhot <= 1)
-			break; /* nothing shorter to say */
-	}
+	kpi_role(r, k, REPORT_MORALE);
 }
 
 static void
@@ -313,6 +366,9 @@ kpi_enps(const struct report *r, struct kpi *k)
 	k->min = -100;
 	k->max = 100;
 	k->mark = 0;
+	/* No reference (a previous wave, a figure HR supplies): no colour
+	 * judgement either. */
+	k->plain = true;
 	px_pct(pp, sizeof(pp), it->fav.p);
 	px_pct(dd, sizeof(dd), it->unfav.p);
 	if (it->nps_lo > 0)
@@ -360,6 +416,77 @@ concern_line(const struct report *r, size_t j, char *buf, size_t cap)
 	else
 		snprintf(buf, cap, r->en ? "%s answered \"%s\" (%s)" : "%s が「%s」と回答（%s）", a, x,
 		         ci);
+}
+
+/* The differences between margins that page 1 states (README, page 1). */
+static void
+findings(struct px *p)
+{
+	const struct report *r = p->r;
+	char line[900], v[32], lo[32], hi[32], dims[200] = "";
+
+	if (r->ndims == 0 || r->st->shown != STATS_SHOWN)
+		return;
+	for (size_t d = 0; d < r->ndims; d++) {
+		size_t len = strlen(dims);
+		snprintf(dims + len, sizeof(dims) - len, "%s%s", d ? REPORT_TR(r, "・", ", ") : "",
+		         r->dim_name[d]);
+	}
+	snprintf(line, sizeof(line), r->en ? "Differences by %s" : "%sによる違い", dims);
+	px_heading(p, line);
+	if (r->nfindings == 0) {
+		if (r->en) {
+			char ors[200] = "";
+			for (size_t d = 0; d < r->ndims; d++) {
+				size_t len = strlen(ors);
+				snprintf(ors + len, sizeof(ors) - len, "%s%s", d ? " or " : "",
+				         r->dim_name[d]);
+			}
+			snprintf(line, sizeof(line),
+			         "On none of the three figures above does any %s value stand out from "
+			         "the others by %d points or more.",
+			         ors, (int)(REPORT_MIN_GAP * 100 + 0.5));
+		}
+		else
+			snprintf(line, sizeof(line),
+			         "上の三つの数値のいずれでも、他の区分と %d ポイント以上はっきり異なる%sはありません。",
+			         (int)(REPORT_MIN_GAP * 100 + 0.5), dims);
+		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_GREY, false, line);
+		p->y -= 4;
+		return;
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct report_finding *f = &r->findings[i];
+		const char *value = r->margins[f->margin].value;
+		const char *scale = r->scale_label[r->role_scale[f->role]];
+		bool unf = f->role == REPORT_MORALE;
+		px_pct(v, sizeof(v), f->share);
+		px_pct(lo, sizeof(lo), f->others_lo);
+		px_pct(hi, sizeof(hi), f->others_hi);
+		char range[80];
+		if (f->nothers == 1)
+			snprintf(range, sizeof(range), "%s", lo);
+		else
+			snprintf(range, sizeof(range), r->en ? "%s–%s" : "%s〜%s", lo, hi);
+		if (r->en)
+			snprintf(line, sizeof(line),
+			         "%s %s: %s of the answers on %s are %s, against %s in the other %zu "
+			         "(%s).",
+			         r->dim_name[f->dim], value, v, scale, unf ? "unfavorable" : "favorable",
+			         range, f->nothers, f->high ? "higher" : "lower");
+		else
+			snprintf(line, sizeof(line),
+			         "%s「%s」では、%sの%s回答が %s で、ほかの %zu 区分（%s）より%s。", r->dim_name[f->dim],
+			         value, scale, unf ? "否定的な" : "肯定的な", v, f->nothers, range,
+			         f->high ? "高くなっています" : "低くなっています");
+		char num[24];
+		snprintf(num, sizeof(num), "%zu.", i + 1);
+		px_need(p, 30);
+		px_text(p, PX_ML, p->y - 10, 10, PX_ACCENT, true, num);
+		px_para(p, PX_ML + 18, PX_CW - 18, 10, 14, PX_TEXT, false, line);
+		p->y -= 4;
+	}
+	p->y -= 4;
 }
 
 static void
@@ -427,8 +554,10 @@ summary(struct px *p)
 	}
 	if (r->rounded)
 		return;
-	px_heading(p, REPORT_TR(r, "主な懸念（否定的な回答が多い項目）",
-	                        "Biggest concerns (items with the most unfavorable answers)"));
+	findings(p);
+	px_heading(p, REPORT_TR(r, "主な懸念（否定的な回答が多い項目。再入社意向の項目を除く）",
+	                        "Biggest concerns (items with the most unfavorable answers, "
+	                        "willingness-to-return items aside)"));
 	if (r->nconcerns == 0)
 		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_GREY, false,
 		        r->st->shown == STATS_SHOWN ? REPORT_TR(r, "否定的な回答のある項目はありません。",
@@ -445,6 +574,38 @@ summary(struct px *p)
 		concern_line(r, j, line, sizeof(line));
 		px_para(p, PX_ML + 18, PX_CW - 18, 8, 11.5f, PX_GREY, false, line);
 		p->y -= 6;
+	}
+	/* The comments' themes, most mentioned first (README, page 1). */
+	if (r->nthemes > 0) {
+		size_t order[QN_MAX_THEMES], n = 0, len = 0;
+		char a[32];
+		/* Insertion sort, stable: on ties the questionnaire's order. */
+		for (size_t ti = 0; ti < r->nthemes && ti < QN_MAX_THEMES; ti++) {
+			size_t pos = n++;
+			while (pos > 0 && r->themes[order[pos - 1]].share.x < r->themes[ti].share.x) {
+				order[pos] = order[pos - 1];
+				pos--;
+			}
+			order[pos] = ti;
+		}
+		if (!r->en) {
+			len = (size_t)snprintf(line, sizeof(line), "自由記述のテーマ（多い順）: ");
+			for (size_t i = 0; i < n && i < 3 && len < sizeof(line); i++) {
+				const struct report_theme *th = &r->themes[order[i]];
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s（%zu 件）",
+				                        i ? "、" : "", th->name,
+				                        px_pct(a, sizeof(a), th->share.p), th->share.x);
+			}
+		} else {
+			len = (size_t)snprintf(line, sizeof(line), "Comment themes (most mentioned first): ");
+			for (size_t i = 0; i < n && i < 3 && len < sizeof(line); i++) {
+				const struct report_theme *th = &r->themes[order[i]];
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s (%zu)",
+				                        i ? ", " : "", th->name,
+				                        px_pct(a, sizeof(a), th->share.p), th->share.x);
+			}
+		}
+		px_para(p, PX_ML, PX_CW, 9, 13, PX_TEXT, false, line);
 	}
 }
 
@@ -507,8 +668,9 @@ hot_spots(struct px *p)
 		else
 			snprintf(q, sizeof(q), "q = %.3f", h->test.q);
 		snprintf(line, sizeof(line),
-		         r->en ? "%s: %s at risk (rest of the company %s, %s)"
-		               : "%s: 士気リスク %s（社内の他の回答者 %s、%s）",
+		         r->en ? "%s: %s of people with an unfavorable morale score (rest of the "
+		                 "company %s, %s)"
+		               : "%s: 士気の尺度得点が否定的な人 %s（社内の他の回答者 %s、%s）",
 		         r->segs[g].display, px_pct(a, sizeof(a), h->share.p),
 		         px_pct(b, sizeof(b), h->share.p - h->test.diff), q);
 		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false, line);
@@ -616,6 +778,32 @@ comments(struct px *p)
 	                 "まとまり（（統合）と表示）を記載するか、記載しません。記述は原文のままです。",
 	         r->min_comments, r->min_comments);
 	px_para(p, PX_ML, PX_CW, 8, 11.5f, PX_GREY, false, line);
+	if (r->nthemes > 0) {
+		px_heading(p, REPORT_TR(r, "テーマ別の件数（調査票で定義したキーワードによる分類）",
+		                        "Themes (by the keywords the questionnaire defines)"));
+		for (size_t t = 0; t < r->nthemes && px_ok(p); t++) {
+			const struct report_theme *th = &r->themes[t];
+			char a[32], ci[64], q[900] = "";
+			snprintf(line, sizeof(line),
+			         r->en ? "%s: %zu comments (%s, %s)" : "%s: %zu 件（%s、%s）", th->name,
+			         th->share.x, px_pct(a, sizeof(a), th->share.p),
+			         px_ci_pct(r, ci, sizeof(ci), th->share.lo, th->share.hi));
+			px_para(p, PX_ML, PX_CW, 9, 13, PX_TEXT, false, line);
+			for (int k = 0; k < 2; k++) {
+				size_t len = strlen(q);
+				if (th->quotes[k] >= 0)
+					snprintf(q + len, sizeof(q) - len, r->en ? "%s\"%s\"" : "%s「%s」",
+					         k ? " " : "", r->comments[th->quotes[k]].text);
+			}
+			if (q[0])
+				px_para(p, PX_ML + 14, PX_CW - 14, 7.5f, 10.5f, PX_GREY, false, q);
+			p->y -= 3;
+		}
+		px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false,
+		        REPORT_TR(r, "割合はすべての自由記述に対する比率です。一つの記述が複数のテーマに入ることがあります。",
+		                  "Shares are of all comments; a comment can belong to several themes."));
+		p->y -= 4;
+	}
 	for (size_t i = 0; i < s->nitems && px_ok(p); i++) {
 		size_t count = 0;
 		if (s->items[i].kind != QN_ITEM_TEXT)
@@ -623,20 +811,36 @@ comments(struct px *p)
 		for (size_t c = 0; c < r->ncomments; c++)
 			count += r->comments[c].item == i;
 		px_heading(p, r->item_label[i]);
-		snprintf(line, sizeof(line), r->en ? "%zu comments" : "%zu 件", count);
+		size_t distinct = 0;
+		for (size_t c = 0; c < r->ncomments; c++)
+			distinct += r->comments[c].item == i && r->comments[c].count > 0;
+		if (distinct < count)
+			snprintf(line, sizeof(line),
+			         r->en ? "%zu comments, %zu different texts (identical comments are "
+			                 "printed once with their count)"
+			               : "%zu 件、異なる記述 %zu 種類（同じ記述は 1 回だけ掲載し、件数を添えています）",
+			         count, distinct);
+		else
+			snprintf(line, sizeof(line), r->en ? "%zu comments" : "%zu 件", count);
 		px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, line);
 		p->y -= 4;
 		for (size_t c = 0; c < r->ncomments && px_ok(p); c++) {
 			const struct report_comment *cm = &r->comments[c];
-			if (cm->item != i)
+			if (cm->item != i || cm->count == 0)
 				continue;
 			px_need(p, 30);
 			px_text(p, PX_ML + 2, p->y - 9, 9, PX_ACCENT, false, "・");
 			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->text);
-			if (cm->display) {
-				snprintf(line, sizeof(line), "— %s", cm->display);
+			line[0] = '\0';
+			if (cm->count > 1 && cm->run_display)
+				snprintf(line, sizeof(line), r->en ? "× %zu — %s" : "同じ記述 %zu 件 — %s",
+				         cm->count, cm->run_display);
+			else if (cm->count > 1)
+				snprintf(line, sizeof(line), r->en ? "× %zu" : "同じ記述 %zu 件", cm->count);
+			else if (cm->run_display)
+				snprintf(line, sizeof(line), "— %s", cm->run_display);
+			if (line[0])
 				px_para(p, PX_ML + 14, PX_CW - 14, 7, 10, PX_GREY, false, line);
-			}
 			p->y -= 5;
 		}
 	}
@@ -743,7 +947,8 @@ method(struct px *p)
 	}
 	kv(p, REPORT_TR(r, "非表示のグループ", "Hidden groups"), line);
 	snprintf(line, sizeof(line),
-	         r->en ? "Favorable = the top two answer points (bottom two on reversed items). A scale "
+	         r->en ? "Favorable = the top two answer points (bottom two on reversed items); "
+	                 "unfavorable = the bottom two (top two on reversed items). A scale "
 	                 "score is the mean of a person's items after reverse coding, for people who "
 	                 "answered every item of the scale (complete cases; items marked * are "
 	                 "counted over the same people, because their own respondents are fewer than "
@@ -752,14 +957,61 @@ method(struct px *p)
 	                 "Group differences: Welch's t-test against the rest of the company, "
 	                 "Benjamini–Hochberg adjusted over all %zu tests (q < 0.05). Drivers: Pearson r "
 	                 "with Fisher z intervals; standardized multiple regression."
-	               : "好意的 = 上位2段階（逆転項目は下位2段階）。尺度得点 = 逆転処理後の項目の平均"
+	               : "肯定的 = 上位2段階（逆転項目は下位2段階）、否定的 = 下位2段階（逆転項目は上位2段階）。"
+	                 "尺度得点 = 逆転処理後の項目の平均"
 	                 "（尺度の全項目に回答した人のみ。＊印の項目は、項目だけの回答者が k 人未満しか"
-	                 "多くないため、同じ回答者で集計）で、中点 + 0.5 以上を好意的、中点 − 0.5 以下を否定的と"
+	                 "多くないため、同じ回答者で集計）で、中点 + 0.5 以上を肯定的、中点 − 0.5 以下を否定的と"
 	                 "します。95%%信頼区間は平均が t 分布、割合が Wilson 法。グループ差は社内の他の"
 	                 "回答者との Welch の t 検定で、全 %zu 検定に Benjamini–Hochberg 法を適用（q < 0.05）。"
 	                 "要因は Pearson の相関（Fisher の z 変換による区間）と標準化重回帰。",
 	         r->st->ntests);
 	kv(p, REPORT_TR(r, "統計の方法", "Statistics"), line);
+	snprintf(line, sizeof(line),
+	         r->en ? "Page 1's shares pool every answer to a scale's items: the favorable share is "
+	                 "the number of favorable answers over all answers to those items, so it is "
+	                 "the average of the item shares in the charts, weighted by their answers. "
+	                 "Its 95%% interval is Wilson's with n = the number of people rather than of "
+	                 "answers, since one person's answers go together; it is therefore wider than "
+	                 "a count of answers would make it. A difference by department or tenure "
+	                 "pools the groups sharing that value (a margin, shown only when it reveals no "
+	                 "hidden group) and is stated when it is at least %d points from the nearest "
+	                 "other value, the value has at least %d people and its interval excludes "
+	                 "that other value's share. The company's intervals on page 1 and in the "
+	                 "sections' pooled lines describe this company's employees, so they carry the "
+	                 "finite-population correction: n is raised to n(N − 1)/(N − n) for N people "
+	                 "invited (everyone answering leaves no uncertainty); this assumes those who "
+	                 "answered are like those who did not, which the reweighting check on page 1 "
+	                 "probes by group."
+	               : "1ページ目の割合は、尺度の全項目への回答をまとめた（プールした）ものです。肯定的な"
+	                 "割合 = 肯定的な回答の数 ÷ それらの項目への全回答数で、下のグラフの各項目の割合を"
+	                 "回答数で重み付けした平均に一致します。95%%信頼区間は、一人の回答どうしは独立で"
+	                 "ないため、回答数ではなく回答者数を n とした Wilson 法で、回答数で数えるより広く"
+	                 "なります。部署・勤続年数による違いは、同じ値をもつグループをまとめた集計（非表示の"
+	                 "グループが分かってしまう場合は表示しません）で、最も近い他の値と %d ポイント以上"
+	                 "離れ、その値の回答者が %d 人以上で、信頼区間が他の値の割合を含まない場合に記載します。"
+	                 "全社の割合（1ページ目と各章のまとめの行）の信頼区間は、この会社の社員を表す数値なので"
+	                 "有限母集団修正を行っています（招待者 N 人のうち n 人が回答したとき、n を "
+	                 "n(N − 1)/(N − n) として計算。全員が回答すれば幅はなくなります）。回答した人と"
+	                 "しなかった人が似ていることが前提で、1ページ目の重み付けの確認がそれをグループ別に"
+	                 "確かめます。",
+	         (int)(REPORT_MIN_GAP * 100 + 0.5), REPORT_MIN_COMPARE);
+	kv(p, REPORT_TR(r, "要点の数値", "Page 1 figures"), line);
+	if (r->st->ntests > 0) {
+		snprintf(line, sizeof(line),
+		         r->en ? "The report runs %zu tests. If no group really differed, about %.1f of "
+		                 "them would reach p < 0.05 by chance alone; the Benjamini–Hochberg "
+		                 "correction (q < 0.05) keeps the expected share of false marks among "
+		                 "the ▲ ▼ and hot spots at 5%% or less. Groups of fewer than %d people "
+		                 "get no mark: one person moves their share by 10 points or more."
+		               : "このレポートは %zu 個の検定を行います。実際にはどのグループにも差がなくても、"
+		                 "偶然だけで約 %.1f 個が p < 0.05 になります。Benjamini–Hochberg 法（q < 0.05）"
+		                 "により、▲ ▼ とホットスポットのうち誤った印の割合は平均 5%% 以下に抑えています。"
+		                 "回答者が %d 人未満のグループには印をつけません（一人で割合が 10 ポイント以上"
+		                 "動くため）。",
+		         r->st->ntests, 0.05 * (double)r->st->ntests, REPORT_MIN_COMPARE);
+		kv(p, REPORT_TR(r, "偶然による印", "Marks by chance"), line);
+	}
+
 	if (gmtime_r(&t, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	snprintf(line, sizeof(line), r->en ? "koe %s, %s" : "koe %s、%s", KOE_VERSION, date);
@@ -861,12 +1113,12 @@ layout(struct px *p)
 		scale_block(p, st->support_scale, buf);
 	else
 		kv(p, "", REPORT_TR(r, "調査票に支持の尺度がありません。", "The questionnaire has no support scale."));
-	section(p, &no, REPORT_TR(r, "退職後の再入社への意向", "Willingness to return"));
+	section(p, &no, REPORT_TR(r, "再入社意向", "Willingness to return"));
 	if (st->rejoin_scale >= 0)
 		scale_block(p, st->rejoin_scale, buf);
 	else
 		kv(p, "", REPORT_TR(r, "調査票に再入社意向の尺度がありません。", "The questionnaire has no rejoin scale."));
-	section(p, &no, REPORT_TR(r, "職場の士気へのリスク", "Risks to morale"));
+	section(p, &no, REPORT_TR(r, "職場の士気", "Morale"));
 	if (st->morale_scale >= 0) {
 		scale_block(p, st->morale_scale, buf);
 		hot_spots(p);
@@ -879,7 +1131,16 @@ layout(struct px *p)
 	}
 	section(p, &no, REPORT_TR(r, "グループ別の結果", "Results by group"));
 	px_segments(p);
-	section(p, &no, REPORT_TR(r, "支持を左右する要因", "What drives support"));
+	p->y -= 10;
+	px_margins(p);
+	if (st->support_scale >= 0 && st->ndrivers > 0 && px_drivers_clear(r) == 0) {
+		/* Nothing clear to show: a few lines under the groups, not a
+		 * page of bars around zero. */
+		p->y -= 14;
+		px_heading(p, REPORT_TR(r, "支持との関連", "What goes together with support"));
+	} else {
+		section(p, &no, REPORT_TR(r, "支持との関連", "What goes together with support"));
+	}
 	px_drivers(p);
 	section(p, &no, REPORT_TR(r, "自由記述", "Comments"));
 	comments(p);

@@ -39,27 +39,6 @@ point_colour(int q, int np, bool reverse)
 	return PX_NEUTRAL;
 }
 
-/* Shares left and right of the centre of a diverging bar: the points
- * below the midpoint, the points above it, and half of the middle point of
- * an odd scale on each side. */
-static void
-likert_extent(const struct stats_item *it, int np, double *left, double *right)
-{
-	double n = (double)it->n;
-	*left = *right = 0;
-	for (int q = 0; q < np; q++) {
-		double s = it->counts[q] / n;
-		if (2 * q + 1 < np)
-			*left += s;
-		else if (2 * q + 1 > np)
-			*right += s;
-		else {
-			*left += s / 2;
-			*right += s / 2;
-		}
-	}
-}
-
 /* Tick marks and end labels above a diverging chart whose half width
  * stands for the share axis. */
 static void
@@ -78,12 +57,16 @@ likert_header(struct px *p, const char *const *points, int np, double axis)
 		if (t > 0)
 			px_text_center(p, cx + dx, y, 6.5f, PX_GREY, false, buf);
 	}
-	snprintf(buf, sizeof(buf), "← %s", np > 0 ? points[0] : "");
+	(void)points;
+	(void)np;
+	/* Every row is drawn in the scored direction, reverse items after
+	 * recoding: unfavorable always left, favorable always right. */
+	snprintf(buf, sizeof(buf), "← %s", REPORT_TR(r, "否定的", "unfavorable"));
 	px_text(p, BAR_X, y - 10, 6.5f, PX_GREY, false, buf);
-	snprintf(buf, sizeof(buf), "%s →", np > 0 ? points[np - 1] : "");
+	snprintf(buf, sizeof(buf), "%s →", REPORT_TR(r, "肯定的", "favorable"));
 	px_text_right(p, BAR_X + BAR_W, y - 10, 6.5f, PX_GREY, false, buf);
 	px_text(p, NUM_X, y - 10, 6.5f, PX_GREY, false,
-	        REPORT_TR(r, "好意的 · 否定的", "favorable · unfavorable"));
+	        REPORT_TR(r, "肯定的 · 否定的", "favorable · unfavorable"));
 	p->y -= 24;
 }
 
@@ -95,11 +78,11 @@ likert_legend(struct px *p, const char *const *points, int np)
 		struct px_rgb c;
 		const char *ja, *en;
 	} keys[] = {
-		{PX_FAV, "好意的", "favorable"},
-		{PX_FAV2, "やや好意的", "somewhat favorable"},
+		{PX_FAV, "肯定的（最上位）", "favorable (top point)"},
+		{PX_FAV2, "肯定的（2番目）", "favorable (second point)"},
 		{PX_NEUTRAL, "中間", "neutral"},
-		{PX_UNFAV2, "やや否定的", "somewhat unfavorable"},
-		{PX_UNFAV, "否定的", "unfavorable"},
+		{PX_UNFAV2, "否定的（2番目）", "unfavorable (second point)"},
+		{PX_UNFAV, "否定的（最下位）", "unfavorable (bottom point)"},
 	};
 	float x = PX_ML;
 	char note[600];
@@ -114,12 +97,15 @@ likert_legend(struct px *p, const char *const *points, int np)
 	}
 	p->y -= 14;
 	snprintf(note, sizeof(note),
-	         r->en ? "Bars show the answers as given, from \"%s\" (left) to \"%s\" (right); "
-	                 "colours show whether an answer is favorable. On a reversed item (R) "
-	                 "agreeing is unfavorable. Favorable = the top two points in the scored "
-	                 "direction."
-	               : "バーは回答の分布（左「%s」〜右「%s」）、色は回答が好意的かどうかを示します。"
-	                 "逆転項目（逆）では同意が否定的な回答です。好意的 = 採点方向の上位2段階。",
+	         r->en ? "Bars show the answers in the scored direction, unfavorable left and "
+	                 "favorable right, on a fixed axis of ±100%%: on most items \"%s\" is at the "
+	                 "left and \"%s\" at the right; a reversed item (R, recoded) is drawn the "
+	                 "other way round, so agreeing with it is on the left. Favorable = the two "
+	                 "blue points together, unfavorable = the two orange ones."
+	               : "バーは採点方向で描いています（左が否定的、右が肯定的、軸は常に ±100%%）。通常の項目"
+	                 "では左端が「%s」、右端が「%s」です。逆転項目（逆・採点後）は向きを入れ替えて"
+	                 "描くため、同意が左（否定的）になります。肯定的 = 青の2段階の合計、否定的 = 橙の"
+	                 "2段階の合計。",
 	         np > 0 ? points[0] : "", np > 0 ? points[np - 1] : "");
 	px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false, note);
 	p->y -= 6;
@@ -138,7 +124,7 @@ likert_row(struct px *p, size_t j, const char *const *points, int npoints, doubl
 
 	/* "＊": counted over the scale's complete cases (dc.h, rule 2). */
 	snprintf(label, sizeof(label), "%s%s%s", r->item_label[r->stats_to_item[j]],
-	         m->reverse ? REPORT_TR(r, "（逆）", " (R)") : "",
+	         m->reverse ? REPORT_TR(r, "（逆・採点後）", " (R, recoded)") : "",
 	         r->st->item_on_cc[j] ? REPORT_TR(r, "＊", " *") : "");
 	nl = px_wrap(p, label, LABEL_W, LABEL_SIZE);
 	if (nl > 3)
@@ -166,24 +152,28 @@ likert_row(struct px *p, size_t j, const char *const *points, int npoints, doubl
 	int np = m->npoints;
 	double n = (double)it->n;
 	float left = cx, right = cx;
+	/* Scored position q holds the raw point np − 1 − q on a reverse
+	 * item; colours are by scored position. */
+#define RAW(q) (m->reverse ? np - 1 - (q) : (q))
 	int lo_end = np / 2 - 1, hi_start = (np + 1) / 2;
 	if (np % 2) {
 		int q = np / 2;
-		float w = (float)(it->counts[q] / n) * half;
-		px_rect(p, cx - w / 2, mid - 5, w, 10, point_colour(q, np, m->reverse));
+		float w = (float)(it->counts[RAW(q)] / n) * half;
+		px_rect(p, cx - w / 2, mid - 5, w, 10, point_colour(q, np, false));
 		left -= w / 2;
 		right += w / 2;
 	}
 	for (int q = lo_end; q >= 0; q--) {
-		float w = (float)(it->counts[q] / n) * half;
-		px_rect(p, left - w, mid - 5, w, 10, point_colour(q, np, m->reverse));
+		float w = (float)(it->counts[RAW(q)] / n) * half;
+		px_rect(p, left - w, mid - 5, w, 10, point_colour(q, np, false));
 		left -= w;
 	}
 	for (int q = hi_start; q < np; q++) {
-		float w = (float)(it->counts[q] / n) * half;
-		px_rect(p, right, mid - 5, w, 10, point_colour(q, np, m->reverse));
+		float w = (float)(it->counts[RAW(q)] / n) * half;
+		px_rect(p, right, mid - 5, w, 10, point_colour(q, np, false));
 		right += w;
 	}
+#undef RAW
 	snprintf(line, sizeof(line), "%s · %s", px_pct(a, sizeof(a), it->fav.p),
 	         px_pct(b, sizeof(b), it->unfav.p));
 	px_text(p, NUM_X, mid + 1, 8, PX_TEXT, false, line);
@@ -199,19 +189,11 @@ likert_row(struct px *p, size_t j, const char *const *points, int npoints, doubl
 void
 px_likert_chart(struct px *p, const size_t *items, size_t n, const char *const *points, int np)
 {
-	double axis = 0.5, left, right;
+	/* One visual language: the axis is ±100% on every chart, so bars of
+	 * two charts compare by length. */
+	const double axis = 1;
 	if (n == 0)
 		return;
-	/* The axis reaches the longest bar, in steps of 25%, so that bars
-	 * use the width they have. */
-	for (size_t i = 0; i < n; i++) {
-		const struct stats_item *it = &p->r->st->items[items[i]];
-		if (it->shown != STATS_SHOWN || it->n == 0)
-			continue;
-		likert_extent(it, p->r->meta[items[i]].npoints, &left, &right);
-		axis = fmax(axis, fmax(left, right));
-	}
-	axis = fmin(1, ceil(axis * 4 - 1e-9) / 4);
 	likert_header(p, points, np, axis);
 	for (size_t i = 0; i < n && px_ok(p); i++)
 		likert_row(p, items[i], points, np, axis);
@@ -232,12 +214,25 @@ px_scale_line(struct px *p, size_t si)
 	}
 	if (al->status == STATS_OK)
 		snprintf(alpha, sizeof(alpha), " · α = %.2f", al->alpha);
+	const struct stats_pooled *pl = &r->st->pooled[si];
+	if (pl->shown == STATS_SHOWN && pl->status == STATS_OK) {
+		char nn[32];
+		snprintf(line, sizeof(line),
+		         r->en ? "All answers to these items: %s favorable (%s) · %s neutral · %s "
+		                 "unfavorable (the figures of page 1)"
+		               : "これらの項目への全回答: 肯定的 %s（%s）· 中間 %s · 否定的 %s（1ページ目の数値）",
+		         px_pct(a, sizeof(a), pl->fav),
+		         px_ci_pct(r, ci, sizeof(ci), pl->fav_lo, pl->fav_hi),
+		         px_pct(nn, sizeof(nn), pl->neutral), px_pct(u, sizeof(u), pl->unfav));
+		px_para(p, PX_ML, PX_CW, 9, 13, PX_TEXT, false, line);
+	}
 	snprintf(line, sizeof(line),
-	         r->en ? "Scale score: %s favorable (%s) · %s unfavorable"
-	               : "尺度得点: 好意的 %s（%s）· 否定的 %s",
+	         r->en ? "Scale score (each person's mean): %s of people favorable (%s) · %s "
+	                 "unfavorable"
+	               : "尺度得点（一人ひとりの平均）: 肯定的な人 %s（%s）· 否定的な人 %s",
 	         px_pct(a, sizeof(a), sc->fav.p), px_ci_pct(r, ci, sizeof(ci), sc->fav.lo, sc->fav.hi),
 	         px_pct(u, sizeof(u), sc->unfav.p));
-	px_para(p, PX_ML, PX_CW, 9, 13, PX_TEXT, false, line);
+	px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, line);
 	if (isfinite(sc->ci_lo))
 		snprintf(line, sizeof(line),
 		         r->en ? "Mean %.2f (95%% CI %.2f–%.2f) on 1–%d · n = %zu%s"

@@ -136,5 +136,9 @@ void px_choice_chart(struct px *p, const struct report_choice *c); /* c borrowed
 void px_scale_line(struct px *p, size_t scale);
 void px_segments(struct px *p);
 void px_drivers(struct px *p);
+void px_margins(struct px *p); /* per dimension value, the three roles */
+/* Drivers that are clear: |r| ≥ 0.1 and a 95% interval excluding 0
+ * (README, "Drivers"). With none the drivers need no page of their own. */
+size_t px_drivers_clear(const struct report *r);
 
 #endif

@@ -15,30 +15,25 @@
 #define SEG_RATE_W 40.0f
 #define SEG_ROW_H 15.0f
 
-/* Light colours so black figures stay readable: orange-red for 0%, near
- * white for 50%, blue for 100%. */
+/* One measure per cell, one hue per measure: the cell's own number, from
+ * white (0%) to blue (favorable columns) or orange (the morale column,
+ * unfavorable), light enough for black figures. */
 static struct px_rgb
-ramp(double t)
+ramp(double t, bool unfav)
 {
-	static const struct px_rgb lo = {0.95f, 0.58f, 0.47f}, mid = {0.97f, 0.97f, 0.96f},
-	                           hi = {0.47f, 0.67f, 0.87f};
-	struct px_rgb a = mid, b = hi;
-	float u;
+	static const struct px_rgb white = {0.98f, 0.98f, 0.97f}, blue = {0.40f, 0.62f, 0.85f},
+	                           orange = {0.94f, 0.52f, 0.40f};
+	struct px_rgb b = unfav ? orange : blue;
 	if (!isfinite(t))
 		return PX_LIGHT;
-	t = fmin(1, fmax(0, t));
-	if (t < 0.5) {
-		a = lo;
-		b = mid;
-		u = (float)(t * 2);
-	} else {
-		u = (float)((t - 0.5) * 2);
-	}
-	return (struct px_rgb){a.r + (b.r - a.r) * u, a.g + (b.g - a.g) * u, a.b + (b.b - a.b) * u};
+	float u = (float)fmin(1, fmax(0, t));
+	return (struct px_rgb){white.r + (b.r - white.r) * u, white.g + (b.g - white.g) * u,
+	                       white.b + (b.b - white.b) * u};
 }
 
 struct grid {
-	size_t ncols;  /* scale columns, plus one for morale risk */
+	size_t ncols;  /* scale columns (the morale scale's is the risk column) */
+	size_t col_scale[STATS_MAX_SCALES]; /* the scale of each column */
 	float colw;
 	float x0;      /* left of the first scale column */
 	float head_h;
@@ -62,11 +57,14 @@ dash(struct px *p, float x, float y, float w, float h)
 }
 
 static const char *
-column_title(const struct report *r, size_t c)
+column_title(const struct report *r, const struct grid *g, size_t c)
 {
-	if (c < r->s->nscales)
-		return r->scale_label[c];
-	return REPORT_TR(r, "士気リスク（否定的）", "Morale risk (unfavorable)");
+	static char buf[600];
+	size_t s = g->col_scale[c];
+	bool unf = (int)s == r->st->morale_scale;
+	snprintf(buf, sizeof(buf), r->en ? "%s (%s)" : "%s（%s）", r->scale_label[s],
+	         unf ? REPORT_TR(r, "否定的", "unfavorable") : REPORT_TR(r, "肯定的", "favorable"));
+	return buf;
 }
 
 /* A column title, each line centred over its column. */
@@ -103,7 +101,7 @@ grid_header(struct px *p, const struct grid *g)
 	head_cell(p, PX_ML + SEG_LABEL_W + SEG_N_W, SEG_RATE_W, top,
 	          REPORT_TR(r, "回答率", "Response rate"));
 	for (size_t c = 0; c < g->ncols; c++)
-		head_cell(p, g->x0 + (float)c * g->colw, g->colw, top, column_title(r, c));
+		head_cell(p, g->x0 + (float)c * g->colw, g->colw, top, column_title(r, g, c));
 	p->y -= g->head_h;
 	px_hline(p, PX_ML, PX_ML + PX_CW, p->y + 2, 0.6f, PX_GREY);
 }
@@ -152,41 +150,27 @@ grid_row(struct px *p, const struct grid *g, size_t grp)
 		dash(p, x, y, SEG_RATE_W, h);
 	for (size_t c = 0; c < g->ncols; c++) {
 		float cx = g->x0 + (float)c * g->colw;
-		if (c < r->s->nscales) {
-			const struct stats_scale *sc =
-				company ? &st->scales[c] : &st->scales_by_group[c * ng + grp];
-			const struct stats_compare *cmp = company ? NULL : &st->compare[c * ng + grp];
-			if (sc->shown != STATS_SHOWN || !report_prop_ok(&sc->fav)) {
-				dash(p, cx, y, g->colw, h);
-				continue;
-			}
-			const char *mark = "";
-			if (cmp && cmp->welch.status == STATS_OK && cmp->welch.flagged)
-				mark = cmp->welch.diff > 0 ? " ▲" : " ▼";
-			snprintf(buf, sizeof(buf), "%s%s", px_pct(a, sizeof(a), sc->fav.p), mark);
-			/* Coloured by favorable minus unfavorable, so a group
-			 * that is neutral does not look negative. */
-			cell(p, cx, y, g->colw, h, ramp((1 + sc->fav.p - sc->unfav.p) / 2), buf,
-			     false);
-		} else {
-			const struct stats_scale *ms = &st->scales[st->morale_scale];
-			const struct stats_prop *risk;
-			bool hot = false, ok;
-			if (company) {
-				risk = &ms->unfav;
-				ok = ms->shown == STATS_SHOWN;
-			} else {
-				risk = &st->hotspots[grp].share;
-				ok = st->hotspots[grp].shown == STATS_SHOWN;
-				hot = st->hotspots[grp].hot;
-			}
-			if (!ok || !report_prop_ok(risk)) {
-				dash(p, cx, y, g->colw, h);
-				continue;
-			}
-			snprintf(buf, sizeof(buf), "%s%s", px_pct(a, sizeof(a), risk->p), hot ? " !" : "");
-			cell(p, cx, y, g->colw, h, ramp(0.5 - risk->p), buf, hot);
+		size_t si = g->col_scale[c];
+		bool unf = (int)si == st->morale_scale;
+		const struct stats_pooled *pl =
+			company ? &st->pooled[si] : r->seg_pool ? &r->seg_pool[si * ng + grp] : NULL;
+		if (pl == NULL || pl->shown != STATS_SHOWN || pl->status != STATS_OK) {
+			dash(p, cx, y, g->colw, h);
+			continue;
 		}
+		double v = unf ? pl->unfav : pl->fav;
+		const char *mark = "";
+		bool hot = false;
+		if (!company && unf && st->hotspots) {
+			hot = st->hotspots[grp].shown == STATS_SHOWN && st->hotspots[grp].hot;
+			mark = hot ? " !" : "";
+		} else if (!company) {
+			const struct stats_compare *cmp = &st->compare[si * ng + grp];
+			if (cmp->welch.status == STATS_OK && cmp->welch.flagged)
+				mark = cmp->welch.diff > 0 ? " ▲" : " ▼";
+		}
+		snprintf(buf, sizeof(buf), "%s%s", px_pct(a, sizeof(a), v), mark);
+		cell(p, cx, y, g->colw, h, ramp(v, unf), buf, hot);
 	}
 	p->y = y;
 	px_hline(p, PX_ML, PX_ML + PX_CW, y, 0.3f, PX_LIGHT);
@@ -207,13 +191,16 @@ px_segments(struct px *p)
 		return;
 	}
 	/* An interim report shows participation only (include/koe/dc.h). */
-	g.ncols = r->rounded ? 0
-	                     : r->s->nscales + (r->st->morale_scale >= 0 && r->st->hotspots ? 1 : 0);
+	/* One column per scale; the morale scale's shows its unfavorable
+	 * share (the risk), not a favorable one beside it. */
+	g.ncols = 0;
+	for (size_t s = 0; !r->rounded && s < r->s->nscales && s < STATS_MAX_SCALES; s++)
+		g.col_scale[g.ncols++] = s;
 	float avail = PX_CW - SEG_LABEL_W - SEG_N_W - SEG_RATE_W;
 	g.colw = g.ncols ? fminf(64, avail / (float)g.ncols) : 0;
 	g.x0 = PX_ML + SEG_LABEL_W + SEG_N_W + SEG_RATE_W;
 	for (size_t c = 0; c < g.ncols; c++) {
-		size_t l = px_wrap(p, column_title(r, c), g.colw - 4, 7);
+		size_t l = px_wrap(p, column_title(r, &g, c), g.colw - 4, 7);
 		if (l > maxl)
 			maxl = l;
 	}
@@ -228,33 +215,120 @@ px_segments(struct px *p)
 		                 "表示し（「10+」は10人以上）、回答率も切り捨てた数から計算しています。",
 		         r->s->min_group);
 	else
-		snprintf(note, sizeof(note),
-		         r->en ? "Share of favorable scale scores by group (morale risk: share of "
-		                 "unfavorable morale scores). Blue is favorable, orange unfavorable."
-		               : "グループ別の好意的な回答者の割合（尺度得点）。士気リスクの列は否定的な回答者の"
-		                 "割合です。青は好意的、橙は否定的な傾向を示します。");
+		snprintf(note, sizeof(note), "%s",
+		         REPORT_TR(r, "各セルは一つの数値です: その尺度の全項目への回答のうち肯定的な回答の割合"
+		                      "（1ページ目と同じまとめ方）。職場の士気の列だけは否定的な回答の割合"
+		                      "（士気リスク）です。色の濃さはセルの数値そのもの（青 = 肯定的、橙 = 否定的）。"
+		                      "グループは数値の順（1年未満、1-3年、3-5年の順など）に並べています。",
+		                   "Each cell is one figure: the share of favorable answers to the scale's "
+		                   "items (pooled as on page 1); the morale column alone shows the share "
+		                   "of unfavorable answers (morale risk). The colour's depth is the cell's "
+		                   "own figure (blue favorable, orange unfavorable). Groups are in natural "
+		                   "order (under 1 year, 1-3 years, 3-5 years and so on)."));
 	px_para(p, PX_ML, PX_CW, 8.5f, 12.5f, PX_TEXT, false, note);
 	p->y -= 6;
 	grid_header(p, &g);
 	grid_row(p, &g, r->nsegs);
-	for (size_t grp = 0; grp < r->nsegs && px_ok(p); grp++)
-		grid_row(p, &g, grp);
+	for (size_t i = 0; i < r->nsegs && px_ok(p); i++)
+		grid_row(p, &g, r->seg_order[i]);
 	p->y -= 10;
 	snprintf(note, sizeof(note),
 	         r->en ? "— hidden: fewer than %d people answered in the group, or the group is hidden "
 	                 "together with a small one so that no figure can be worked out by "
 	                 "subtraction. ▲ ▼ the group's mean scale score is significantly above or "
-	                 "below the rest of the company (Welch's t-test, Benjamini–Hochberg q < 0.05). ! a morale hot spot: the "
-	                 "group's morale risk is significantly above the rest of the company. (merged): "
+	                 "below the rest of the company (Welch's t-test, Benjamini–Hochberg q < 0.05); "
+	                 "groups of fewer than 10 people get no mark. ! a morale hot spot: the share of "
+	                 "the group's people with an unfavorable morale score is significantly above "
+	                 "the rest of the company. (merged): "
 	                 "koe joined the values of a dimension that had fewer than %d people, so "
 	                 "that every group has at least that many."
 	               : "— は非表示: 回答者が %d 人未満のグループ、または差し引きで数値を推定できないよう"
 	                 "併せて非表示にしたグループです。▲ ▼ は尺度の平均点が社内の他の回答者より有意に高い・低いこと"
-	                 "（Welch の t 検定、Benjamini–Hochberg 法で q < 0.05）、! は士気リスクが社内の他の"
-	                 "回答者より有意に高いグループ（ホットスポット）を示します。（統合）は、%d 人に満たない"
+	                 "（Welch の t 検定、Benjamini–Hochberg 法で q < 0.05。回答者 10 人未満のグループには"
+	                 "つけません）、! は士気の尺度得点が否定的な人の割合が社内の他の回答者より有意に高い"
+	                 "グループ（ホットスポット）を示します。（統合）は、%d 人に満たない"
 	                 "区分を匿名性のためにまとめたものです。",
 	         r->s->min_group, r->s->min_group);
 	px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false, note);
+}
+
+/* Margins (README, "Page 1: findings"): per dimension, each value's pooled
+ * shares of the three roles, the groups sharing it together. This answers
+ * "does tenure matter" without testing each cell against everyone else. */
+void
+px_margins(struct px *p)
+{
+	const struct report *r = p->r;
+	char buf[600], a[32];
+	const float lw = SEG_LABEL_W, nw = SEG_N_W, cw = 90;
+
+	if (r->nmargins == 0 || r->ndims < 1)
+		return;
+	px_heading(p, REPORT_TR(r, "区分ごとのまとめ（同じ値のグループを合わせた集計）",
+	                        "By dimension (the groups sharing a value together)"));
+	for (size_t d = 0; d < r->ndims && px_ok(p); d++) {
+		px_need(p, 60);
+		float top = p->y;
+		px_text(p, PX_ML, top - 10, 7.5f, PX_GREY, true, r->dim_name[d]);
+		px_text_center(p, PX_ML + lw + nw / 2, top - 10, 7, PX_GREY, false, "n");
+		for (int role = 0; role < REPORT_NROLES; role++) {
+			if (r->role_scale[role] < 0)
+				continue;
+			snprintf(buf, sizeof(buf), r->en ? "%s (%s)" : "%s（%s）",
+			         r->scale_label[r->role_scale[role]],
+			         role == REPORT_MORALE ? REPORT_TR(r, "否定的", "unfavorable")
+			                               : REPORT_TR(r, "肯定的", "favorable"));
+			px_wrap(p, buf, cw - 4, 6.5f);
+			px_draw_wrapped(p, PX_ML + lw + nw + (float)role * cw + 2, top - 6, 6.5f, 8,
+			                PX_GREY, false, 2);
+		}
+		p->y -= 22;
+		px_hline(p, PX_ML, PX_ML + lw + nw + 3 * cw, p->y + 2, 0.6f, PX_GREY);
+		for (size_t m = 0; m < r->nmargins && px_ok(p); m++) {
+			const struct report_margin *mg = &r->margins[m];
+			size_t people = 0;
+			bool any = false;
+			if (mg->dim != d || strcmp(mg->value, "*") == 0)
+				continue;
+			for (int role = 0; role < REPORT_NROLES; role++)
+				if (r->role_scale[role] >= 0 && mg->pool[role].shown == STATS_SHOWN &&
+				    mg->pool[role].status == STATS_OK) {
+					any = true;
+					people = people > mg->pool[role].people ? people : mg->pool[role].people;
+				}
+			if (!any)
+				continue; /* a hidden margin is not named */
+			px_need(p, SEG_ROW_H);
+			float y = p->y - SEG_ROW_H;
+			px_text(p, PX_ML + 2, y + SEG_ROW_H / 2 - 2.6f, 7.5f, PX_TEXT, false, mg->value);
+			snprintf(buf, sizeof(buf), "%zu", people);
+			cell(p, PX_ML + lw, y, nw, SEG_ROW_H, PX_WHITE, buf, false);
+			for (int role = 0; role < REPORT_NROLES; role++) {
+				const struct stats_pooled *pl = &mg->pool[role];
+				float cx = PX_ML + lw + nw + (float)role * cw;
+				if (r->role_scale[role] < 0)
+					continue;
+				if (pl->shown != STATS_SHOWN || pl->status != STATS_OK) {
+					dash(p, cx, y, cw, SEG_ROW_H);
+					continue;
+				}
+				double v = report_role_share((enum report_role)role, pl);
+				cell(p, cx, y, cw, SEG_ROW_H, ramp(v, role == REPORT_MORALE),
+				     px_pct(a, sizeof(a), v), false);
+			}
+			p->y = y;
+			px_hline(p, PX_ML, PX_ML + lw + nw + 3 * cw, y, 0.3f, PX_LIGHT);
+		}
+		p->y -= 8;
+	}
+	snprintf(buf, sizeof(buf), "%s",
+	         REPORT_TR(r, "値が同じグループ（例: 勤続 1-3年のすべての部署）をまとめた、1ページ目と同じ"
+	                      "まとめ方の割合です。少人数のグループが差し引きで分かってしまう値は載せて"
+	                      "いません。",
+	                   "Shares pooled as on page 1 over every group with that value (e.g. every "
+	                   "department's 1-3 years). A value whose figure would reveal a small group "
+	                   "by subtraction is left out."));
+	px_para(p, PX_ML, PX_CW, 7, 9.5f, PX_GREY, false, buf);
 }
 
 static int
@@ -343,8 +417,17 @@ driver_row(struct px *p, const struct stats_driver *dr, double amin)
 	px_vline(p, AX(dr->corr.hi), mid - 3, mid + 3, 0.8f, PX_ACCENT);
 	snprintf(line, sizeof(line), "r = %.2f [%.2f, %.2f]", rv, dr->corr.lo, dr->corr.hi);
 	px_text(p, DRV_NUM_X, mid + 1, 8, PX_TEXT, false, line);
-	if (isfinite(dr->beta))
-		snprintf(line, sizeof(line), "β = %.2f · n = %zu", dr->beta, dr->corr.n);
+	/* Each figure with the n it used: r pairwise, β the regression's
+	 * complete cases. */
+	if (isfinite(dr->beta) && isfinite(dr->dominance))
+		snprintf(line, sizeof(line),
+		         r->en ? "n = %zu · β = %.2f, share of R² %.3f [%.3f, %.3f] (n = %zu)"
+		               : "n = %zu · β = %.2f、R² への寄与 %.3f [%.3f, %.3f]（n = %zu）",
+		         dr->corr.n, dr->beta, dr->dominance, dr->dominance_lo, dr->dominance_hi,
+		         r->st->ols.n);
+	else if (isfinite(dr->beta))
+		snprintf(line, sizeof(line), "n = %zu · β = %.2f (n = %zu)", dr->corr.n, dr->beta,
+		         r->st->ols.n);
 	else
 		snprintf(line, sizeof(line), "n = %zu", dr->corr.n);
 	px_text(p, DRV_NUM_X, mid - 8, 6.5f, PX_GREY, false, line);
@@ -396,6 +479,19 @@ case STATS_NO_DATA:
 }
 }
 
+size_t
+px_drivers_clear(const struct report *r)
+{
+	const struct stats_report *st = r->st;
+	size_t nclear = 0;
+	for (size_t d = 0; d < st->ndrivers; d++) {
+		const struct stats_corr *c = &st->drivers[d].corr;
+		if (c->status == STATS_OK)
+			nclear += fabs(c->r) >= 0.1 && (c->lo > 0 || c->hi < 0);
+	}
+	return nclear;
+}
+
 void
 px_drivers(struct px *p)
 {
@@ -416,6 +512,57 @@ px_drivers(struct px *p)
 		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, false,
 		        REPORT_TR(r, "支持の尺度のほかに尺度や NPS の設問がないため、要因の分析はありません。",
 		                  "There is no other scale or NPS question to relate to support."));
+		return;
+	}
+	/* With no clear driver, one line says so and the figures follow as
+	 * one compact paragraph instead of a chart. */
+	double maxabs = 0;
+	for (size_t d = 0; d < st->ndrivers; d++)
+		if (st->drivers[d].corr.status == STATS_OK)
+			maxabs = fmax(maxabs, fabs(st->drivers[d].corr.r));
+	if (px_drivers_clear(r) == 0) {
+		char list[4000] = "";
+		size_t len = 0;
+		snprintf(line, sizeof(line),
+		         r->en ? "No factor goes together clearly with \"%s\": every correlation is "
+		                 "within ±%.2f, and no 95%% interval both excludes 0 and reaches "
+		                 "|r| ≥ 0.1."
+		               : "「%s」とはっきり関連する要因はありません（相関はすべて ±%.2f 以内で、"
+		                 "|r| が 0.1 以上かつ95%%信頼区間が 0 を含まない要因はありません）。",
+		         r->scale_label[st->support_scale], maxabs);
+		px_para(p, PX_ML, PX_CW, 9.5f, 14, PX_TEXT, true, line);
+		/* One line per candidate, every one listed. */
+		for (size_t d = 0; d < st->ndrivers; d++) {
+			len = 0;
+			const struct stats_driver *dr = &st->drivers[d];
+			const char *label = dr->kind == STATS_DRIVER_SCALE ? r->scale_label[dr->index]
+			                    : (long)dr->index == r->enps
+			                        ? "eNPS"
+			                        : r->s->items[r->stats_to_item[dr->index]].key;
+			if (dr->corr.status == STATS_OK && isfinite(dr->dominance))
+				len += (size_t)snprintf(list + len, sizeof(list) - len,
+				                        r->en ? "%s%s r = %.2f [%.2f, %.2f] (n = %zu), share "
+				                                "of R² %.3f [%.3f, %.3f]"
+				                              : "%s%s r = %.2f [%.2f, %.2f]（n = %zu、R² への"
+				                                "寄与 %.3f [%.3f, %.3f]）",
+				                        REPORT_TR(r, "・", "- "), label, dr->corr.r,
+				                        dr->corr.lo, dr->corr.hi, dr->corr.n, dr->dominance,
+				                        dr->dominance_lo, dr->dominance_hi);
+			else if (dr->corr.status == STATS_OK)
+				len += (size_t)snprintf(list + len, sizeof(list) - len,
+				                        "%s%s r = %.2f [%.2f, %.2f] (n = %zu)",
+				                        REPORT_TR(r, "・", "- "), label, dr->corr.r,
+				                        dr->corr.lo, dr->corr.hi, dr->corr.n);
+			else
+				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s %s",
+				                        REPORT_TR(r, "・", "- "), label,
+				                        REPORT_TR(r, "（計算なし）", "(not computed)"));
+			px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, list);
+		}
+		ols_note(r, line, sizeof(line));
+		if (line[0])
+			px_para(p, PX_ML, PX_CW, 8, 12, PX_GREY, false, line);
+		p->y -= 6;
 		return;
 	}
 	snprintf(line, sizeof(line),

@@ -7,7 +7,9 @@
  * O(n·p²) time and O(p²) memory, where a design-matrix SVD would copy n×p. */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_cdf.h>
@@ -248,5 +250,322 @@ stats_ols(const double *y, const double *const *x, size_t npred, size_t n,
 	if (err != KOE_OK || out->status != STATS_OK)
 		for (size_t i = 0; i < npred; i++)
 			beta[i] = NAN;
+	return err;
+}
+
+/* R² of the standardized regression on the predictors in mask, from the
+ * correlation matrix R (nv × nv, variable 0 the outcome). */
+static enum koe_err
+subset_r2(const gsl_matrix *R, size_t npred, unsigned mask, double *r2)
+{
+	size_t m = 0, idx[STATS_DOMINANCE_MAX];
+	*r2 = 0;
+	for (size_t a = 0; a < npred; a++)
+		if (mask & (1u << a))
+			idx[m++] = a + 1;
+	if (m == 0)
+		return KOE_OK;
+	gsl_matrix *s = gsl_matrix_alloc(m, m);
+	gsl_vector *v = gsl_vector_alloc(m), *b = gsl_vector_alloc(m);
+	enum koe_err err = KOE_OK;
+	if (s == NULL || v == NULL || b == NULL) {
+		err = KOE_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < m; i++) {
+		gsl_vector_set(v, i, gsl_matrix_get(R, 0, idx[i]));
+		for (size_t j = 0; j < m; j++)
+			gsl_matrix_set(s, i, j, gsl_matrix_get(R, idx[i], idx[j]));
+	}
+	/* A principal submatrix of a positive definite matrix is positive
+	 * definite: the full fit succeeded, so these do too. */
+	if (gsl_linalg_cholesky_decomp1(s) != GSL_SUCCESS ||
+	    gsl_linalg_cholesky_solve(s, v, b) != GSL_SUCCESS) {
+		err = KOE_EINVAL;
+		goto out;
+	}
+	for (size_t i = 0; i < m; i++)
+		*r2 += gsl_vector_get(b, i) * gsl_vector_get(v, i);
+out:
+	gsl_vector_free(b);
+	gsl_vector_free(v);
+	gsl_matrix_free(s);
+	return err;
+}
+
+/* Dominance weights of the complete-case rows rows[ncc × nv] (variable 0
+ * the outcome), each row counted freq[r] times (NULL: once). */
+static enum koe_err
+dom_core(const double *rows, size_t ncc, size_t nv, const unsigned *freq, double *gd,
+         double *r2full, enum stats_status *status)
+{
+	size_t npred = nv - 1;
+	enum koe_err err = KOE_OK;
+	double *mean = calloc(nv, sizeof(*mean)), *cross = calloc(nv * nv, sizeof(*cross));
+	double *r2 = calloc((size_t)1 << npred, sizeof(*r2)), wsum = 0;
+	gsl_matrix *R = gsl_matrix_alloc(nv, nv);
+	gsl_matrix *rxx = gsl_matrix_alloc(npred, npred);
+	gsl_vector *work = gsl_vector_alloc(3 * npred);
+
+	*status = STATS_NO_VARIANCE;
+	if (!mean || !cross || !r2 || !R || !rxx || !work) {
+		err = KOE_ENOMEM;
+		goto done;
+	}
+	for (size_t r = 0; r < ncc; r++) {
+		double w = freq ? freq[r] : 1;
+		wsum += w;
+		for (size_t v = 0; v < nv; v++)
+			mean[v] += w * rows[r * nv + v];
+	}
+	for (size_t v = 0; v < nv; v++)
+		mean[v] /= wsum;
+	for (size_t r = 0; r < ncc; r++) {
+		double w = freq ? freq[r] : 1, dev[STATS_DOMINANCE_MAX + 1];
+		if (w == 0)
+			continue;
+		for (size_t v = 0; v < nv; v++)
+			dev[v] = rows[r * nv + v] - mean[v];
+		for (size_t a = 0; a < nv; a++)
+			for (size_t c = a; c < nv; c++)
+				cross[a * nv + c] += w * dev[a] * dev[c];
+	}
+	for (size_t v = 0; v < nv; v++)
+		if (!(cross[v * nv + v] > 0))
+			goto done;
+	for (size_t a = 0; a < nv; a++)
+		for (size_t c = 0; c < nv; c++) {
+			size_t i = a < c ? a : c, j = a < c ? c : a;
+			gsl_matrix_set(R, a, c,
+			               a == c ? 1.0
+			                      : cross[i * nv + j] /
+			                            sqrt(cross[i * nv + i] * cross[j * nv + j]));
+		}
+	/* The full set must be well conditioned, as for stats_ols. */
+	double rcond;
+	for (size_t a = 0; a < npred; a++)
+		for (size_t c = 0; c < npred; c++)
+			gsl_matrix_set(rxx, a, c, gsl_matrix_get(R, a + 1, c + 1));
+	if (gsl_linalg_cholesky_decomp1(rxx) != GSL_SUCCESS ||
+	    gsl_linalg_cholesky_rcond(rxx, &rcond, work) != GSL_SUCCESS ||
+	    !(rcond >= OLS_MIN_RCOND)) {
+		*status = STATS_SINGULAR;
+		goto done;
+	}
+	for (unsigned mask = 1; mask < (1u << npred); mask++)
+		if ((err = subset_r2(R, npred, mask, &r2[mask])) != KOE_OK)
+			goto done;
+	/* General dominance (Azen & Budescu 2003): the mean over subset sizes
+	 * of the mean gain in R² from adding the predictor to the subsets of
+	 * that size without it. The weights add up to the full R². */
+	for (size_t i = 0; i < npred; i++) {
+		double total = 0;
+		for (size_t k = 0; k < npred; k++) {
+			double sum = 0;
+			size_t cnt = 0;
+			for (unsigned mask = 0; mask < (1u << npred); mask++) {
+				if (mask & (1u << i) || (size_t)__builtin_popcount(mask) != k)
+					continue;
+				sum += r2[mask | (1u << i)] - r2[mask];
+				cnt++;
+			}
+			total += sum / (double)cnt;
+		}
+		gd[i] = total / (double)npred;
+	}
+	*r2full = r2[(1u << npred) - 1];
+	*status = STATS_OK;
+done:
+	gsl_vector_free(work);
+	gsl_matrix_free(rxx);
+	gsl_matrix_free(R);
+	free(r2);
+	free(cross);
+	free(mean);
+	return err;
+}
+
+/* A complete case, padded to the largest size, so rows sort without a
+ * context argument (qsort has none in C17). */
+struct drow {
+	double v[STATS_DOMINANCE_MAX + 1];
+	size_t index;
+};
+
+static int
+drow_cmp(const void *a, const void *b)
+{
+	const struct drow *x = a, *y = b;
+	for (size_t v = 0; v <= STATS_DOMINANCE_MAX; v++)
+		if (x->v[v] != y->v[v])
+			return x->v[v] < y->v[v] ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The complete cases of y and x as rows, sorted by their values so that
+ * the bootstrap draws (and every sum) do not depend on the order the
+ * answers were stored in; *rows and *index (each row's respondent) are
+ * malloc'ed (NULL when there are none). npred ≤ STATS_DOMINANCE_MAX. */
+static enum koe_err
+gather_rows(const double *y, const double *const *x, size_t npred, size_t n, double **rows,
+            size_t *ncc, size_t **index)
+{
+	size_t nv = npred + 1, m = 0;
+	*rows = NULL;
+	*index = NULL;
+	*ncc = 0;
+	for (size_t r = 0; r < n; r++)
+		m += complete(y, x, npred, r);
+	if (m == 0)
+		return KOE_OK;
+	struct drow *d = calloc(m, sizeof(*d));
+	*rows = malloc(m * nv * sizeof(**rows));
+	*index = malloc(m * sizeof(**index));
+	if (d == NULL || *rows == NULL || *index == NULL) {
+		free(d);
+		free(*rows);
+		free(*index);
+		*rows = NULL;
+		*index = NULL;
+		return KOE_ENOMEM;
+	}
+	for (size_t r = 0, k = 0; r < n; r++) {
+		if (!complete(y, x, npred, r))
+			continue;
+		for (size_t v = 0; v < nv; v++) {
+			double val = var_at(y, x, v, r);
+			if (!isfinite(val)) {
+				free(d);
+				free(*rows);
+				free(*index);
+				*rows = NULL;
+				*index = NULL;
+				return KOE_EINVAL;
+			}
+			d[k].v[v] = val;
+		}
+		d[k++].index = r;
+	}
+	qsort(d, m, sizeof(*d), drow_cmp);
+	for (size_t k = 0; k < m; k++) {
+		for (size_t v = 0; v < nv; v++)
+			(*rows)[k * nv + v] = d[k].v[v];
+		(*index)[k] = d[k].index;
+	}
+	free(d);
+	*ncc = m;
+	return KOE_OK;
+}
+
+/* R's quantile(type = 7) of the sorted v[0..m). */
+static double
+quantile7(const double *v, size_t m, double prob)
+{
+	double h = (double)(m - 1) * prob;
+	size_t lo = (size_t)floor(h);
+	if (lo + 1 >= m)
+		return v[m - 1];
+	return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+enum koe_err
+stats_quantile7(double *v, size_t m, double prob, double *out)
+{
+	if (m == 0 || !(prob >= 0 && prob <= 1))
+		return KOE_EINVAL;
+	qsort(v, m, sizeof(*v), dbl_cmp);
+	*out = quantile7(v, m, prob);
+	return KOE_OK;
+}
+
+enum koe_err
+stats_dominance(const double *y, const double *const *x, size_t npred, size_t n,
+                const unsigned *freq, const struct stats_boot *boot, double *gd,
+                double *lo, double *hi, struct stats_ols *out)
+{
+	enum koe_err err = KOE_OK;
+	size_t nv = npred + 1, ncc = 0, *index = NULL;
+	double *rows = NULL, *draws = NULL;
+	unsigned *f = NULL;
+
+	stats_init();
+	*out = (struct stats_ols){.npred = npred, .r2 = NAN,
+	                          .needed = STATS_OLS_PER_DRIVER * npred,
+	                          .status = STATS_NO_DATA};
+	for (size_t i = 0; i < npred; i++)
+		gd[i] = lo[i] = hi[i] = NAN;
+	if (n > STATS_MAX_RESPONDENTS)
+		return KOE_ETOOBIG;
+	if (npred == 0)
+		return KOE_OK;
+	if (npred > STATS_DOMINANCE_MAX) {
+		out->status = STATS_TOO_FEW;
+		return KOE_OK;
+	}
+	if ((err = gather_rows(y, x, npred, n, &rows, &ncc, &index)) != KOE_OK)
+		return err;
+	out->n = ncc;
+	out->status = STATS_TOO_FEW;
+	if (ncc < out->needed || ncc < 2)
+		goto done;
+	if ((f = calloc(ncc, sizeof(*f))) == NULL) {
+		err = KOE_ENOMEM;
+		goto done;
+	}
+	for (size_t k = 0; k < ncc; k++)
+		f[k] = freq ? freq[index[k]] : 1;
+	if ((err = dom_core(rows, ncc, nv, f, gd, &out->r2, &out->status)) != KOE_OK ||
+	    out->status != STATS_OK)
+		goto done;
+	if (boot == NULL || boot->resamples == 0)
+		goto done;
+	/* Percentile bootstrap over the complete cases, with a fixed seed so
+	 * the same answers give the same report. */
+	if ((draws = malloc(boot->resamples * npred * sizeof(*draws))) == NULL) {
+		err = KOE_ENOMEM;
+		goto done;
+	}
+	uint64_t state = boot->seed ? boot->seed : 0x9e3779b97f4a7c15u;
+	size_t ok = 0;
+	for (size_t b = 0; b < boot->resamples; b++) {
+		double g[STATS_DOMINANCE_MAX], r2;
+		enum stats_status st;
+		memset(f, 0, ncc * sizeof(*f));
+		for (size_t k = 0; k < ncc; k++) {
+			/* xorshift64*, then Lemire's multiply-shift to [0, ncc). */
+			state ^= state >> 12;
+			state ^= state << 25;
+			state ^= state >> 27;
+			uint64_t u = (state * 0x2545f4914f6cdd1du) >> 32;
+			f[(size_t)((u * (uint64_t)ncc) >> 32)]++;
+		}
+		if ((err = dom_core(rows, ncc, nv, f, g, &r2, &st)) != KOE_OK)
+			goto done;
+		if (st != STATS_OK)
+			continue; /* a degenerate resample: left out */
+		for (size_t i = 0; i < npred; i++)
+			draws[i * boot->resamples + ok] = g[i];
+		ok++;
+	}
+	for (size_t i = 0; ok >= 2 && i < npred; i++) {
+		double *v = draws + i * boot->resamples;
+		stats_quantile7(v, ok, 0.025, &lo[i]);
+		hi[i] = quantile7(v, ok, 0.975);
+	}
+done:
+	free(draws);
+	free(f);
+	free(index);
+	free(rows);
+	if (err != KOE_OK || out->status != STATS_OK)
+		for (size_t i = 0; i < npred; i++)
+			gd[i] = lo[i] = hi[i] = NAN;
 	return err;
 }

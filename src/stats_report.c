@@ -65,6 +65,9 @@ stats_report_free(struct stats_report *r)
 	free(r->items_by_group);
 	free(r->scores);
 	free(r->scales);
+	free(r->pooled);
+	free(r->item_group_n);
+	free(r->pool_by_group);
 	free(r->scales_by_group);
 	free(r->alphas);
 	free(r->compare);
@@ -126,6 +129,7 @@ alloc_all(const struct stats_data *d, struct stats_report *r, struct work *w)
 	r->items = alloc_array(ni, 1, sizeof(*r->items));
 	r->item_on_cc = alloc_array(ni, 1, sizeof(*r->item_on_cc));
 	r->items_by_group = alloc_array(ni, ng, sizeof(*r->items_by_group));
+	r->item_group_n = alloc_array(ni, ng, sizeof(*r->item_group_n));
 	r->scores = alloc_array(ns, nr, sizeof(*r->scores));
 	r->scales = alloc_array(ns, 1, sizeof(*r->scales));
 	r->scales_by_group = alloc_array(ns, ng, sizeof(*r->scales_by_group));
@@ -143,6 +147,7 @@ alloc_all(const struct stats_data *d, struct stats_report *r, struct work *w)
 	w->cnt = alloc_array(nr, 1, sizeof(*w->cnt));
 	w->total = alloc_array(nr, 1, sizeof(*w->total));
 	if (!r->group_n || !r->group_shown || !r->items || !r->item_on_cc || !r->items_by_group ||
+	    !r->item_group_n ||
 	    !r->scores || !r->scales || !r->scales_by_group || !r->alphas ||
 	    !r->compare || !w->scale_idx || !w->scale_m || !w->scale_np ||
 	    !w->counts || !w->sizes || !w->shown || !w->acc || !w->rest_min ||
@@ -237,6 +242,7 @@ do_items(const struct stats_data *d, struct stats_report *r, struct work *w)
 			if (err != KOE_OK)
 				return err;
 			w->sizes[g] = byg[g].n;
+			r->item_group_n[j * ng + g] = byg[g].n;
 		}
 		if ((err = stats_suppress(w->sizes, ng, d->k, w->shown)) != KOE_OK)
 			return err;
@@ -507,6 +513,20 @@ do_drivers(const struct stats_data *d, struct stats_report *r)
 	}
 	for (size_t i = 0; i < npred; i++)
 		r->drivers[i].beta = r->ols.status == STATS_OK ? beta[i] : NAN;
+	for (size_t i = 0; i < nd; i++)
+		r->drivers[i].dominance = r->drivers[i].dominance_lo = r->drivers[i].dominance_hi = NAN;
+	if (r->ols.status == STATS_OK && npred <= STATS_DOMINANCE_MAX) {
+		struct stats_ols dom;
+		struct stats_boot boot = {.resamples = STATS_BOOT_RESAMPLES, .seed = 0};
+		double lo[STATS_DOMINANCE_MAX], hi[STATS_DOMINANCE_MAX];
+		if ((err = stats_dominance(y, x, npred, nr, NULL, &boot, beta, lo, hi, &dom)) != KOE_OK)
+			goto out;
+		for (size_t i = 0; i < npred && dom.status == STATS_OK; i++) {
+			r->drivers[i].dominance = beta[i];
+			r->drivers[i].dominance_lo = lo[i];
+			r->drivers[i].dominance_hi = hi[i];
+		}
+	}
 out:
 	free(beta);
 	free(x);
@@ -540,6 +560,44 @@ role_scale(const struct stats_data *d, enum stats_role role)
 		if (d->scale_role[s] == role)
 			return (int)s;
 	return -1;
+}
+
+/* Pooled item-level shares per scale: the counts of every group (kept for
+ * margins, never written out) and the company's shares from their sum. */
+static enum koe_err
+do_pooled(const struct stats_data *d, struct stats_report *r)
+{
+	size_t ng = d->group ? d->ngroups : 0, slots = ng ? ng : 1;
+	enum koe_err err;
+
+	r->pooled = alloc_array(d->nscales, 1, sizeof(*r->pooled));
+	r->pool_by_group = alloc_array(d->nscales, slots, sizeof(*r->pool_by_group));
+	if (r->pooled == NULL || r->pool_by_group == NULL)
+		return KOE_ENOMEM;
+	for (size_t s = 0; s < d->nscales; s++) {
+		struct stats_pool_acc *acc = r->pool_by_group + s * slots, sum = {0};
+		size_t m = 0;
+		if ((err = stats_pool_counts(d, s, r->item_on_cc, r->scores + s * d->nresp, acc, &m)) !=
+		    KOE_OK)
+			return err;
+		for (size_t g = 0; g < slots; g++) {
+			sum.answers += acc[g].answers;
+			sum.fav += acc[g].fav;
+			sum.unfav += acc[g].unfav;
+			sum.people += acc[g].people;
+		}
+		if ((err = stats_pooled_from(&sum, m, &r->pooled[s])) != KOE_OK)
+			return err;
+		r->pooled[s].shown = r->shown;
+		if (r->shown != STATS_SHOWN) {
+			struct stats_pooled blank = {.shown = r->shown, .nitems = m, .fav = NAN,
+			                             .neutral = NAN, .unfav = NAN, .fav_lo = NAN,
+			                             .fav_hi = NAN, .unfav_lo = NAN, .unfav_hi = NAN,
+			                             .status = STATS_NO_DATA};
+			r->pooled[s] = blank;
+		}
+	}
+	return KOE_OK;
 }
 
 enum koe_err
@@ -583,7 +641,8 @@ stats_report_compute(const struct stats_data *d, struct stats_report **out)
 		                r->scores + s * d->nresp, w.cnt);
 	if ((err = do_rejoin_items(d, r)) != KOE_OK ||
 	    (err = do_groups(d, r)) != KOE_OK ||
-	    (err = do_items(d, r, &w)) != KOE_OK)
+	    (err = do_items(d, r, &w)) != KOE_OK ||
+	    (err = do_pooled(d, r)) != KOE_OK)
 		goto out;
 	for (size_t s = 0; s < d->nscales; s++)
 		if ((err = do_scale(d, r, &w, s)) != KOE_OK)
@@ -626,6 +685,16 @@ stats_report_participation_only(struct stats_report *r)
 	if (r->scores)
 		for (size_t i = 0; i < r->nscales * r->nresp; i++)
 			r->scores[i] = NAN;
+	for (size_t s = 0; r->pooled && s < r->nscales; s++)
+		r->pooled[s] = (struct stats_pooled){
+			.shown = STATS_HIDDEN_INTERIM, .nitems = r->pooled[s].nitems, .fav = NAN,
+			.neutral = NAN, .unfav = NAN, .fav_lo = NAN, .fav_hi = NAN, .unfav_lo = NAN,
+			.unfav_hi = NAN, .status = STATS_NO_DATA};
+	if (r->item_group_n)
+		memset(r->item_group_n, 0, r->nitems * r->ngroups * sizeof(*r->item_group_n));
+	if (r->pool_by_group)
+		memset(r->pool_by_group, 0,
+		       r->nscales * (r->ngroups ? r->ngroups : 1) * sizeof(*r->pool_by_group));
 	for (size_t g = 0; r->hotspots && g < ng; g++) {
 		struct stats_hotspot *h = &r->hotspots[g];
 		h->shown = STATS_HIDDEN_INTERIM;
@@ -638,6 +707,7 @@ stats_report_participation_only(struct stats_report *r)
 		dr->corr = (struct stats_corr){.r = NAN, .lo = NAN, .hi = NAN, .p = NAN,
 		                               .status = STATS_NO_DATA};
 		dr->beta = NAN;
+		dr->dominance = dr->dominance_lo = dr->dominance_hi = NAN;
 	}
 	r->ols = (struct stats_ols){.npred = r->ols.npred, .needed = r->ols.needed, .r2 = NAN,
 	                            .status = STATS_NO_DATA};

@@ -10,7 +10,7 @@ english_survey_gives_english_report(void)
 {
 	static const char *const want[] = {
 		"Key figures", "Response rate", "Support for the program", "Willingness to return",
-		"Risks to morale", "Other questions", "Results by group", "What drives support",
+		"Morale", "Other questions", "Results by group", "What goes together with support",
 		"Comments", "Method and anonymity", "Biggest concerns",
 		"The company should introduce an alumni program", "95% CI",
 		"Public key fingerprint", "Sales",

@@ -38,7 +38,7 @@ every_page_is_marked(void)
 	text = rt_pdftext(&f, "out.pdf", false);
 	CHECK(rt_has(text, "10+"));
 	CHECK(!rt_has(text, "主な懸念"));
-	CHECK(!rt_has(text, "支持を左右する要因"));
+	CHECK(!rt_has(text, "支持との関連"));
 	free(text);
 
 	json_t *j = rt_json(&f, "out.json");

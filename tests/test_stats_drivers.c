@@ -145,6 +145,85 @@ one_driver_ols_is_the_correlation(void)
 	CHECK_INT(o.status, STATS_TOO_FEW);
 }
 
+/* General dominance on data made by the same formulas as reference.R:
+ * the weights agree with R's lm() over every subset and add up to R²; one
+ * bootstrap resample (given as counts) agrees with R on the resampled
+ * rows; the percentile interval holds the estimate and is the same on
+ * every run; the percentile is R's type 7. */
+static void
+dominance_matches_r(void)
+{
+	enum { N = 80 };
+	double y[N], a[N], b[N], c[N], gd[3], lo[3], hi[3], beta[3];
+	const double *x[3] = {a, b, c};
+	unsigned freq[N];
+	struct stats_ols o, full;
+	for (int i = 0; i < N; i++) {
+		a[i] = i % 7;
+		b[i] = (3 * i) % 11;
+		c[i] = (5 * i) % 13 + a[i] / 2;
+		y[i] = a[i] + b[i] / 2 + (7 * i) % 5;
+		freq[i] = (unsigned)((7 * i) % 3);
+	}
+	CHECK_INT(stats_dominance(y, x, 3, N, NULL, NULL, gd, lo, hi, &o), KOE_OK);
+	CHECK_INT(o.status, STATS_OK);
+	CHECK_INT(o.n, N);
+	CHECK_REF(o.r2, "dominance.r2");
+	CHECK_REF(gd[0], "dominance.x1");
+	CHECK_REF(gd[1], "dominance.x2");
+	CHECK_REF(gd[2], "dominance.x3");
+	CHECK(isnan(lo[0]) && isnan(hi[2]));
+	CHECK(fabs(gd[0] + gd[1] + gd[2] - o.r2) < 1e-12);
+	CHECK_INT(stats_ols(y, x, 3, N, beta, &full), KOE_OK);
+	CHECK(fabs(full.r2 - o.r2) < 1e-12);
+
+	CHECK_INT(stats_dominance(y, x, 3, N, freq, NULL, gd, lo, hi, &o), KOE_OK);
+	CHECK_REF(gd[0], "dominance_freq.x1");
+	CHECK_REF(gd[1], "dominance_freq.x2");
+	CHECK_REF(gd[2], "dominance_freq.x3");
+
+	struct stats_boot boot = {.resamples = 200, .seed = 7};
+	double lo2[3], hi2[3];
+	CHECK_INT(stats_dominance(y, x, 3, N, NULL, &boot, gd, lo, hi, &o), KOE_OK);
+	CHECK_INT(stats_dominance(y, x, 3, N, NULL, &boot, gd, lo2, hi2, &o), KOE_OK);
+	for (int i = 0; i < 3; i++) {
+		CHECK(lo[i] <= gd[i] && gd[i] <= hi[i] && lo[i] < hi[i]);
+		CHECK(lo[i] == lo2[i] && hi[i] == hi2[i]);
+	}
+
+	/* The same answers stored in another order give the same intervals
+	 * (the report must not depend on storage order). */
+	double ry[N], ra[N], rb[N], rc[N];
+	const double *rx[3] = {ra, rb, rc};
+	for (int i = 0; i < N; i++) {
+		int j = (i * 37) % N; /* a permutation: gcd(37, 80) = 1 */
+		ry[i] = y[j];
+		ra[i] = a[j];
+		rb[i] = b[j];
+		rc[i] = c[j];
+	}
+	CHECK_INT(stats_dominance(ry, rx, 3, N, NULL, &boot, gd, lo2, hi2, &o), KOE_OK);
+	for (int i = 0; i < 3; i++)
+		CHECK(lo[i] == lo2[i] && hi[i] == hi2[i]);
+
+	double qv[] = {0.3, 0.1, 0.5, 0.2, 0.9, 0.4, 0.35}, q;
+	CHECK_INT(stats_quantile7(qv, 7, 0.025, &q), KOE_OK);
+	CHECK_REF(q, "quantile7.025");
+	CHECK_INT(stats_quantile7(qv, 7, 0.975, &q), KOE_OK);
+	CHECK_REF(q, "quantile7.975");
+	CHECK_INT(stats_quantile7(qv, 0, 0.5, &q), KOE_EINVAL);
+
+	/* Refusals as the OLS: too few cases, and more than 8 drivers. */
+	CHECK_INT(stats_dominance(y, x, 3, 20, NULL, &boot, gd, lo, hi, &o), KOE_OK);
+	CHECK_INT(o.status, STATS_TOO_FEW);
+	CHECK(isnan(gd[0]) && isnan(lo[0]));
+	const double *many[9] = {a, b, c, a, b, c, a, b, c};
+	double gd9[9], lo9[9], hi9[9];
+	CHECK_INT(stats_dominance(y, many, 9, N, NULL, NULL, gd9, lo9, hi9, &o), KOE_OK);
+	CHECK_INT(o.status, STATS_TOO_FEW);
+	CHECK(isnan(gd9[8]));
+}
+
 int
 main(void)
 {
@@ -154,6 +233,7 @@ main(void)
 	RUN(corr_by_hand);
 	RUN(constant_driver_has_no_correlation);
 	RUN(collinear_drivers_are_singular);
+	RUN(dominance_matches_r);
 	RUN(one_driver_ols_is_the_correlation);
 	fx_free(fx);
 	ref_free();

@@ -55,6 +55,17 @@
  *     coarser label whose matching groups together reach that many
  *     respondents (the last specific dimension becomes "*"), or no label.
  *
+ *  5. Margins (dc_suppress_margins). A margin pools the groups that share
+ *     one value of a breakdown dimension (営業部 over every tenure band).
+ *     Its cells are the groups, so margin − shown cells = the hidden cells
+ *     of that margin: a margin is hidden when, in some column its figure
+ *     is built from (each item of the scale), its hidden cells hold 1..k−1
+ *     people, or when it has fewer than k people itself. Groups merged in
+ *     that dimension ("*") form a margin that is never shown but counts
+ *     as hidden. Then, per dimension, rule 1's complementary step: while
+ *     the hidden margins hold 1..k−1 people, the smallest shown margin is
+ *     hidden too.
+ *
  * What this cannot hide: when everyone in a shown group gives the same
  * answer, the figure reveals each member's answer (README, threat model). */
 #ifndef KOE_DC_H
@@ -72,6 +83,17 @@
 /* Rule 1 over one column. sizes[0..n) borrowed; shown[0..n) is the
  * caller's. KOE_EINVAL when k == 0. */
 enum koe_err dc_suppress(const size_t *sizes, size_t n, size_t k, enum stats_shown *shown);
+
+/* Rule 5 over the margins of one dimension: sizes[0..n) the margins'
+ * people, forced[0..n) margins hidden whatever their size (merged "*", or
+ * hidden cells inside holding 1..k−1 people). shown[0..n) is the
+ * caller's. KOE_EINVAL when k == 0. */
+enum koe_err dc_suppress_margins(const size_t *sizes, const bool *forced, size_t n, size_t k,
+                                 enum stats_shown *shown);
+
+/* Rule 5: whether the hidden cells inside one margin, in one column, hold
+ * 1..k−1 people. */
+bool dc_margin_inside_bad(size_t hidden_inside, size_t k);
 
 /* Rule 1: whether a comparison of a group of group_n people against the
  * other total_n − group_n may be released. */

@@ -21,6 +21,8 @@
 #define QN_MAX_TEXT_BYTES  8000  /* one question, choice or title text */
 #define QN_MAX_ID_LEN      64
 #define QN_MAX_SEGMENTS    4
+#define QN_MAX_THEMES      20  /* [[Theme:name|keyword,keyword]] per survey */
+#define QN_MAX_THEME_WORDS 20  /* keywords per theme */
 #define QN_MAX_LIKERT      11    /* points on a Likert scale */
 #define QN_MIN_GROUP_FLOOR 3     /* k may never be lower */
 #define QN_MIN_GROUP_DEFAULT 5
@@ -104,6 +106,14 @@ struct qn_item {
 	                           scale's role; else QN_ROLE_NONE */
 };
 
+/* A comment theme HR defines in the header: a comment belongs to it when it
+ * contains one of its keywords. */
+struct qn_theme {
+	const char *name;
+	const char **keywords;
+	size_t nkeywords;
+};
+
 struct qn_survey {
 	struct arena arena;     /* owns every string and array below */
 	const char *id;         /* [a-z0-9-], from [[Survey]] or the file name */
@@ -116,6 +126,8 @@ struct qn_survey {
 	const char **segments;  /* roster column names, most important first */
 	size_t nsegments;
 	const char *closes;     /* "YYYY-MM-DD" or NULL */
+	struct qn_theme *themes; /* [[Theme]]s in file order (QN_MAX_THEMES) */
+	size_t nthemes;
 	struct qn_question *questions;
 	size_t nquestions;
 	struct qn_block *blocks;

@@ -82,4 +82,12 @@ enum koe_err report_json(const struct report *r, char **buf, size_t *len);
 size_t report_responses(const struct report *r);
 bool report_shown(const struct report *r);
 
+/* Natural order of two segment values (README, "Segment order"): the first
+ * number inside each compares as a number; on the same number
+ * "未満"/"以下"/"under"/"less than"/"<" comes first and
+ * "以上"/"超"/"or more"/"over"/"+" last; values with a number come before
+ * values without; "*" (merged) is last; otherwise byte order. So 1年未満 <
+ * 1-3年 < 3-5年 < 5-10年 < 10年以上. */
+int report_value_cmp(const char *a, const char *b);
+
 #endif

@@ -68,6 +68,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "koe/err.h"
 
@@ -77,6 +78,7 @@
 #define STATS_MAX_SCALES      1000
 #define STATS_MAX_GROUPS      100000
 #define STATS_OLS_PER_DRIVER  10        /* complete cases needed per driver */
+#define STATS_DOMINANCE_MAX   8         /* dominance analysis: 2^8 subsets */
 
 /* Why a figure is missing; each struct says which of its fields are NaN for
  * which status. */
@@ -230,6 +232,13 @@ struct stats_driver {
 	struct stats_corr corr; /* with the support scale score */
 	double beta;            /* standardized OLS coefficient; NaN for NPS
 	                           drivers and when the OLS was not computed */
+	double dominance_lo, dominance_hi; /* its 95% percentile bootstrap
+	                                      interval, or NaN */
+	double dominance;       /* general dominance weight (share of the OLS
+	                           R² this driver accounts for, averaged over
+	                           all subsets of the other drivers); NaN for
+	                           NPS drivers, without an OLS, or with more
+	                           than STATS_DOMINANCE_MAX scale drivers */
 };
 
 /* The segment comparison of one scale and one group: that group against
@@ -251,6 +260,30 @@ struct stats_hotspot {
 	bool hot;                /* test.flagged */
 };
 
+/* Pooled item-level shares of a scale over a set of respondents: every
+ * answer to the scale's items counts once (an item computed over the
+ * scale's complete cases, item_on_cc, counts only for them), so fav is the
+ * answer-weighted mean of the item shares. The Wilson intervals are taken
+ * at the pooled share with n = people (the worst-case design effect: one
+ * person's answers to a scale go together), so they are conservative. */
+struct stats_pooled {
+	enum stats_shown shown;
+	size_t nitems;          /* items of the scale */
+	size_t answers;         /* answers pooled */
+	size_t people;          /* respondents with at least one pooled answer */
+	size_t fav_x, unfav_x;  /* favorable / unfavorable answers */
+	double fav, neutral, unfav;                 /* shares of the answers */
+	double fav_lo, fav_hi, unfav_lo, unfav_hi;  /* 95% Wilson at n = people */
+	enum stats_status status; /* NO_DATA when answers == 0 (shares NaN) */
+	bool fpc;               /* intervals carry the finite-population
+	                           correction (stats_pooled_fpc) */
+};
+
+/* Pooled counts of one group. */
+struct stats_pool_acc {
+	size_t answers, fav, unfav, people;
+};
+
 /* Every figure of docs/ARCHITECTURE.md §7 for one data set and one breakdown. Arrays
  * indexed [a * ngroups + g] hold group g of item or scale a. All memory is
  * owned by the report; free it with stats_report_free(). */
@@ -267,6 +300,9 @@ struct stats_report {
 	 * (include/koe/dc.h, rule 2). */
 	bool *item_on_cc;
 	struct stats_item *items_by_group; /* nitems × ngroups */
+	/* nitems × ngroups: each group's n of the item before suppression, for
+	 * the margin rule of include/koe/dc.h (rule 5). Never write it out. */
+	size_t *item_group_n;
 
 	/* nscales × nresp, [s * nresp + r]; NaN = no score. Individual data,
 	 * needed for drivers and distributions: never write it out. */
@@ -278,6 +314,15 @@ struct stats_report {
 	struct stats_compare *compare;       /* nscales × ngroups */
 
 	int support_scale, rejoin_scale, morale_scale; /* or −1 */
+
+	/* nscales: pooled item-level shares of the company (stats_pooled);
+	 * shown as the company is. */
+	struct stats_pooled *pooled;
+	/* nscales × max(ngroups, 1), [s * ngroups + g]: pooled counts of every
+	 * group, hidden ones too, for margins over groups that share a
+	 * dimension value (the report applies include/koe/dc.h to those).
+	 * Never write these out. */
+	struct stats_pool_acc *pool_by_group;
 
 	/* Rejoin attitude: the items of the rejoin scale, then every NPS item
 	 * with role STATS_ROLE_REJOIN, as indices into items[] in item order.
@@ -364,6 +409,35 @@ enum koe_err stats_corr(const double *x, const double *y, size_t n,
 enum koe_err stats_ols(const double *y, const double *const *x, size_t npred,
                        size_t n, double *beta, struct stats_ols *out);
 
+/* A percentile bootstrap: resamples of the complete cases, drawn with a
+ * fixed generator from seed (0: a built-in seed), so a report is
+ * reproducible. */
+struct stats_boot {
+	size_t resamples;
+	uint64_t seed;
+};
+
+#define STATS_BOOT_RESAMPLES 200
+
+/* General dominance weights (Azen & Budescu 2003) of the npred ≤
+ * STATS_DOMINANCE_MAX predictors over the same complete cases and with the
+ * same refusals as stats_ols (whose status, n and R² out receives): for
+ * each predictor, the mean over subset sizes of its mean gain in R² over
+ * the subsets of the others of that size. They add up to the full R².
+ * freq[0..n) (or NULL: once each) counts each respondent that many times
+ * (to check one resample against an independent computation). With boot,
+ * lo/hi receive the 2.5% and 97.5% percentiles (R's quantile type 7) of
+ * the weights over the resamples that are not degenerate; else NaN. More
+ * predictors: status STATS_TOO_FEW, all NaN. gd, lo, hi (npred each) and
+ * out are the caller's. KOE_ENOMEM. */
+enum koe_err stats_dominance(const double *y, const double *const *x, size_t npred, size_t n,
+                             const unsigned *freq, const struct stats_boot *boot, double *gd,
+                             double *lo, double *hi, struct stats_ols *out);
+
+/* R's quantile(v, prob, type = 7); sorts v[0..m) in place. KOE_EINVAL for
+ * m == 0 or prob outside [0, 1]. */
+enum koe_err stats_quantile7(double *v, size_t m, double prob, double *out);
+
 /* Decides which groups of a breakdown may be shown (rule at the top of this
  * file). sizes[0..ngroups) borrowed; shown[0..ngroups) is the caller's.
  * KOE_EINVAL when k == 0. */
@@ -376,6 +450,30 @@ enum koe_err stats_suppress(const size_t *sizes, size_t ngroups, size_t k,
  * KOE_ETOOBIG beyond the STATS_MAX_* limits, KOE_ENOMEM; *out is NULL then. */
 enum koe_err stats_report_compute(const struct stats_data *d,
                                   struct stats_report **out);
+
+/* 95% Wilson score interval of a share p with a (possibly fractional) base
+ * n: R's prop.test(p * n, n, correct = FALSE) interval. n == 0 gives NaNs;
+ * KOE_EINVAL for p outside [0, 1]. lo, hi are the caller's. */
+enum koe_err stats_wilson(double p, double n, double *lo, double *hi);
+
+/* Pooled counts of scale s per group of d (acc has d->ngroups entries, or
+ * one when d->group is NULL). on_cc[nitems] (or NULL): items counted only
+ * for the scale's complete cases, those with a score in scores[nresp].
+ * *nitems receives the scale's item count. KOE_EINVAL for bad answers. */
+enum koe_err stats_pool_counts(const struct stats_data *d, size_t scale, const bool *on_cc,
+                               const double *scores, struct stats_pool_acc *acc,
+                               size_t *nitems);
+
+/* Applies the finite-population correction to p's intervals: Wilson at
+ * the effective n = people · (N − 1) / (N − people), N = population (the
+ * people the figure describes, e.g. everyone invited); with everyone
+ * answering the interval is the share itself. KOE_EINVAL when p has no
+ * figure or population < people. */
+enum koe_err stats_pooled_fpc(struct stats_pooled *p, double population);
+
+/* The pooled shares of accumulated counts (shown: STATS_SHOWN). */
+enum koe_err stats_pooled_from(const struct stats_pool_acc *a, size_t nitems,
+                               struct stats_pooled *out);
 
 /* Frees a report. Accepts NULL. */
 void stats_report_free(struct stats_report *r);

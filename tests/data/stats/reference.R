@@ -260,3 +260,135 @@ for (i in seq_along(bh_q)) put(sprintf("bh.%d", i - 1), bh_q[i])
 # ---- Wilson intervals at the edges ----
 for (xn in list(c(0, 10), c(10, 10), c(1, 1), c(3, 7), c(50, 1000)))
 	share_figures(sprintf("wilson.%d.%d", xn[1], xn[2]), xn[1], xn[2])
+
+# ---- pooled item-level shares per scale (stats_pool_counts, stats_pooled_from) ----
+# Every answer to the scale's items counts once (an item computed over the
+# complete cases counts only for them, dc.h rule 2); favorable / unfavorable
+# as for the items. people = respondents with at least one pooled answer; the
+# Wilson interval is taken at the pooled share with n = people, by formula
+# (prop.test needs an integer count). Per segment: the raw counts, before any
+# suppression, which margins add up.
+wilson_pn <- function(p, n) {
+	z <- qnorm(0.975)
+	den <- 1 + z^2 / n
+	centre <- (p + z^2 / (2 * n)) / den
+	half <- z * sqrt(p * (1 - p) / n + z^2 / (4 * n^2)) / den
+	c(if (p == 0) 0 else centre - half, if (p == 1) 1 else centre + half)
+}
+for (s in scales$name) {
+	its <- items[items$kind == "likert" & items$scale == s, ]
+	cc <- !is.na(score[[s]])
+	fav <- matrix(FALSE, nrow(d), nrow(its))
+	unf <- matrix(FALSE, nrow(d), nrow(its))
+	ans <- matrix(FALSE, nrow(d), nrow(its))
+	for (j in seq_len(nrow(its))) {
+		x <- d[[its$key[j]]]
+		own <- sum(!is.na(x))
+		if (own > sum(cc) && own - sum(cc) < k) x[!cc] <- NA
+		np <- its$npoints[j]
+		top <- !is.na(x) & x >= np - 1
+		bottom <- !is.na(x) & x <= 2
+		ans[, j] <- !is.na(x)
+		fav[, j] <- if (its$reverse[j] == 1) bottom else top
+		unf[, j] <- if (its$reverse[j] == 1) top else bottom
+	}
+	pool <- function(prefix, rows) {
+		a <- sum(ans[rows, ]); f <- sum(fav[rows, ]); u <- sum(unf[rows, ])
+		people <- sum(rowSums(ans[rows, , drop = FALSE]) > 0)
+		put(paste0(prefix, ".answers"), a)
+		put(paste0(prefix, ".fav_x"), f)
+		put(paste0(prefix, ".unfav_x"), u)
+		put(paste0(prefix, ".people"), people)
+		if (a > 0) {
+			put(paste0(prefix, ".fav"), f / a)
+			put(paste0(prefix, ".unfav"), u / a)
+			put(paste0(prefix, ".neutral"), (a - f - u) / a)
+			ci <- wilson_pn(f / a, people)
+			put(paste0(prefix, ".fav_lo"), ci[1]); put(paste0(prefix, ".fav_hi"), ci[2])
+			ci <- wilson_pn(u / a, people)
+			put(paste0(prefix, ".unfav_lo"), ci[1]); put(paste0(prefix, ".unfav_hi"), ci[2])
+		}
+	}
+	pool(paste0("pooled.", s), rep(TRUE, nrow(d)))
+	for (g in segs) pool(sprintf("pooled.%s.g.%s", s, g), d$segment == g)
+}
+# A fractional base: 45.5 of 60.
+ci <- wilson_pn(45.5 / 60, 60)
+put("wilson_pn.45.5.60_lo", ci[1])
+put("wilson_pn.45.5.60_hi", ci[2])
+
+# ---- general dominance (stats_dominance) ----
+# The fixture has too few complete cases for the OLS (19 < 30), so the
+# weights are computed on data both this script and the test make by the
+# same formulas: i = 0..79, x1 = i mod 7, x2 = (3i) mod 11, x3 = (5i) mod 13
+# + x1 / 2, y = x1 + x2 / 2 + (7i) mod 5. Every subset of the predictors is
+# fitted with lm(); a predictor's weight is the mean over subset sizes of
+# the mean gain in R^2 from adding it to the subsets of the others of that
+# size.
+i <- 0:79
+dom <- data.frame(x1 = i %% 7, x2 = (3 * i) %% 11)
+dom$x3 <- (5 * i) %% 13 + dom$x1 / 2
+dom$y <- dom$x1 + dom$x2 / 2 + (7 * i) %% 5
+preds <- c("x1", "x2", "x3")
+r2_of <- function(set) {
+	if (length(set) == 0) return(0)
+	summary(lm(reformulate(set, "y"), data = dom))$r.squared
+}
+put("dominance.r2", r2_of(preds))
+for (v in preds) {
+	others <- setdiff(preds, v)
+	by_size <- numeric(0)
+	for (size in 0:(length(preds) - 1)) {
+		sets <- if (size == 0) list(character(0)) else combn(others, size, simplify = FALSE)
+		by_size <- c(by_size, mean(sapply(sets, function(s) r2_of(c(s, v)) - r2_of(s))))
+	}
+	put(paste0("dominance.", v), mean(by_size))
+}
+
+# ---- finite-population correction of pooled intervals (stats_pooled_fpc) ----
+# Wilson at the effective n = people (N - 1) / (N - people); N = 60 invited.
+for (s in scales$name) {
+	its <- items[items$kind == "likert" & items$scale == s, ]
+	m <- as.matrix(d[, its$key])
+	cc <- !is.na(score[[s]])
+	fav <- 0; unf <- 0; ans <- 0; who <- rep(FALSE, nrow(d))
+	for (j in seq_len(nrow(its))) {
+		x <- m[, j]
+		own <- sum(!is.na(x))
+		if (own > sum(cc) && own - sum(cc) < k) x[!cc] <- NA
+		top <- sum(x >= its$npoints[j] - 1, na.rm = TRUE)
+		bottom <- sum(x <= 2, na.rm = TRUE)
+		fav <- fav + if (its$reverse[j] == 1) bottom else top
+		unf <- unf + if (its$reverse[j] == 1) top else bottom
+		ans <- ans + sum(!is.na(x))
+		who <- who | !is.na(x)
+	}
+	people <- sum(who)
+	neff <- people * (60 - 1) / (60 - people)
+	ci <- wilson_pn(fav / ans, neff)
+	put(sprintf("fpc60.%s.fav_lo", s), ci[1]); put(sprintf("fpc60.%s.fav_hi", s), ci[2])
+	ci <- wilson_pn(unf / ans, neff)
+	put(sprintf("fpc60.%s.unfav_lo", s), ci[1]); put(sprintf("fpc60.%s.unfav_hi", s), ci[2])
+}
+
+# ---- one bootstrap resample and the percentile (stats_dominance, freq) ----
+# The same data as "general dominance", row i (0-based) taken (7i) mod 3
+# times; and R's quantile(type = 7) of a fixed vector.
+freq <- (7 * i) %% 3
+dom_b <- dom[rep(seq_len(nrow(dom)), freq), ]
+r2_b <- function(set) {
+	if (length(set) == 0) return(0)
+	summary(lm(reformulate(set, "y"), data = dom_b))$r.squared
+}
+for (v in preds) {
+	others <- setdiff(preds, v)
+	by_size <- numeric(0)
+	for (size in 0:(length(preds) - 1)) {
+		sets <- if (size == 0) list(character(0)) else combn(others, size, simplify = FALSE)
+		by_size <- c(by_size, mean(sapply(sets, function(s) r2_b(c(s, v)) - r2_b(s))))
+	}
+	put(paste0("dominance_freq.", v), mean(by_size))
+}
+qv <- c(0.3, 0.1, 0.5, 0.2, 0.9, 0.4, 0.35)
+put("quantile7.025", quantile(qv, 0.025, type = 7))
+put("quantile7.975", quantile(qv, 0.975, type = 7))
