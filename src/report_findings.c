@@ -217,6 +217,19 @@ reweight(const struct report *r, int s, enum report_role role)
 	return sum / inv_total;
 }
 
+/* Whether group g is shown in every item column of scale s (and so in the
+ * heatmap): only such groups go into a margin. */
+static bool
+group_shown_in_scale(const struct report *r, int s, size_t g, size_t ng)
+{
+	const struct stats_report *st = r->st;
+	for (size_t j = 0; j < r->nstats; j++)
+		if (r->meta[j].kind == STATS_LIKERT && r->meta[j].scale == s &&
+		    st->items_by_group[j * ng + g].shown != STATS_SHOWN)
+			return false;
+	return true;
+}
+
 enum koe_err
 report_findings(struct report *r)
 {
@@ -335,6 +348,13 @@ report_findings(struct report *r)
 					continue;
 				for (size_t g = 0; g < ng; g++) {
 					if (strcmp(parts[g * r->ndims + d], mg->value) != 0)
+						continue;
+					/* Only groups shown in every column of the scale:
+					 * a margin that took in a hidden group would,
+					 * minus the shown cells, give that group back, and
+					 * with it whatever its complementary suppression
+					 * protected (docs/ARCHITECTURE.md §7, rule 5). */
+					if (!group_shown_in_scale(r, s, g, ng))
 						continue;
 					const struct stats_pool_acc *a = &st->pool_by_group[(size_t)s * slots + g];
 					sum.answers += a->answers;

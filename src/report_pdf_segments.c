@@ -264,8 +264,8 @@ px_margins(struct px *p)
 
 	if (r->nmargins == 0 || r->ndims < 1)
 		return;
-	px_heading(p, REPORT_TR(r, "区分ごとのまとめ（同じ値のグループを合わせた集計）",
-	                        "By dimension (the groups sharing a value together)"));
+	px_heading(p, REPORT_TR(r, "区分ごとのまとめ（同じ値の、表示しているグループを合わせた集計）",
+	                        "By dimension (the shown groups sharing a value together)"));
 	for (size_t d = 0; d < r->ndims && px_ok(p); d++) {
 		px_need(p, 60);
 		float top = p->y;

@@ -55,12 +55,14 @@
  *     coarser label whose matching groups together reach that many
  *     respondents (the last specific dimension becomes "*"), or no label.
  *
- *  5. Margins (dc_suppress_margins). A margin pools the groups that share
- *     one value of a breakdown dimension (営業部 over every tenure band).
- *     Its cells are the groups, so margin − shown cells = the hidden cells
- *     of that margin: a margin is hidden when, in some column its figure
- *     is built from (each item of the scale), its hidden cells hold 1..k−1
- *     people, or when it has fewer than k people itself. Groups merged in
+ *  5. Margins (dc_suppress_margins). A margin pools the *shown* groups
+ *     that share one value of a breakdown dimension (営業部 over every
+ *     tenure band): margin − shown cells would otherwise give the hidden
+ *     cells back, and with them what their complementary suppression
+ *     protected, so a group hidden in any column of the scale is left out
+ *     (report_findings.c). A margin is hidden when it has fewer than k
+ *     people itself (or, kept as a second guard, when hidden cells inside
+ *     it would hold 1..k−1 people). Groups merged in
  *     that dimension ("*") form a margin that is never shown but counts
  *     as hidden. Then, per dimension, rule 1's complementary step: while
  *     the hidden margins hold 1..k−1 people, the smallest shown margin is
