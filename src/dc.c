@@ -4,20 +4,25 @@
 
 #include "koe/dc.h"
 
-enum koe_err
-dc_suppress(const size_t *sizes, size_t n, size_t k, enum stats_shown *shown)
+/* Rule 1's step, one implementation for cells and margins: the primary
+ * status of each cell (below k, or forced by the caller), then, while the
+ * hidden cells hold 1..k−1 people together (their sum is total − shown
+ * cells), the smallest shown non-empty cell is hidden too. Hiding a shown
+ * cell (≥ k) always ends the loop. */
+static enum koe_err
+suppress(const size_t *sizes, const bool *forced, size_t n, size_t k, enum stats_shown *shown)
 {
 	size_t hidden = 0;
 
 	if (k == 0)
 		return KOE_EINVAL;
 	for (size_t g = 0; g < n; g++) {
-		shown[g] = sizes[g] < k ? STATS_HIDDEN_BELOW_K : STATS_SHOWN;
-		if (sizes[g] < k)
+		shown[g] = sizes[g] < k                ? STATS_HIDDEN_BELOW_K
+		           : forced != NULL && forced[g] ? STATS_HIDDEN_COMPLEMENTARY
+		                                         : STATS_SHOWN;
+		if (shown[g] != STATS_SHOWN)
 			hidden += sizes[g];
 	}
-	/* The hidden cells' sum is total − shown cells: it must hold 0 or at
-	 * least k people. Hiding a shown cell (≥ k) always ends the loop. */
 	while (hidden > 0 && hidden < k) {
 		size_t best = n;
 		for (size_t g = 0; g < n; g++)
@@ -33,32 +38,16 @@ dc_suppress(const size_t *sizes, size_t n, size_t k, enum stats_shown *shown)
 }
 
 enum koe_err
+dc_suppress(const size_t *sizes, size_t n, size_t k, enum stats_shown *shown)
+{
+	return suppress(sizes, NULL, n, k, shown);
+}
+
+enum koe_err
 dc_suppress_margins(const size_t *sizes, const bool *forced, size_t n, size_t k,
                     enum stats_shown *shown)
 {
-	size_t hidden = 0;
-
-	if (k == 0)
-		return KOE_EINVAL;
-	for (size_t g = 0; g < n; g++) {
-		shown[g] = sizes[g] < k ? STATS_HIDDEN_BELOW_K
-		           : forced[g]  ? STATS_HIDDEN_COMPLEMENTARY
-		                        : STATS_SHOWN;
-		if (shown[g] != STATS_SHOWN)
-			hidden += sizes[g];
-	}
-	while (hidden > 0 && hidden < k) {
-		size_t best = n;
-		for (size_t g = 0; g < n; g++)
-			if (shown[g] == STATS_SHOWN && sizes[g] > 0 &&
-			    (best == n || sizes[g] < sizes[best]))
-				best = g;
-		if (best == n)
-			break;
-		shown[best] = STATS_HIDDEN_COMPLEMENTARY;
-		hidden += sizes[best];
-	}
-	return KOE_OK;
+	return suppress(sizes, forced, n, k, shown);
 }
 
 bool
