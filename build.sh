@@ -14,8 +14,8 @@ cd "$(dirname "$0")"
 # (a real browser, and tools to check TLS and PDFs).
 PACKAGES=(build-essential cmake pkg-config
           libsodium-dev libsqlite3-dev libjansson-dev libgsl-dev libhpdf-dev
-          libmicrohttpd-dev poppler-utils fonts-ipaexfont-gothic)
-TEST_PACKAGES=(chromium curl openssl)
+          libmicrohttpd-dev libcurl4-openssl-dev poppler-utils fonts-ipaexfont-gothic)
+TEST_PACKAGES=(chromium curl openssl python3-aiosmtpd)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
