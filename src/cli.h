@@ -29,6 +29,7 @@ extern const struct cli_command cmd_open;
 extern const struct cli_command cmd_status;
 extern const struct cli_command cmd_remind;
 extern const struct cli_command cmd_reissue;
+extern const struct cli_command cmd_send;
 extern const struct cli_command cmd_close;
 extern const struct cli_command cmd_surveys;
 extern const struct cli_command cmd_serve;
@@ -139,5 +140,49 @@ bool cli_confirm(const char *question);
 /* Shows "label: done/total" on stderr when it is a terminal, at most every
  * percent; call with done == total to finish the line. */
 void cli_progress(const char *label, size_t done, size_t total);
+
+/* The sending options of koe open, koe send and koe remind (cmd_mail.c). */
+enum {
+	CLI_MAIL_SMTP = 0x1000, CLI_MAIL_FROM, CLI_MAIL_USER, CLI_MAIL_PASSWORD_FILE,
+	CLI_MAIL_TEMPLATE, CLI_MAIL_RATE, CLI_MAIL_DRY_RUN, CLI_MAIL_CA,
+};
+#define CLI_MAIL_OPTIONS \
+	{"smtp", required_argument, NULL, CLI_MAIL_SMTP}, \
+	{"from", required_argument, NULL, CLI_MAIL_FROM}, \
+	{"smtp-user", required_argument, NULL, CLI_MAIL_USER}, \
+	{"smtp-password-file", required_argument, NULL, CLI_MAIL_PASSWORD_FILE}, \
+	{"smtp-ca-file", required_argument, NULL, CLI_MAIL_CA}, \
+	{"template", required_argument, NULL, CLI_MAIL_TEMPLATE}, \
+	{"rate", required_argument, NULL, CLI_MAIL_RATE}, \
+	{"dry-run", required_argument, NULL, CLI_MAIL_DRY_RUN}
+#define CLI_MAIL_SYNOPSIS "--smtp URL|--dry-run DIR --from ADDR [--smtp-user U --smtp-password-file F] [--smtp-ca-file F] [--template F] [--rate N]"
+#define CLI_MAIL_HELP \
+	"  --smtp URL              smtp://host:port (STARTTLS when offered; required\n" \
+	"                          with a password) or smtps://host:port\n" \
+	"  --from ADDRESS          the sender employees see\n" \
+	"  --smtp-user USER        AUTH user, with --smtp-password-file FILE (its first\n" \
+	"                          line; the file must not be readable by others)\n" \
+	"  --smtp-ca-file FILE     trust this private CA (certificates are verified)\n" \
+	"  --template FILE         'Subject: ...' line and body; {name} {link} {title}\n" \
+	"                          {closes} {fingerprint}; default: Japanese text\n" \
+	"  --rate N                messages per minute (default 30)\n" \
+	"  --dry-run DIR           write each message as DIR/*.eml, send nothing\n"
+
+struct cli_mail {
+	const char *url, *from, *user, *password_file, *template_path, *dry_run, *ca_file;
+	int rate; /* 0: default; -1: invalid */
+	bool tty;
+};
+/* Takes one getopt result; returns 1 when it was a sending option. */
+int cli_mail_option(struct cli_mail *m, int c, const char *arg);
+/* Whether any sending option was given. */
+bool cli_mail_wanted(const struct cli_mail *m);
+/* Checks the options; prints why and returns 2 (usage) when wrong. */
+int cli_mail_check(const char *cmd, const struct cli_mail *m);
+/* Sends (kind: enum mail_kind) with progress and a summary, printing the
+ * command that resumes (resume: its arguments). Returns the exit status. */
+int cli_mail_run(const char *cmd, struct cli_mail *m, struct db *db,
+                 const struct db_survey *rec, const char *key_path, int kind,
+                 const char *resume);
 
 #endif

@@ -10,6 +10,13 @@
 
 #define DB_BUSY_MS 10000
 
+/* Version 3: each invitation's mail state (koe send): 0 not yet sent,
+ * 1 sent, 2 failed, with the server's reply. Never the link. */
+static const char schema_v3[] =
+	"ALTER TABLE invitations ADD COLUMN mail INTEGER NOT NULL DEFAULT 0"
+	" CHECK (mail IN (0, 1, 2));"
+	"ALTER TABLE invitations ADD COLUMN mail_reply TEXT;";
+
 static const char schema_v2[] =
 	"CREATE TABLE surveys ("
 	" id TEXT PRIMARY KEY,"
@@ -146,6 +153,18 @@ static const char *const sql[S_COUNT] = {
 	[S_INV_UNOPENED] =
 		"SELECT invite_hash, employee_id, email, name, segment, status, blinded"
 		" FROM invitations WHERE survey = ?1 AND status = 0 ORDER BY employee_id",
+	/* Mail state (schema 3): 0 not yet sent, 1 sent, 2 failed with the
+	 * server's reply. Never the link: only whether a message went. */
+	[S_INV_UNMAILED] =
+		"SELECT invite_hash, employee_id, email, name, segment, status, blinded"
+		" FROM invitations WHERE survey = ?1 AND status = 0 AND mail != 1"
+		" ORDER BY employee_id",
+	[S_INV_MAIL_SET] =
+		"UPDATE invitations SET mail = ?3, mail_reply = ?4"
+		" WHERE survey = ?1 AND invite_hash = ?2",
+	[S_INV_RESTORE] =
+		"UPDATE invitations SET status = 0 WHERE survey = ?1 AND invite_hash = ?2"
+		" AND status = 2",
 	[S_SURVEY_REISSUED] = "UPDATE surveys SET reissued = reissued + 1 WHERE id = ?1",
 	[S_SPENT_GET] =
 		"SELECT used, receipt, segment FROM spent WHERE survey = ?1 AND bucket = ?2",
@@ -322,7 +341,21 @@ migrate(struct db *db, int flags, struct koe_msg *msg)
 			return exec(db, "COMMIT");
 		}
 		sqlite3_finalize(st);
-		if (exec(db, schema_v2) != KOE_OK || exec(db, "PRAGMA user_version = 2") != KOE_OK ||
+		if (exec(db, schema_v2) != KOE_OK || exec(db, schema_v3) != KOE_OK ||
+		    exec(db, "PRAGMA user_version = 3") != KOE_OK || exec(db, "COMMIT") != KOE_OK) {
+			exec(db, "ROLLBACK");
+			goto fail;
+		}
+	} else if (version == 2) {
+		if (exec(db, "BEGIN IMMEDIATE") != KOE_OK)
+			goto fail;
+		if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == DB_SCHEMA_VERSION) {
+			sqlite3_finalize(st);
+			return exec(db, "COMMIT");
+		}
+		sqlite3_finalize(st);
+		if (exec(db, schema_v3) != KOE_OK || exec(db, "PRAGMA user_version = 3") != KOE_OK ||
 		    exec(db, "COMMIT") != KOE_OK) {
 			exec(db, "ROLLBACK");
 			goto fail;

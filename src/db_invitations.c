@@ -97,6 +97,12 @@ db_invitation_revoke(struct db *db, const char *survey, const uint8_t hash[DB_HA
 }
 
 enum koe_err
+db_invitation_restore(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES])
+{
+	return db_run_survey_blob(db, S_INV_RESTORE, survey, hash, DB_HASH_BYTES);
+}
+
+enum koe_err
 db_invitation_issue(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
                     const uint8_t blinded[DB_ELEMENT_BYTES])
 {
@@ -127,11 +133,45 @@ db_invitation_issue(struct db *db, const char *survey, const uint8_t hash[DB_HAS
 	return err;
 }
 
+static enum koe_err
+invitations_each(struct db *db, enum stmt which, const char *survey,
+                 int (*fn)(void *ctx, const struct db_invitation *inv), void *ctx);
+
 enum koe_err
 db_invitations_unopened(struct db *db, const char *survey,
                         int (*fn)(void *ctx, const struct db_invitation *inv), void *ctx)
 {
-	sqlite3_stmt *st = db_stmt_for(db, S_INV_UNOPENED, survey);
+	return invitations_each(db, S_INV_UNOPENED, survey, fn, ctx);
+}
+
+enum koe_err
+db_invitations_unmailed(struct db *db, const char *survey,
+                        int (*fn)(void *ctx, const struct db_invitation *inv), void *ctx)
+{
+	return invitations_each(db, S_INV_UNMAILED, survey, fn, ctx);
+}
+
+enum koe_err
+db_invitation_mail_set(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES],
+                       enum db_mail state, const char *reply)
+{
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_MAIL_SET, survey);
+	if (st == NULL)
+		return KOE_EDB;
+	sqlite3_bind_blob(st, 2, hash, DB_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)state);
+	if (reply)
+		sqlite3_bind_text(st, 4, reply, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 4);
+	return db_step_done(st);
+}
+
+static enum koe_err
+invitations_each(struct db *db, enum stmt which, const char *survey,
+                 int (*fn)(void *ctx, const struct db_invitation *inv), void *ctx)
+{
+	sqlite3_stmt *st = db_stmt_for(db, which, survey);
 	enum koe_err err = KOE_OK;
 	int rc;
 

@@ -202,9 +202,21 @@ mail_template_parse(const char *text, size_t len, struct mail_template *out,
 		out->subject[strlen(out->subject) - 1] = '\0';
 	if (out->subject[0] == '\0')
 		koe_diags_add(d, 1, 1, NULL, "the subject is empty");
-	check_placeholders(p, 1, s, d, &has_link);
-	bool subject_link = has_link;
-	if (subject_link)
+	/* The subject: line 1, its text starting after "Subject: ". */
+	{
+		struct buf line = {0};
+		put(&line, s, (size_t)(p - s));
+		puts_(&line, out->subject);
+		char *l = take(&line);
+		if (l == NULL) {
+			free(s);
+			mail_template_free(out);
+			return KOE_ENOMEM;
+		}
+		check_placeholders(l + (p - s), 1, l, d, &has_link);
+		free(l);
+	}
+	if (has_link)
 		koe_diags_add(d, 1, column(s, strstr(s, "{link}")),
 		              "a subject is shown in lists and notifications",
 		              "{link} may not be in the subject");

@@ -14,6 +14,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_status,
 	&cmd_remind,
 	&cmd_reissue,
+	&cmd_send,
 	&cmd_close,
 	&cmd_serve,
 	&cmd_report,

@@ -8,6 +8,7 @@
 
 #include "koe/holder.h"
 #include "koe/invite.h"
+#include "koe/mail.h"
 #include "koe/survey.h"
 
 
@@ -270,14 +271,14 @@ survey_open(const struct survey_open_req *req, struct survey_open_result *res,
 /* The new invitation of a reissue, in one transaction. */
 static enum koe_err
 reissue_write(struct db *db, const char *id, const struct db_invitation *inv,
-              const uint8_t hash[INVITE_HASH_BYTES], struct koe_msg *msg)
+              const uint8_t hash[INVITE_HASH_BYTES], bool count, struct koe_msg *msg)
 {
 	if (db_begin(db) != KOE_OK)
 		goto dberr;
 	if (db_invitation_revoke(db, id, inv->hash) != KOE_OK ||
 	    db_invitation_insert(db, id, hash, inv->employee_id, inv->email, inv->name,
 	                         inv->segment) != KOE_OK ||
-	    db_survey_add_reissued(db, id) != KOE_OK || db_commit(db) != KOE_OK) {
+	    (count && db_survey_add_reissued(db, id) != KOE_OK) || db_commit(db) != KOE_OK) {
 		koe_msg_set(msg, KOE_EDB, "cannot save: %s; nothing was changed", db_errmsg(db));
 		db_rollback(db);
 		return KOE_EDB;
@@ -324,7 +325,7 @@ survey_reissue(struct db *db, const struct db_survey *rec, const char *employee,
 	/* invite_new() makes well-formed codes. */
 	KOE_ASSERT(invite_hash(key, id, code, hash) == KOE_OK);
 	sodium_memzero(key, sizeof(key));
-	err = reissue_write(db, id, &res->inv, hash, msg);
+	err = reissue_write(db, id, &res->inv, hash, true, msg);
 	if (err == KOE_OK)
 		snprintf(res->link, sizeof(res->link), "%s/s/%s", rec->base_url, code);
 	else
@@ -338,4 +339,154 @@ survey_reissue_result_free(struct survey_reissue_result *res)
 {
 	db_invitation_clear(&res->inv);
 	sodium_memzero(res->link, sizeof(res->link));
+}
+
+/* ---- koe send, koe remind --smtp, koe open --smtp ---- */
+
+struct ids {
+	char **v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int
+collect(void *ctx, const struct db_invitation *inv)
+{
+	struct ids *ids = ctx;
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 64;
+		char **v = realloc(ids->v, cap * sizeof(*v));
+		if (v == NULL) {
+			ids->oom = true;
+			return 1;
+		}
+		ids->v = v;
+		ids->cap = cap;
+	}
+	ids->v[ids->n] = strdup(inv->employee_id);
+	if (ids->v[ids->n] == NULL) {
+		ids->oom = true;
+		return 1;
+	}
+	ids->n++;
+	return 0;
+}
+
+/* Takes back a replacement that was not delivered: the employee keeps the
+ * link they had, and the failure is recorded on it. */
+static void
+undo_relink(struct db *db, const char *id, const struct db_invitation *old,
+            const uint8_t hash[INVITE_HASH_BYTES], const char *reply, bool record)
+{
+	if (db_begin(db) != KOE_OK)
+		return;
+	if (db_invitation_revoke(db, id, hash) != KOE_OK ||
+	    db_invitation_restore(db, id, old->hash) != KOE_OK ||
+	    (record && db_invitation_mail_set(db, id, old->hash, DB_MAIL_FAILED, reply) != KOE_OK) ||
+	    db_commit(db) != KOE_OK)
+		db_rollback(db);
+}
+
+enum koe_err
+survey_mail(const struct survey_mail_req *req, struct survey_mail_result *res,
+            struct koe_msg *msg)
+{
+	const char *id = req->rec->id;
+	struct ids ids = {0};
+	uint8_t seed[TOK_SEED_BYTES], key[INVITE_KEY_BYTES];
+	enum koe_err err;
+
+	memset(res, 0, sizeof(*res));
+	if (req->rec->state != DB_OPEN)
+		return koe_msg_set(msg, KOE_ESTATE, "survey '%s' is closed; nothing can be sent", id);
+	err = req->kind == MAIL_REMINDER ? db_invitations_unopened(req->db, id, collect, &ids)
+	                                 : db_invitations_unmailed(req->db, id, collect, &ids);
+	if (err != KOE_OK || ids.oom) {
+		err = koe_msg_set(msg, ids.oom ? KOE_ENOMEM : KOE_EDB, "cannot read the database: %s",
+		                  ids.oom ? "out of memory" : db_errmsg(req->db));
+		goto done;
+	}
+	err = tok_seed_load(req->key_path, seed, msg);
+	if (err != KOE_OK)
+		goto done;
+	invite_key_derive(seed, key);
+	sodium_memzero(seed, sizeof(seed));
+	res->total = ids.n;
+	for (size_t i = 0; i < ids.n; i++) {
+		struct db_invitation inv;
+		char code[INVITE_CODE_LEN + 1], link[560];
+		uint8_t hash[INVITE_HASH_BYTES];
+		char *subject = NULL, *body = NULL;
+		struct koe_msg reply;
+		enum mail_result r;
+
+		if (req->stop && *req->stop) {
+			res->stopped = true;
+			koe_msg_set(&res->why, KOE_OK, "interrupted");
+			break;
+		}
+		if (db_invitation_by_employee(req->db, id, ids.v[i], &inv) != KOE_OK)
+			continue;
+		if (inv.status != DB_INV_NEW) { /* opened meanwhile: no new link */
+			db_invitation_clear(&inv);
+			continue;
+		}
+		invite_new(code);
+		KOE_ASSERT(invite_hash(key, id, code, hash) == KOE_OK);
+		err = reissue_write(req->db, id, &inv, hash, false, msg);
+		if (err != KOE_OK) {
+			sodium_memzero(code, sizeof(code));
+			db_invitation_clear(&inv);
+			goto done;
+		}
+		snprintf(link, sizeof(link), "%s/s/%s", req->rec->base_url, code);
+		sodium_memzero(code, sizeof(code));
+		struct mail_vars v = {.name = inv.name[0] ? inv.name : inv.employee_id,
+		                      .link = link, .title = req->rec->title,
+		                      .closes = req->closes ? req->closes : "",
+		                      .fingerprint = req->rec->key_id};
+		if (mail_render(req->tmpl, &v, &subject, &body) != KOE_OK) {
+			r = MAIL_STOP;
+			koe_msg_set(&reply, KOE_ENOMEM, "out of memory");
+		} else {
+			r = mail_send(req->sender, inv.email, inv.name, subject, body, inv.employee_id,
+			              &reply);
+		}
+		sodium_memzero(link, sizeof(link));
+		if (subject) {
+			sodium_memzero(body, strlen(body));
+			free(subject);
+			free(body);
+		}
+		if (r == MAIL_SENT) {
+			res->sent++;
+			if (!req->dry_run && db_invitation_mail_set(req->db, id, hash, DB_MAIL_SENT, NULL) !=
+			                         KOE_OK) {
+				err = koe_msg_set(msg, KOE_EDB, "cannot save: %s", db_errmsg(req->db));
+				db_invitation_clear(&inv);
+				goto done;
+			}
+		} else {
+			undo_relink(req->db, id, &inv, hash, reply.text, !req->dry_run);
+			res->failed++;
+			if (r == MAIL_STOP) {
+				res->stopped = true;
+				res->why = reply;
+			}
+			if (req->failure)
+				req->failure(req->ctx, inv.employee_id, inv.email, reply.text);
+		}
+		db_invitation_clear(&inv);
+		if (req->progress)
+			req->progress(req->ctx, res);
+		if (res->stopped)
+			break;
+	}
+	err = KOE_OK;
+done:
+	sodium_memzero(key, sizeof(key));
+	for (size_t i = 0; i < ids.n; i++)
+		free(ids.v[i]);
+	free(ids.v);
+	return err;
 }

@@ -33,7 +33,7 @@
 #include "koe/err.h"
 #include "koe/seal.h"
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 #define DB_HASH_BYTES 32
 #define DB_ELEMENT_BYTES 32 /* a blinded element (tok.h TOK_ELEMENT_BYTES) */
 #define DB_SEGMENT_BYTES 16 /* longest segment code */
@@ -152,6 +152,26 @@ enum koe_err db_invitation_issue(struct db *db, const char *survey,
 enum koe_err db_invitations_unopened(struct db *db, const char *survey,
                                      int (*fn)(void *ctx, const struct db_invitation *inv),
                                      void *ctx);
+
+/* Mail state of an invitation (koe send): never the link. */
+enum db_mail { DB_MAIL_UNSENT = 0, DB_MAIL_SENT = 1, DB_MAIL_FAILED = 2 };
+
+/* Like db_invitations_unopened, for the unopened invitations whose mail is
+ * not yet sent or failed. */
+enum koe_err db_invitations_unmailed(struct db *db, const char *survey,
+                                     int (*fn)(void *ctx, const struct db_invitation *inv),
+                                     void *ctx);
+
+/* Records an invitation's mail state; reply (the server's, NULL when sent)
+ * must not hold the link. */
+enum koe_err db_invitation_mail_set(struct db *db, const char *survey,
+                                    const uint8_t hash[DB_HASH_BYTES], enum db_mail state,
+                                    const char *reply);
+
+/* Makes a revoked invitation current again (a replacement that was never
+ * delivered is taken back: revoke it first). */
+enum koe_err db_invitation_restore(struct db *db, const char *survey,
+                                   const uint8_t hash[DB_HASH_BYTES]);
 
 enum koe_err db_survey_add_reissued(struct db *db, const char *survey);
 

@@ -133,6 +133,47 @@ enum koe_err survey_reissue(struct db *db, const struct db_survey *rec, const ch
 
 void survey_reissue_result_free(struct survey_reissue_result *res);
 
+/* ---- koe send, koe remind --smtp (§2.6) ---- */
+
+struct mail_template;
+struct mail_sender;
+
+struct survey_mail_result {
+	size_t total;       /* employees to write to */
+	size_t sent;        /* accepted by the server (or written, in a dry run) */
+	size_t failed;      /* refused or not delivered; their link is unchanged */
+	bool stopped;       /* the run stopped early (server unreachable, 4xx, Ctrl-C) */
+	struct koe_msg why; /* why it stopped */
+};
+
+struct survey_mail_req {
+	struct db *db;
+	const struct db_survey *rec; /* open */
+	const char *key_path;
+	int kind;                    /* enum mail_kind: MAIL_INVITATION writes to each
+	                              * unopened invitation not yet sent or failed;
+	                              * MAIL_REMINDER to each unopened one */
+	const struct mail_template *tmpl;
+	struct mail_sender *sender;
+	bool dry_run;                /* record no mail state */
+	const char *closes;          /* {closes}, as HR wrote it; may be NULL */
+	volatile int *stop;          /* set (by a signal) to stop after the current message */
+	void (*progress)(void *ctx, const struct survey_mail_result *so_far);
+	/* A recipient not delivered, with the server's reply (no link in it). */
+	void (*failure)(void *ctx, const char *employee, const char *email, const char *reply);
+	void *ctx;
+};
+
+/* Sends each employee a message carrying a NEW link: the current one is
+ * replaced as survey_reissue does (without counting it as reissued: it was
+ * never opened), the new one committed before the message goes, and taken
+ * back (the old one restored, the failure recorded) when the message is
+ * not delivered. So nobody holds two working links, and a rerun resumes.
+ * Returns KOE_OK when the run went through (res tells how far), or an
+ * error when the database or the key failed. */
+enum koe_err survey_mail(const struct survey_mail_req *req, struct survey_mail_result *res,
+                         struct koe_msg *msg);
+
 /* ---- koe close (§4.5) ---- */
 
 struct survey_close_result {
