@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/mail.h"
 #include "koe/csv.h"
 #include "koe/holder.h"
 #include "koe/qn.h"
@@ -23,7 +24,7 @@
 #include "koe/util.h"
 
 /* The synopsis of usage errors; the help below spells it out on its own lines. */
-#define USAGE "SURVEY.txt --roster ROSTER.csv --base-url URL [--holder FILE]... [--db FILE] [--key FILE] [--out links.csv] [--passphrase-file FILE]"
+#define USAGE "SURVEY.txt --roster ROSTER.csv --base-url URL [--holder FILE]... [--db FILE] [--key FILE] [--out links.csv] [--passphrase-file FILE] [" CLI_MAIL_SYNOPSIS "]"
 
 static const char *const C = "open";
 
@@ -65,9 +66,12 @@ cli_open_print(const struct cli_opened *o)
 		printf("\nOne key holder: whoever knows the report passphrase can read every answer\n"
 		       "(never who gave it). To share that power, use 'koe holder' and --holder.\n");
 	}
-	printf("\nLinks for the mail merge: %s (UTF-8 with BOM; employee_id, email, name, link)\n",
-	       o->links_path);
-	printf("Keep that file safe: the links are not stored anywhere else.\n");
+	if (o->links_path) {
+		printf("\nLinks for the mail merge: %s (UTF-8 with BOM; employee_id, email, name, "
+		       "link)\n",
+		       o->links_path);
+		printf("Keep that file safe: the links are not stored anywhere else.\n");
+	}
 	if (res->key_created)
 		printf("A new master key was created in %s (mode 0600): back it up; never share it.\n",
 		       o->key_path);
@@ -79,8 +83,9 @@ cli_open_print(const struct cli_opened *o)
 	if (survey_base_url_insecure(o->base_url))
 		printf("\nWarning: the links use plain http; answers would cross the network "
 		       "unencrypted. Serve over https (koe serve --tls-cert/--tls-key or a proxy).\n");
-	printf("\nNext: start the service with '%s serve%s%s' and send the links.\n", cli_self,
-	       o->db_opt ? " --db " : "", o->db_opt ? o->db_opt : "");
+	printf("\nNext: start the service with '%s serve%s%s'%s.\n", cli_self,
+	       o->db_opt ? " --db " : "", o->db_opt ? o->db_opt : "",
+	       o->links_path ? " and send the links" : "");
 }
 
 /* The links file (§2.1 step 7): written to PATH.tmp, renamed into place
@@ -200,7 +205,28 @@ struct open_args {
 	const char *survey_path, *roster_path, *db_opt, *key_opt, *out_path;
 	char *base_url;
 	struct holders_ctx holders;
+	struct cli_mail mail;
 };
+
+/* With --smtp and no --out, survey_open's links go nowhere: each is
+ * replaced by a new one as its e-mail is sent (survey_mail), so no link is
+ * ever written to a file. */
+static int
+discard_begin(void *ctx, struct koe_msg *msg)
+{
+	(void)ctx;
+	(void)msg;
+	return 0;
+}
+
+static int
+discard_link(void *ctx, const struct roster_row *row, const char *url)
+{
+	(void)ctx;
+	(void)row;
+	(void)url;
+	return 0;
+}
 
 /* Reads and parses a file the way koe check does, printing the diagnostics. */
 static char *
@@ -253,7 +279,23 @@ open_survey(const struct open_args *a)
 		cli_err(C, "%s", msg.text);
 		goto done;
 	}
-	if (access(a->out_path, F_OK) == 0) {
+	if (a->mail.template_path) {
+		/* A bad template is found before the survey is opened. */
+		char *t = NULL;
+		size_t tlen = 0;
+		struct mail_template tmpl;
+		if ((t = read_input(a->mail.template_path, 1 << 20, &tlen)) == NULL)
+			goto done;
+		enum koe_err terr = mail_template_parse(t, tlen, &tmpl, &d);
+		free(t);
+		if (terr != KOE_OK) {
+			koe_diags_print(&d, a->mail.template_path, stderr);
+			cli_err(C, "fix the template first; nothing was changed");
+			goto done;
+		}
+		mail_template_free(&tmpl);
+	}
+	if (a->out_path && access(a->out_path, F_OK) == 0) {
 		cli_err(C, "'%s' already exists; move it away or choose another file with --out "
 		           "(it may hold the links of a running survey)",
 		        a->out_path);
@@ -267,11 +309,15 @@ open_survey(const struct open_args *a)
 	struct survey_open_req req = {
 		.survey = s, .source = qbuf, .source_len = qlen, .roster = ro, .groups = segs,
 		.base_url = a->base_url, .db = db, .db_name = cli_db_path(a->db_opt),
-		.key_path = key_path, .holders = get_holders, .links = cli_links_sink(&links),
+		.key_path = key_path, .holders = get_holders,
+		.links = a->out_path ? cli_links_sink(&links)
+		                     : (struct survey_links){.begin = discard_begin, .link = discard_link,
+		                                             .before_commit = discard_begin},
 		.progress = open_progress, .ctx = (void *)&a->holders,
 	};
 	enum koe_err err = survey_open(&req, &res, &msg);
-	cli_links_done(&links, err == KOE_OK);
+	if (a->out_path)
+		cli_links_done(&links, err == KOE_OK);
 	if (err != KOE_OK) {
 		if (msg.text[0])
 			cli_err(C, "%s", msg.text);
@@ -282,6 +328,28 @@ open_survey(const struct open_args *a)
 	                                    .key_path = key_path, .base_url = a->base_url,
 	                                    .db_opt = a->db_opt});
 	status = 0;
+	if (cli_mail_wanted(&a->mail)) {
+		struct db_survey rec = {0};
+		char resume[1024];
+		int n = snprintf(resume, sizeof(resume), "send %s --smtp '%s' --from '%s'", s->id,
+		                 a->mail.url ? a->mail.url : "", a->mail.from);
+		if (a->mail.user && n > 0 && (size_t)n < sizeof(resume))
+			n += snprintf(resume + n, sizeof(resume) - (size_t)n,
+			              " --smtp-user '%s' --smtp-password-file '%s'", a->mail.user,
+			              a->mail.password_file);
+		if (a->db_opt && n > 0 && (size_t)n < sizeof(resume))
+			snprintf(resume + n, sizeof(resume) - (size_t)n, " --db '%s'", a->db_opt);
+		printf("\n");
+		fflush(stdout);
+		if (db_survey_get(db, s->id, &rec) != KOE_OK) {
+			cli_err(C, "cannot read the survey back: %s", db_errmsg(db));
+			status = 1;
+		} else {
+			struct cli_mail m = a->mail;
+			status = cli_mail_run(C, &m, db, &rec, key_path, MAIL_INVITATION, resume);
+		}
+		db_survey_clear(&rec);
+	}
 done:
 	db_close(db);
 	seg_table_free(segs);
@@ -304,14 +372,17 @@ cmd_open_run(int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},
 		{"passphrase-file", required_argument, NULL, 'p'},
 		{"holder", required_argument, NULL, 'H'},
+		CLI_MAIL_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *holder_files[SEAL_HOLDERS_MAX], *url_opt = NULL;
-	struct open_args a = {.out_path = "links.csv"};
+	struct open_args a = {.out_path = NULL};
 	int c, status;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (cli_mail_option(&a.mail, c, optarg))
+			continue;
 		switch (c) {
 		case 'r': a.roster_path = optarg; break;
 		case 'u': url_opt = optarg; break;
@@ -343,6 +414,12 @@ cmd_open_run(int argc, char **argv)
 		return cli_usage("open", USAGE,
 		                 "give either --holder files (one per key holder) or "
 		                 "--passphrase-file (a single holder), not both");
+	if (cli_mail_wanted(&a.mail)) {
+		if ((status = cli_mail_check(C, &a.mail)) != 0)
+			return status;
+	} else if (a.out_path == NULL) {
+		a.out_path = "links.csv";
+	}
 	a.survey_path = argv[optind];
 	a.base_url = survey_base_url(url_opt);
 	if (a.base_url == NULL) {
@@ -387,6 +464,10 @@ const struct cli_command cmd_open = {
 	"                          (repeat for each holder, at most 8)\n"
 	"  --passphrase-file FILE  single holder: read the passphrase from the first\n"
 	"                          line of FILE instead of asking (for scripts)\n"
+	"\n"
+	"Sending the invitations (then no links file is written unless --out is given;\n"
+	"a run that stops is resumed with 'koe send'):\n"
+	CLI_MAIL_HELP
 	"\n"
 	"Nothing is changed when anything fails, and a survey id can be opened once.\n",
 	.run = cmd_open_run,

@@ -13,13 +13,14 @@
 
 #include "cli.h"
 #include "koe/csv.h"
+#include "koe/mail.h"
 #include "koe/invite.h"
 #include "koe/roster.h"
 #include "koe/tok.h"
 #include "koe/util.h"
 
 /* The synopsis of usage errors; the help below spells it out on its own lines. */
-#define USAGE "[SURVEY] [--links links.csv] [--out FILE] [--db FILE] [--key FILE]"
+#define USAGE "[SURVEY] [--links links.csv] [--out FILE] [--db FILE] [--key FILE] [" CLI_MAIL_SYNOPSIS "]"
 
 static const char *const C = "remind";
 
@@ -133,6 +134,7 @@ cmd_remind_run(int argc, char **argv)
 		{"key", required_argument, NULL, 'k'},
 		{"links", required_argument, NULL, 'l'},
 		{"out", required_argument, NULL, 'o'},
+		CLI_MAIL_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_opt = NULL, *key_opt = NULL, *links = NULL, *out_path = NULL;
@@ -140,11 +142,14 @@ cmd_remind_run(int argc, char **argv)
 	struct db *db = NULL;
 	struct db_survey rec = {0};
 	struct remind r = {.out = stdout};
+	struct cli_mail m = {0};
 	char *id = NULL;
 	int status = 1, c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (cli_mail_option(&m, c, optarg))
+			continue;
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'k': key_opt = optarg; break;
@@ -157,10 +162,34 @@ cmd_remind_run(int argc, char **argv)
 	if (argc - optind > 1) {
 		return cli_usage_extra("remind", USAGE, argv[optind + 1]);
 	}
+	if (cli_mail_wanted(&m)) {
+		if (links || out_path)
+			return cli_usage(C, USAGE, "--smtp sends the reminders: no --links or --out");
+		if ((status = cli_mail_check(C, &m)) != 0)
+			return status;
+		status = 1;
+	}
 	if (cli_open_survey(C, db_opt, optind < argc ? argv[optind] : NULL, &db, &id, &rec) != 0)
 		goto done;
 	if (rec.state != DB_OPEN) {
 		cli_err(C, "survey '%s' is closed; the list of invitations no longer exists", id);
+		goto done;
+	}
+	if (cli_mail_wanted(&m)) {
+		/* Each unopened employee: a reminder with a new link. A rerun
+		 * would remind everyone again; 'koe send' finishes the failed. */
+		char resume[1024];
+		int n = snprintf(resume, sizeof(resume), "send %s --smtp '%s' --from '%s'", id,
+		                 m.url ? m.url : "", m.from);
+		if (m.user && n > 0 && (size_t)n < sizeof(resume))
+			n += snprintf(resume + n, sizeof(resume) - (size_t)n,
+			              " --smtp-user '%s' --smtp-password-file '%s'", m.user,
+			              m.password_file);
+		if (db_opt && n > 0 && (size_t)n < sizeof(resume))
+			snprintf(resume + n, sizeof(resume) - (size_t)n, " --db '%s'", db_opt);
+		status = cli_mail_run(C, &m, db, &rec,
+		                      cli_key_path(key_opt, cli_db_path(db_opt), keybuf, sizeof(keybuf)),
+		                      MAIL_REMINDER, resume);
 		goto done;
 	}
 	if (out_path) {
@@ -221,6 +250,10 @@ const struct cli_command cmd_remind = {
 	"Writes a CSV (UTF-8 with BOM) of the employees who have not opened their\n"
 	"link yet, for a reminder mail merge. With --links (the file 'koe open'\n"
 	"wrote), each row carries the employee's link. Whether someone has answered\n"
-	"is never known; only whether their link fetched its token.\n",
+	"is never known; only whether their link fetched its token.\n"
+	"\n"
+	"With --smtp, each of them is e-mailed a reminder with a NEW link instead (the\n"
+	"old one stops working); failed ones are finished with 'koe send':\n"
+	CLI_MAIL_HELP,
 	.run = cmd_remind_run,
 };

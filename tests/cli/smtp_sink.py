@@ -1,0 +1,65 @@
+"""A local SMTP server for koe's mail tests (loopback only): each message
+is written to OUTDIR as NNNNN.eml; recipients listed in REFUSE (a file,
+one address a line, read on every RCPT) are refused with 550; with
+--drop-after N the server closes the connection on the (N+1)th message."""
+import argparse
+import asyncio
+import os
+import sys
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, outdir, refuse, drop_after):
+        self.outdir = outdir
+        self.refuse = refuse
+        self.drop_after = drop_after
+        self.n = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse and os.path.exists(self.refuse):
+            with open(self.refuse) as f:
+                if address in {l.strip() for l in f}:
+                    return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.drop_after is not None and self.n >= self.drop_after:
+            session.transport.close()
+            return "421 closing"
+        self.n += 1
+        path = os.path.join(self.outdir, "%05d.eml" % self.n)
+        with open(path + ".tmp", "wb") as f:
+            f.write(envelope.original_content)
+        os.rename(path + ".tmp", path)
+        return "250 OK"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("portfile")
+    ap.add_argument("--refuse")
+    ap.add_argument("--drop-after", type=int)
+    a = ap.parse_args()
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    c = Controller(Sink(a.outdir, a.refuse, a.drop_after), hostname="127.0.0.1", port=port)
+    c.start()
+    with open(a.portfile + ".tmp", "w") as f:
+        f.write(str(port))
+    os.rename(a.portfile + ".tmp", a.portfile)
+    try:
+        import time
+        time.sleep(10**6)
+    finally:
+        c.stop()
+
+
+if __name__ == "__main__":
+    main()
