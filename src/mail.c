@@ -374,14 +374,15 @@ encoded_words(struct buf *b, const char *s, size_t first)
 	(void)first;
 	while (i < len || !any) {
 		size_t n = 0;
-		/* 45 bytes give 60 base64 characters; with =?UTF-8?B??= 72. */
+		/* 39 bytes give 52 base64 characters; with =?UTF-8?B??= 64, so
+		 * a line stays within 78 with the header's name before it. */
 		while (i + n < len) {
 			size_t c = 1;
 			unsigned char ch = (unsigned char)s[i + n];
 			if (ch >= 0xF0) c = 4;
 			else if (ch >= 0xE0) c = 3;
 			else if (ch >= 0xC0) c = 2;
-			if (n + c > 45)
+			if (n + c > 39)
 				break;
 			n += c;
 		}
@@ -436,6 +437,7 @@ mail_format(const char *from, const char *to_addr, const char *to_name, const ch
 			puts_(&b, "\"");
 		} else {
 			encoded_words(&b, to_name, 4);
+			puts_(&b, "\r\n"); /* folded: the address fits its own line */
 		}
 		puts_(&b, " ");
 	}
