@@ -696,9 +696,15 @@ smtp_once(struct mail_sender *s, const char *to, const char *text, struct koe_ms
 		*fatal = true; /* retrying cannot help */
 		return MAIL_STOP;
 	}
-	if (*code >= 500 && *code < 600)
+	/* A connection that failed is not used again. */
+	curl_easy_cleanup(s->curl);
+	s->curl = NULL;
+	/* Only a refused recipient is that recipient's failure; anything else
+	 * (a 4xx, a dropped connection, a refused sender or message) is
+	 * retried by the caller and then stops the run. */
+	if (rc == CURLE_SEND_ERROR && *code >= 500 && *code < 600 && strstr(errbuf, "RCPT"))
 		return MAIL_REJECTED;
-	return MAIL_STOP; /* 4xx or no answer: retried by the caller */
+	return MAIL_STOP;
 }
 
 enum mail_result

@@ -14,7 +14,7 @@ fail=0
 t=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$t"; }
-trap cleanup EXIT
+trap cleanup EXIT; [ -n "${KEEP:-}" ] && trap "kill \${pids[*]} 2>/dev/null" EXIT
 say_fail() { echo "FAIL: $*" >&2; fail=1; }
 $py -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP: python3-aiosmtpd is not installed"; exit 77; }
 survey=$src/surveys/alumni-readiness.txt
@@ -146,6 +146,43 @@ grep -q "^$nroster sent, 0 failed" "$t/s5.out" || say_fail "resume: $(cat "$t/s5
 old=$(sed -n '2p' links.csv | tr -d '\r' | awk -F, '{print $NF}')
 check_messages "$t/in4" invitation >"$t/inv4.txt" || say_fail "messages after resume"
 grep -q -- "${old##*/s/}" "$t/inv4.txt" && say_fail "the links.csv link was sent again"
+
+# 5b. A 421 is retried (with backoff) and the message goes.
+mkdir "$t/w5" && cd "$t/w5"
+start_sink "$t/in5" --tempfail 2
+"$koe" open "$survey" --roster "$roster" --base-url http://127.0.0.1:1 \
+	--passphrase-file "$t/pass.txt" --smtp "smtp://127.0.0.1:$sport" --from hr@example.jp \
+	--rate 100000 >"$t/o5.out" 2>"$t/o5.err"
+grep -q "^$nroster sent, 0 failed" "$t/o5.out" || say_fail "421 not retried: $(tail -3 "$t/o5.out")"
+kill "${pids[-1]}" 2>/dev/null
+
+# 5c. The server drops the connection mid-run: a clean stop after retries,
+# then koe send resumes; one message per address over both runs, and every
+# delivered link works (the undelivered replacement was taken back).
+mkdir "$t/w6" && cd "$t/w6"
+start_sink "$t/in6" --drop-after 10
+"$koe" open "$survey" --roster "$roster" --base-url http://127.0.0.1:1 \
+	--passphrase-file "$t/pass.txt" --smtp "smtp://127.0.0.1:$sport" --from hr@example.jp \
+	--rate 100000 >"$t/o6.out" 2>"$t/o6.err"
+grep -q "^10 sent, 1 failed, $((nroster - 11)) not attempted" "$t/o6.out" ||
+	say_fail "dropped connection: $(tail -4 "$t/o6.out")"
+kill "${pids[-1]}" 2>/dev/null
+start_sink "$t/in7"
+"$koe" send --smtp "smtp://127.0.0.1:$sport" --from hr@example.jp --rate 100000 >"$t/s7.out" 2>&1
+grep -q "^$((nroster - 10)) sent, 0 failed" "$t/s7.out" || say_fail "resume after drop: $(cat "$t/s7.out")"
+{ check_messages "$t/in6" invitation; check_messages "$t/in7" invitation; } >"$t/inv6.txt" ||
+	say_fail "messages around the drop"
+[ "$(wc -l <"$t/inv6.txt")" = "$nroster" ] &&
+	[ "$(cut -d' ' -f1 "$t/inv6.txt" | sort -u | wc -l)" = "$nroster" ] ||
+	say_fail "after the drop and resume: not one message per address"
+"$koe" serve --listen 127.0.0.1:0 >"$t/serve6.out" 2>"$t/serve6.err" &
+pids+=($!)
+for _ in $(seq 100); do grep -q listening "$t/serve6.out" 2>/dev/null && break; sleep 0.1; done
+hport=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$t/serve6.out")
+while read -r _ link; do
+	[ "$(code_of "$link")" = 200 ] || { say_fail "a delivered link does not work after the resume"; break; }
+done <"$t/inv6.txt"
+kill "${pids[-1]}" 2>/dev/null
 
 # 6. --dry-run: .eml files (0600) that decode, nothing sent.
 mkdir -m 700 "$t/eml"

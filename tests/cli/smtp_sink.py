@@ -1,7 +1,8 @@
 """A local SMTP server for koe's mail tests (loopback only): each message
 is written to OUTDIR as NNNNN.eml; recipients listed in REFUSE (a file,
 one address a line, read on every RCPT) are refused with 550; with
---drop-after N the server closes the connection on the (N+1)th message."""
+--drop-after N the server closes the connection on the (N+1)th message
+and every one after; with --tempfail N the first N messages get 421."""
 import argparse
 import asyncio
 import os
@@ -11,7 +12,8 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, outdir, refuse, drop_after):
+    def __init__(self, outdir, refuse, drop_after, tempfail=0):
+        self.tempfail = tempfail
         self.outdir = outdir
         self.refuse = refuse
         self.drop_after = drop_after
@@ -26,6 +28,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.tempfail > 0:
+            self.tempfail -= 1
+            return "421 4.7.0 try again later"
         if self.drop_after is not None and self.n >= self.drop_after:
             session.transport.close()
             return "421 closing"
@@ -43,13 +48,14 @@ def main():
     ap.add_argument("portfile")
     ap.add_argument("--refuse")
     ap.add_argument("--drop-after", type=int)
+    ap.add_argument("--tempfail", type=int, default=0)
     a = ap.parse_args()
     import socket
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    c = Controller(Sink(a.outdir, a.refuse, a.drop_after), hostname="127.0.0.1", port=port)
+    c = Controller(Sink(a.outdir, a.refuse, a.drop_after, a.tempfail), hostname="127.0.0.1", port=port)
     c.start()
     with open(a.portfile + ".tmp", "w") as f:
         f.write(str(port))
