@@ -184,6 +184,36 @@ while read -r _ link; do
 done <"$t/inv6.txt"
 kill "${pids[-1]}" 2>/dev/null
 
+# 5d. STARTTLS and AUTH: the certificate is verified (a private CA given by
+# file), the password comes from a 0600 file; an untrusted certificate and a
+# bad password fail with a clear message and nothing is marked sent.
+mkdir "$t/w8" && cd "$t/w8"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+	-keyout "$t/smtp.key" -out "$t/smtp.crt" >/dev/null 2>&1 || say_fail "openssl"
+start_sink "$t/in8" --tls "$t/smtp.crt" "$t/smtp.key" --auth "hr-survey:s3cret-pw"
+"$koe" open "$survey" --roster "$roster" --base-url http://127.0.0.1:1 \
+	--passphrase-file "$t/pass.txt" --out links.csv >/dev/null 2>&1 || say_fail "open for TLS"
+printf 's3cret-pw\n' >"$t/pw.ok" && chmod 600 "$t/pw.ok"
+printf 'wrong-pw\n' >"$t/pw.bad" && chmod 600 "$t/pw.bad"
+"$koe" send --smtp "smtp://127.0.0.1:$sport" --from hr@example.jp --rate 100000 \
+	--smtp-user hr-survey --smtp-password-file "$t/pw.ok" >"$t/s8a.out" 2>"$t/s8a.err"
+[ $? = 1 ] && grep -q "^0 sent, 1 failed" "$t/s8a.out" && grep -qi "certificate" "$t/s8a.out" ||
+	say_fail "untrusted certificate: $(cat "$t/s8a.out" "$t/s8a.err")"
+"$koe" send --smtp "smtp://127.0.0.1:$sport" --from hr@example.jp --rate 100000 \
+	--smtp-ca-file "$t/smtp.crt" --smtp-user hr-survey --smtp-password-file "$t/pw.bad" \
+	>"$t/s8b.out" 2>"$t/s8b.err"
+[ $? = 1 ] && grep -q "^0 sent, 1 failed" "$t/s8b.out" && grep -qi "login denied" "$t/s8b.out" ||
+	say_fail "bad password: $(cat "$t/s8b.out" "$t/s8b.err")"
+[ -z "$(ls "$t/in8")" ] || say_fail "a message went with a bad certificate or password"
+"$koe" send --smtp "smtp://127.0.0.1:$sport" --from hr@example.jp --rate 100000 \
+	--smtp-ca-file "$t/smtp.crt" --smtp-user hr-survey --smtp-password-file "$t/pw.ok" \
+	>"$t/s8c.out" 2>"$t/s8c.err"
+grep -q "^$nroster sent, 0 failed" "$t/s8c.out" || say_fail "STARTTLS+AUTH: $(cat "$t/s8c.out" "$t/s8c.err")"
+check_messages "$t/in8" invitation >/dev/null || say_fail "messages over STARTTLS"
+grep -q "s3cret-pw" "$t"/s8*.out "$t"/s8*.err && say_fail "the password was printed"
+kill "${pids[-1]}" 2>/dev/null
+
 # 6. --dry-run: .eml files (0600) that decode, nothing sent.
 mkdir -m 700 "$t/eml"
 "$koe" remind --dry-run "$t/eml" --from hr@example.jp --rate 100000 >"$t/d.out" 2>&1 ||

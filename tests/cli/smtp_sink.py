@@ -49,13 +49,31 @@ def main():
     ap.add_argument("--refuse")
     ap.add_argument("--drop-after", type=int)
     ap.add_argument("--tempfail", type=int, default=0)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--auth", metavar="USER:PASSWORD")
     a = ap.parse_args()
     import socket
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    c = Controller(Sink(a.outdir, a.refuse, a.drop_after, a.tempfail), hostname="127.0.0.1", port=port)
+    kw = {}
+    if a.tls:
+        import ssl
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        kw.update(tls_context=ctx, require_starttls=True)
+    if a.auth:
+        from aiosmtpd.smtp import AuthResult
+        user, password = a.auth.split(":", 1)
+
+        def check(server, session, envelope, mechanism, data):
+            ok = data.login.decode() == user and data.password.decode() == password
+            return AuthResult(success=ok, handled=False)
+
+        kw.update(authenticator=check, auth_required=True, auth_require_tls=bool(a.tls))
+    c = Controller(Sink(a.outdir, a.refuse, a.drop_after, a.tempfail), hostname="127.0.0.1",
+                   port=port, **kw)
     c.start()
     with open(a.portfile + ".tmp", "w") as f:
         f.write(str(port))
