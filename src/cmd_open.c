@@ -415,6 +415,10 @@ cmd_open_run(int argc, char **argv)
 		                 "give either --holder files (one per key holder) or "
 		                 "--passphrase-file (a single holder), not both");
 	if (cli_mail_wanted(&a.mail)) {
+		if (a.out_path)
+			return cli_usage("open", USAGE,
+			                 "--out writes the links for a mail merge; with --smtp koe sends "
+			                 "them and no file holds them (choose one)");
 		if ((status = cli_mail_check(C, &a.mail)) != 0)
 			return status;
 	} else if (a.out_path == NULL) {

@@ -238,6 +238,11 @@ printf 'Subject: x\n\nno link here\n' >nolink.txt
 	>/dev/null 2>"$t/t2.err" && say_fail "template without {link} accepted"
 grep -q "the body has no {link}" "$t/t2.err" || say_fail "no-link diagnostic: $(cat "$t/t2.err")"
 
+# --out and --smtp together: refused (links.csv would hold replaced links).
+"$koe" open "$survey" --roster "$roster" --base-url http://127.0.0.1:1 --out l.csv \
+	--passphrase-file "$t/pass.txt" --dry-run "$t/eml" --from hr@example.jp >/dev/null 2>"$t/t3.err"
+[ $? = 2 ] && grep -q "choose one" "$t/t3.err" || say_fail "--out with --dry-run: $(cat "$t/t3.err")"
+
 # 8. A password file others can read is refused; no password on the command line.
 cd "$t/w3"
 echo secret >"$t/pw" && chmod 644 "$t/pw"
