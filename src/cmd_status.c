@@ -89,6 +89,14 @@ cli_status_print(const char *db_opt, const char *name)
 	       rec.invited, opened, pct(opened, rec.invited),
 	       dc_count_text(resp_n, (size_t)k, exact, true, total, sizeof(total)),
 	       exact ? "" : "at least ", pct(resp_released, rec.invited), rec.reissued);
+	/* Mail state, once koe has sent anything (never the links). */
+	int64_t mail[3];
+	if (rec.state == DB_OPEN && db_invitations_mail_counts(db, rec.id, mail) == KOE_OK &&
+	    mail[DB_MAIL_SENT] + mail[DB_MAIL_FAILED] > 0)
+		printf("E-mail: %" PRId64 " sent, %" PRId64 " failed, %" PRId64 " not sent yet%s\n",
+		       mail[DB_MAIL_SENT], mail[DB_MAIL_FAILED], mail[DB_MAIL_UNSENT],
+		       mail[DB_MAIL_FAILED] + mail[DB_MAIL_UNSENT] > 0 ? " ('koe send' finishes them)"
+		                                                       : "");
 	shown = calloc(nsegs ? nsegs : 1, sizeof(*shown));
 	if (shown == NULL || mark_shown(segs, nsegs, k, shown) != 0)
 		goto done;

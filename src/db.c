@@ -165,6 +165,9 @@ static const char *const sql[S_COUNT] = {
 	[S_INV_RESTORE] =
 		"UPDATE invitations SET status = 0 WHERE survey = ?1 AND invite_hash = ?2"
 		" AND status = 2",
+	[S_INV_MAIL_COUNTS] =
+		"SELECT mail, count(*) FROM invitations WHERE survey = ?1 AND status != 2"
+		" GROUP BY mail",
 	[S_SURVEY_REISSUED] = "UPDATE surveys SET reissued = reissued + 1 WHERE id = ?1",
 	[S_SPENT_GET] =
 		"SELECT used, receipt, segment FROM spent WHERE survey = ?1 AND bucket = ?2",

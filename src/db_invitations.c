@@ -97,6 +97,23 @@ db_invitation_revoke(struct db *db, const char *survey, const uint8_t hash[DB_HA
 }
 
 enum koe_err
+db_invitations_mail_counts(struct db *db, const char *survey, int64_t n[3])
+{
+	sqlite3_stmt *st = db_stmt_for(db, S_INV_MAIL_COUNTS, survey);
+	int rc;
+	n[0] = n[1] = n[2] = 0;
+	if (st == NULL)
+		return KOE_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int m = sqlite3_column_int(st, 0);
+		if (m >= 0 && m < 3)
+			n[m] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? KOE_OK : KOE_EDB;
+}
+
+enum koe_err
 db_invitation_restore(struct db *db, const char *survey, const uint8_t hash[DB_HASH_BYTES])
 {
 	return db_run_survey_blob(db, S_INV_RESTORE, survey, hash, DB_HASH_BYTES);

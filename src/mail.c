@@ -363,15 +363,13 @@ ascii_plain(const char *s)
 	return true;
 }
 
-/* RFC 2047 encoded words of UTF-8 text, each at most 75 characters, split
- * on character boundaries, folded with CRLF SP. first is the header
- * name's length. */
+/* RFC 2047 encoded words of UTF-8 text, each at most 64 characters, split
+ * on character boundaries, folded with CRLF SP. */
 static void
-encoded_words(struct buf *b, const char *s, size_t first)
+encoded_words(struct buf *b, const char *s)
 {
 	size_t len = strlen(s), i = 0;
 	bool any = false;
-	(void)first;
 	while (i < len || !any) {
 		size_t n = 0;
 		/* 39 bytes give 52 base64 characters; with =?UTF-8?B??= 64, so
@@ -436,7 +434,7 @@ mail_format(const char *from, const char *to_addr, const char *to_name, const ch
 			puts_(&b, to_name);
 			puts_(&b, "\"");
 		} else {
-			encoded_words(&b, to_name, 4);
+			encoded_words(&b, to_name);
 			puts_(&b, "\r\n"); /* folded: the address fits its own line */
 		}
 		puts_(&b, " ");
@@ -444,7 +442,7 @@ mail_format(const char *from, const char *to_addr, const char *to_name, const ch
 	puts_(&b, "<");
 	puts_(&b, to_addr);
 	puts_(&b, ">\r\nSubject: ");
-	encoded_words(&b, subject, 9);
+	encoded_words(&b, subject);
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
 	puts_(&b, "\r\nMessage-ID: <");

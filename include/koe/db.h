@@ -168,6 +168,9 @@ enum koe_err db_invitation_mail_set(struct db *db, const char *survey,
                                     const uint8_t hash[DB_HASH_BYTES], enum db_mail state,
                                     const char *reply);
 
+/* How many current invitations are in each mail state (n[enum db_mail]). */
+enum koe_err db_invitations_mail_counts(struct db *db, const char *survey, int64_t n[3]);
+
 /* Makes a revoked invitation current again (a replacement that was never
  * delivered is taken back: revoke it first). */
 enum koe_err db_invitation_restore(struct db *db, const char *survey,

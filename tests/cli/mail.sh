@@ -14,6 +14,7 @@ fail=0
 t=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$t"; }
+# KEEP=1 keeps the temporary directory for a look after a failure.
 trap cleanup EXIT; [ -n "${KEEP:-}" ] && trap "kill \${pids[*]} 2>/dev/null" EXIT
 say_fail() { echo "FAIL: $*" >&2; fail=1; }
 $py -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP: python3-aiosmtpd is not installed"; exit 77; }
@@ -123,6 +124,9 @@ start_sink "$t/in3" --refuse "$t/refuse"
 grep -q "^$((nroster - 3)) sent, 3 failed" "$t/o3.out" || say_fail "550: $(tail -3 "$t/o3.out")"
 grep -q "not delivered to .* <user3@example.jp>: 550" "$t/o3.err" || say_fail "550 reply: $(cat "$t/o3.err")"
 grep -q "koe send alumni-readiness-2026 --smtp" "$t/o3.out" || say_fail "no resume command"
+"$koe" status >"$t/st3.out" 2>&1
+grep -q "^E-mail: $((nroster - 3)) sent, 3 failed, 0 not sent yet" "$t/st3.out" ||
+	say_fail "status mail line: $(cat "$t/st3.out")"
 : >"$t/refuse"
 "$koe" send --smtp "smtp://127.0.0.1:$sport" --from hr@example.jp --rate 100000 >"$t/s3.out" 2>&1
 grep -q "^3 sent, 0 failed" "$t/s3.out" || say_fail "send after 550: $(cat "$t/s3.out")"
