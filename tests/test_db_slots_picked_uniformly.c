@@ -80,10 +80,12 @@ slots_are_picked_uniformly(void)
 	printf("  %zu answers in %d slots: neighbours tau = %.3f over %.0f pairs, slot vs arrival "
 	       "r = %.3f\n",
 	       n, NSLOTS, tau, conc + disc, r);
-	/* Uniform picks: tau has mean 0 and sd about 1/sqrt(pairs) = 0.05 here;
-	 * linear probing gives about 0.3 at this load. */
-	CHECK(fabs(tau) < 0.15);
-	CHECK(fabs(r) < 0.15);
+	/* Uniform picks: tau and r have mean 0 and sd about 0.05 here (a little
+	 * more: neighbour pairs share slots), so 0.25 is about five sd and
+	 * chance alone crosses it far less than once in 10^4 runs; linear
+	 * probing gives tau = 0.36 at this load. */
+	CHECK(fabs(tau) < 0.25);
+	CHECK(fabs(r) < 0.25);
 }
 
 int
