@@ -43,7 +43,8 @@ struct http_survey {
 
 enum job_kind { JOB_LOOKUP, JOB_ISSUE, JOB_RESPOND, JOB_RECEIPTS };
 
-enum job_result { JR_OK, JR_NOT_FOUND, JR_CONFLICT, JR_CLOSED, JR_OPEN, JR_ERROR };
+enum job_result { JR_OK, JR_NOT_FOUND, JR_CONFLICT, JR_CLOSED, JR_OPEN, JR_ERROR,
+	          JR_REPLACED /* LOOKUP: the link was replaced by a newer one */ };
 
 /* A request's database work. The handler fills the inputs, hands it to the
  * worker and suspends the connection; the worker fills the result and

@@ -56,7 +56,8 @@ escape_into(char *out, const char *text)
 #define NVARS 5
 
 /* Fills the page template's placeholders. state is what the page shows:
- * "open" (the form), "closed" (a link after `koe close`) or "receipts" (the
+ * "open" (the form), "closed" (a link after `koe close`), "replaced" (a
+ * link replaced by a newer one) or "receipts" (the
  * public receipt page). Returns a malloc'ed page. */
 static char *
 render(const struct http_survey *sv, const char *segment, const char *state, size_t *len)
@@ -124,6 +125,18 @@ http_page(struct http_server *s, struct MHD_Connection *c, struct http_req *r,
 			 * this browser and wipes what was never sent. The group is
 			 * not named (close forgot it). */
 			page = render(j->found, "", "closed", &len);
+			if (page == NULL)
+				return MHD_NO;
+			ret = http_reply(c, MHD_HTTP_GONE, "text/html; charset=utf-8", page, len,
+			                 true, true);
+			free(page);
+			return ret;
+		}
+		if (j->result == JR_REPLACED) {
+			/* A newer link was sent (koe send, remind --smtp) or
+			 * reissued: say so instead of "unknown link". 410, no
+			 * group named. */
+			page = render(j->found, "", "replaced", &len);
 			if (page == NULL)
 				return MHD_NO;
 			ret = http_reply(c, MHD_HTTP_GONE, "text/html; charset=utf-8", page, len,

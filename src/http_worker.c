@@ -38,7 +38,8 @@ find_invite(struct http_server *s, struct job *j, struct db_invitation *inv)
 		j->found = sv;
 		if (inv->status == DB_INV_REVOKED) {
 			db_invitation_clear(inv);
-			return JR_NOT_FOUND;
+			/* Only the page tells "replaced" apart; the API says 404. */
+			return j->kind == JOB_LOOKUP ? JR_REPLACED : JR_NOT_FOUND;
 		}
 		long seg = http_segment_index(sv, inv->segment);
 		if (seg < 0) {

@@ -104,7 +104,16 @@ start_sink "$t/in2"
 	>"$t/rem.out" 2>"$t/rem.err" || say_fail "remind --smtp: $(cat "$t/rem.err")"
 check_messages "$t/in2" reminder >"$t/rem.txt" || say_fail "reminder messages"
 [ "$(wc -l <"$t/rem.txt")" = "$nroster" ] || say_fail "$(wc -l <"$t/rem.txt") reminders"
-[ "$(code_of "$first")" = 404 ] || say_fail "the replaced link still opens"
+# The replaced link no longer opens the survey: 410 with a page that says
+# a newer e-mail was sent (the issuance API still says 404).
+[ "$(code_of "$first")" = 410 ] || say_fail "the replaced link still opens: $(code_of "$first")"
+curl -s "http://127.0.0.1:$hport/s/${first##*/s/}" | grep -q 'data-state="replaced"' ||
+	say_fail "the replaced link's page does not say it was replaced"
+inv_code=${first##*/s/}
+api=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d "{\"invite\":\"$inv_code\",\"blinded\":\"4vKuCmq8TnGohKlhxQBRX1jjC2qlgt2NtqZZReCNLXY\"}" \
+	"http://127.0.0.1:$hport/api/v1/issue")
+[ "$api" = 404 ] || say_fail "issuance with a replaced link: $api, want 404"
 newlink=$(grep "^$(head -1 "$t/inv.txt" | cut -d' ' -f1) " "$t/rem.txt" | cut -d' ' -f2)
 [ "$(code_of "$newlink")" = 200 ] || say_fail "the reminder's link does not open"
 no_links_in "$t/rem.out" "$t/rem.err" koe.db

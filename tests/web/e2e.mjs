@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { cleanup, closeSurvey, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
+import { cleanup, closeSurvey, reissue, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
 
 const T = new Tally();
 const SHOTS = resolve(process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots'));
@@ -305,6 +305,24 @@ async function otherDevice(link) {
     await text(s.page, '.msg-error h2'), 'This link is in use in another browser');
   await axe(s.page, 'other-device message, English');
   await close(s, 'other device');
+}
+
+// A link replaced by a newer one (a new e-mail or a reissue) says so.
+async function replacedLink() {
+  const old = k.surveys[ALUMNI].links[9]; // E10, never started
+  reissue(k, ALUMNI, old.employee_id);
+  const s = await open(PHONE);
+  const res = await s.page.goto(k.base + old.path);
+  T.eq('a replaced link: 410', res.status(), 410);
+  await s.page.waitForSelector('#replaced h2');
+  T.ok('a replaced link: says a newer link was sent',
+    (await text(s.page, '#replaced')).includes('新しいリンクに置き換えられました'));
+  T.eq('a replaced link: no start button', await s.page.$('#start'), null);
+  await axe(s.page, 'replaced link');
+  await shot(s.page, 'phone-ja-replaced');
+  await s.page.click('.lang-toggle');
+  T.eq('a replaced link: English', await text(s.page, '#replaced h2'), 'This link has been replaced by a newer one');
+  await close(s, 'replaced');
 }
 
 async function phoneFlow() {
@@ -816,6 +834,7 @@ if (browser) {
   await T.scenario('not-found page', notFound);
   await T.scenario('a page load without the start button leaves the link fresh', noClickLeavesLinkFresh);
   await T.scenario('two tabs of one link', secondTab);
+  await T.scenario('a replaced link', replacedLink);
   await T.scenario('layout at every width and 200% text', layout);
   await T.scenario('after close: the receipt checked from the link and the public page', afterClose);
   await browser.close();

@@ -412,11 +412,33 @@ class App {
     this.closed();
   }
 
+  // A link replaced by a newer one (a new e-mail, or a reissued link):
+  // what it left in this browser is of no use any more.
+  startReplaced() {
+    const lang = this.store.get('lang');
+    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
+    this.forget();
+    this.rerender = () => this.startReplaced();
+    this.show(
+      [
+        h(
+          'section',
+          { class: 'panel msg msg-replaced', id: 'replaced' },
+          h('h2', { tabindex: '-1', text: this.t('replacedHeading') }),
+          h('p', { text: this.t('replacedText') }),
+        ),
+      ],
+      { toggle: true, title: this.t('replacedHeading') },
+    );
+    this.focusHeading();
+  }
+
   // ---- start ------------------------------------------------------------
 
   async start() {
     if (this.state === 'receipts') return this.startReceipts();
     if (this.state === 'closed') return this.startClosed();
+    if (this.state === 'replaced') return this.startReplaced();
     const lang = this.store.get('lang');
     if (lang === 'ja' || lang === 'en') this.setLang(lang);
     if (!this.invite) return this.fail('noInvite');

@@ -97,6 +97,9 @@ const ja = {
   checkNotYet: '一覧はまだ公開されていません。調査の終了後にもう一度お試しください。',
   checkFailed: '一覧を確認できませんでした。時間をおいてもう一度お試しください。',
   closedHeading: 'この調査は終了しました',
+  replacedHeading: 'このリンクは新しいリンクに置き換えられました',
+  replacedText:
+    'この調査のリンクを新しくお送りしたため、このリンクは使えなくなりました。人事部から届いたいちばん新しいメール（または新しく受け取ったリンク）から回答してください。見当たらない場合は人事部にお問い合わせください。',
   closedText: '回答の受付は終了しています。ご協力ありがとうございました。',
   errorHeading: '問題が発生しました',
   retry: 'もう一度試す',
@@ -231,6 +234,9 @@ const en = {
   checkNotYet: 'The list is not published yet. Please try again after the survey closes.',
   checkFailed: 'The list could not be checked. Please try again later.',
   closedHeading: 'This survey is closed',
+  replacedHeading: 'This link has been replaced by a newer one',
+  replacedText:
+    'A new link to this survey was sent to you, so this one no longer works. Please answer from the most recent e-mail from HR (or the new link you received). If you cannot find it, please ask HR.',
   closedText: 'Answers are no longer accepted. Thank you for your interest.',
   errorHeading: 'Something went wrong',
   retry: 'Try again',

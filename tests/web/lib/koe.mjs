@@ -254,6 +254,13 @@ export function postJson(url, obj) {
   });
 }
 
+// `koe reissue EMPLOYEE SURVEY`: the employee's link is replaced.
+export function reissue(k, survey, employee) {
+  const r = run(['reissue', employee, survey, '--db', k.db, '--key', k.key]);
+  if (r.status !== 0) throw new Error(`koe reissue exited ${r.status}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
 // `koe close SURVEY --yes` (the server may be running: it sees the change).
 export function closeSurvey(k, survey) {
   const r = run(['close', survey, '--yes', '--db', k.db]);
