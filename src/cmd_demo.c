@@ -4,6 +4,7 @@
  * tokens, closed, reported; then a second survey served live for a person
  * to try. It calls the operations of include/koe/survey.h, as the commands
  * do, and prints what each command would. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "koe/mail.h"
 #include "koe/invite.h"
 #include "koe/csv.h"
 #include "koe/holder.h"
@@ -468,11 +470,124 @@ demo_paths(struct demo *dm)
 	snprintf(dm->live_roster, sizeof(dm->live_roster), "%s/live-roster.csv", dir);
 }
 
+/* The link in one dry-run message: the body is base64 UTF-8 (mail.h);
+ * the code follows "/s/". 0, or -1 when the file has none. */
+static int
+eml_link_code(const char *path, char code[INVITE_CODE_LEN + 1])
+{
+	char *text = NULL, *body, *plain = NULL, *at;
+	size_t len = 0, plen = 0;
+	int rc = -1;
+
+	if (util_read_file(path, 1 << 20, &text, &len) != KOE_OK)
+		return -1;
+	body = strstr(text, "\r\n\r\n");
+	if (body != NULL && (plain = malloc(len + 1)) != NULL &&
+	    sodium_base642bin((unsigned char *)plain, len, body + 4, strlen(body + 4), "\r\n",
+	                      &plen, NULL, sodium_base64_VARIANT_ORIGINAL) == 0) {
+		plain[plen] = '\0';
+		if ((at = strstr(plain, "/s/")) != NULL && strlen(at + 3) >= INVITE_CODE_LEN) {
+			memcpy(code, at + 3, INVITE_CODE_LEN);
+			code[INVITE_CODE_LEN] = '\0';
+			rc = 0;
+		}
+	}
+	free(plain);
+	free(text);
+	return rc;
+}
+
+/* The invitations go out by e-mail, as a real survey's would: here with
+ * --dry-run, one .eml file per employee in DIR/outbox, each carrying a new
+ * link (the links file's are replaced). The simulated employees then read
+ * their links from those messages. */
+static int
+demo_mail(struct demo *dm)
+{
+	char outbox[PATH_MAX + 16], path[PATH_MAX + 16 + 260];
+	struct mail_config cfg = {.from = "hr@example.jp", .rate = 100000, .dry_run_dir = outbox};
+	struct mail_template tmpl = {0};
+	struct mail_sender *sender = NULL;
+	struct survey_mail_result res = {0};
+	struct koe_msg msg = {{0}};
+	struct db *db = NULL;
+	struct db_survey rec = {0};
+	char *id = NULL;
+	int rc = -1;
+
+	snprintf(outbox, sizeof(outbox), "%s/outbox", dm->dir);
+	printf("   $ koe send --from hr@example.jp --dry-run %s\n"
+	       "   (the invitations as e-mail files, each with a new link that replaces the one in\n"
+	       "   the links file; a real survey gives --smtp smtp://relay... instead)\n",
+	       outbox);
+	if (mkdir(outbox, 0700) != 0 && errno != EEXIST) {
+		cli_err(C, "cannot create '%s': %s", outbox, strerror(errno));
+		return -1;
+	}
+	{
+		/* What an earlier demo left: the names hold a sequence number. */
+		DIR *dir = opendir(outbox);
+		struct dirent *e;
+		while (dir != NULL && (e = readdir(dir)) != NULL)
+			if (strstr(e->d_name, ".eml") != NULL) {
+				snprintf(path, sizeof(path), "%s/%s", outbox, e->d_name);
+				unlink(path);
+			}
+		if (dir)
+			closedir(dir);
+	}
+	if (mail_template_default(MAIL_INVITATION, &tmpl) != KOE_OK ||
+	    mail_sender_new(&cfg, &sender, &msg) != KOE_OK) {
+		cli_err(C, "%s", msg.text[0] ? msg.text : "cannot prepare the e-mail");
+		goto done;
+	}
+	if (cli_open_survey(C, dm->db, NULL, &db, &id, &rec) != 0)
+		goto done;
+	struct survey_mail_req req = {.db = db, .rec = &rec, .key_path = dm->key,
+	                              .kind = MAIL_INVITATION, .tmpl = &tmpl, .sender = sender,
+	                              .dry_run = true, .closes = dm->q->closes};
+	if (survey_mail(&req, &res, &msg) != KOE_OK || res.stopped || res.sent != dm->n) {
+		cli_err(C, "%s", msg.text[0] ? msg.text : res.why.text);
+		goto done;
+	}
+	/* Files NNNNN-EMPLOYEE.eml; the roster's employee E%05zu is person i. */
+	{
+		DIR *dir = opendir(outbox);
+		struct dirent *e;
+		size_t found = 0;
+		while (dir != NULL && (e = readdir(dir)) != NULL) {
+			unsigned seq;
+			size_t emp;
+			char tail[8];
+			if (sscanf(e->d_name, "%5u-E%5zu.%4s", &seq, &emp, tail) != 3 ||
+			    strcmp(tail, "eml") != 0 || emp == 0 || emp > dm->n)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", outbox, e->d_name);
+			if (eml_link_code(path, dm->codes[emp - 1]) == 0)
+				found++;
+		}
+		if (dir)
+			closedir(dir);
+		if (found != dm->n) {
+			cli_err(C, "found %zu links in %s, want %zu", found, outbox, dm->n);
+			goto done;
+		}
+	}
+	printf("   %zu messages written; the simulated employees read their links from them.\n\n",
+	       res.sent);
+	rc = 0;
+done:
+	mail_sender_free(sender);
+	mail_template_free(&tmpl);
+	cli_survey_release(db, id, &rec);
+	return rc;
+}
+
 static int
 demo_run(struct demo *dm, bool serve)
 {
 	printf("== koe demo: a whole survey, end to end, in %s/ ==\n\n", dm->dir);
-	if (demo_prepare(dm) != 0 || demo_answer(dm) != 0)
+	if (demo_prepare(dm) != 0 || demo_mail(dm) != 0 || demo_answer(dm) != 0)
 		return 1;
 	printf("4. $ koe status\n");
 	fflush(stdout);

@@ -16,6 +16,12 @@ st=$?
 [ "$st" = 0 ] || { say_fail "demo exit $st"; cat err.txt >&2; }
 [ -s r/demo.pdf ] && [ -s r/demo.json ] || say_fail "report files"
 grep -q "answered" out.txt || say_fail "simulation summary"
+# The invitations went out as e-mail (a dry run): one private .eml per
+# employee, and the simulated employees answered from those links.
+n_eml=$(find d/outbox -name '*.eml' -perm 600 | wc -l)
+[ "$n_eml" = "$(($(wc -l <d/roster.csv) - 1))" ] || say_fail "outbox holds $n_eml private messages"
+grep -q "messages written; the simulated employees read their links from them" out.txt ||
+	say_fail "demo does not use the mailed links"
 grep -q "failed" out.txt && say_fail "some simulated employees failed"
 grep -q "State: closed" <("$koe" status --db d/demo.db) || say_fail "demo survey closed"
 pdffonts r/demo.pdf 2>/dev/null | grep -q "IPAexGothic.* yes" || say_fail "font embedded"
