@@ -230,17 +230,16 @@ group_shown_in_scale(const struct report *r, int s, size_t g, size_t ng)
 	return true;
 }
 
-enum koe_err
-report_findings(struct report *r)
+/* Role scales, direct items, the company's pooled figures (with the
+ * finite-population correction) and every group's pooled cell, hidden as
+ * its item cells are. *more: whether margins and findings follow (a final
+ * report with groups). */
+static enum koe_err
+pools(struct report *r, bool *more)
 {
 	const struct stats_report *st = r->st;
-	size_t ng = r->nsegs, slots = ng ? ng : 1;
-	enum koe_err err = KOE_ENOMEM;
-	const char **parts = NULL;
-	struct report_finding *cand = NULL;
-	size_t ncand = 0, *msizes = NULL;
-	bool *mforced = NULL;
-	enum stats_shown *mshown = NULL;
+	size_t ng = r->nsegs;
+	enum koe_err err;
 
 	for (int role = 0; role < REPORT_NROLES; role++)
 		r->reweighted[role] = NAN;
@@ -259,7 +258,7 @@ report_findings(struct report *r)
 			}
 	}
 	if (r->rounded || st->shown != STATS_SHOWN)
-		return KOE_OK;
+		return KOE_OK; /* *more stays false */
 	/* Page 1's company figures describe this company's employees: their
 	 * intervals carry the finite-population correction over everyone
 	 * invited (README, "Who answered"). */
@@ -269,7 +268,7 @@ report_findings(struct report *r)
 		    (err = stats_pooled_fpc(&r->st->pooled[s], (double)r->rec->invited)) != KOE_OK)
 			return err;
 	if (ng == 0)
-		return KOE_OK;
+		return KOE_OK; /* *more stays false */
 	if ((r->seg_pool = calloc(st->nscales * ng + 1, sizeof(*r->seg_pool))) == NULL)
 		return KOE_ENOMEM;
 	for (size_t s = 0; s < st->nscales; s++)
@@ -288,6 +287,51 @@ report_findings(struct report *r)
 				                            .fav_hi = NAN, .unfav_lo = NAN, .unfav_hi = NAN,
 				                            .status = STATS_NO_DATA};
 		}
+	*more = true;
+	return KOE_OK;
+}
+
+/* The distinct values of every dimension (the margins, in natural order)
+ * and each group's value in each dimension (parts[g * ndims + d]). -1 when
+ * a label cannot be split. */
+static int
+collect_margins(struct report *r, const char **parts)
+{
+	size_t ng = r->nsegs;
+	for (size_t d = 0; d < r->ndims; d++)
+		for (size_t g = 0; g < ng; g++) {
+			const char *v = label_part(r, r->segs[g].label, d);
+			size_t m;
+			if (v == NULL)
+				return -1;
+			parts[g * r->ndims + d] = v;
+			for (m = 0; m < r->nmargins; m++)
+				if (r->margins[m].dim == d && strcmp(r->margins[m].value, v) == 0)
+					break;
+			if (m == r->nmargins)
+				r->margins[r->nmargins++] = (struct report_margin){.dim = d, .value = v};
+		}
+	qsort(r->margins, r->nmargins, sizeof(*r->margins), margin_cmp);
+	for (size_t m = 0; m < r->nmargins; m++)
+		r->margins[m].rank = (long)m;
+	return 0;
+}
+
+enum koe_err
+report_findings(struct report *r)
+{
+	const struct stats_report *st = r->st;
+	size_t ng = r->nsegs, slots = ng ? ng : 1;
+	enum koe_err err = KOE_ENOMEM;
+	const char **parts = NULL;
+	struct report_finding *cand = NULL;
+	size_t ncand = 0, *msizes = NULL;
+	bool *mforced = NULL;
+	enum stats_shown *mshown = NULL;
+
+	bool more = false;
+	if ((err = pools(r, &more)) != KOE_OK || !more)
+		return err;
 	r->ndims = r->s->nsegments < REPORT_MAX_DIMS ? r->s->nsegments : REPORT_MAX_DIMS;
 	for (size_t d = 0; d < r->ndims; d++) {
 		r->dim_key[d] = r->s->segments[d];
@@ -301,24 +345,8 @@ report_findings(struct report *r)
 	mshown = calloc(ng * (r->ndims ? r->ndims : 1) + 1, sizeof(*mshown));
 	if (parts == NULL || r->margins == NULL || cand == NULL || !msizes || !mforced || !mshown)
 		goto done;
-	/* The distinct values of every dimension. */
-	for (size_t d = 0; d < r->ndims; d++)
-		for (size_t g = 0; g < ng; g++) {
-			const char *v = label_part(r, r->segs[g].label, d);
-			size_t m;
-			if (v == NULL)
-				goto done;
-			parts[g * r->ndims + d] = v;
-			for (m = 0; m < r->nmargins; m++)
-				if (r->margins[m].dim == d && strcmp(r->margins[m].value, v) == 0)
-					break;
-			if (m == r->nmargins)
-				r->margins[r->nmargins++] = (struct report_margin){.dim = d, .value = v};
-		}
-	/* Remember each group's margin by value before sorting. */
-	qsort(r->margins, r->nmargins, sizeof(*r->margins), margin_cmp);
-	for (size_t m = 0; m < r->nmargins; m++)
-		r->margins[m].rank = (long)m;
+	if (collect_margins(r, parts) != 0)
+		goto done;
 
 	for (int role = 0; role < REPORT_NROLES; role++) {
 		int s = r->role_scale[role];

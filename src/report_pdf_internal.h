@@ -141,4 +141,12 @@ void px_margins(struct px *p); /* per dimension value, the three roles */
  * (README, "Drivers"). With none the drivers need no page of their own. */
 size_t px_drivers_clear(const struct report *r);
 
+/* The comments pages and the method page (report_pdf_method.c), and the
+ * list of hidden groups both use. */
+void px_comments(struct px *p);
+void px_method(struct px *p);
+/* A key and its value side by side (the method page's rows). */
+void px_kv(struct px *p, const char *key, const char *value);
+const char *px_hidden_k(const struct report *r, char *buf, size_t cap);
+
 #endif
