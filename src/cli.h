@@ -74,6 +74,11 @@ char *cli_pick_survey(const char *cmd, struct db *db, const char *name);
  * leaves nothing to free and returns 1. */
 int cli_open_survey(const char *cmd, const char *db_opt, const char *name, struct db **db,
                     char **id, struct db_survey *rec);
+/* The --db ('d') and --key ('k') options most commands take: stores
+ * optarg and returns true when c is one of them (key may be NULL for a
+ * command without --key). */
+bool cli_db_key_option(int c, const char **db, const char **key);
+
 /* Releases what cli_open_survey() gave (each may be NULL or empty). */
 void cli_survey_release(struct db *db, char *id, struct db_survey *rec);
 

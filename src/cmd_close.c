@@ -71,8 +71,9 @@ cmd_close_run(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (cli_db_key_option(c, &db_opt, NULL))
+			continue;
 		switch (c) {
-		case 'd': db_opt = optarg; break;
 		case 'y': yes = 1; break;
 		default:
 			return cli_usage("close", USAGE, NULL);

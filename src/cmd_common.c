@@ -1,5 +1,6 @@
 /* Helpers shared by the commands; see cli.h. */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -95,6 +96,18 @@ cli_open_db(const char *cmd, const char *path, bool create)
 		return NULL;
 	}
 	return db;
+}
+
+bool
+cli_db_key_option(int c, const char **db, const char **key)
+{
+	if (c == 'd')
+		*db = optarg;
+	else if (c == 'k' && key != NULL)
+		*key = optarg;
+	else
+		return false;
+	return true;
 }
 
 void

@@ -33,9 +33,9 @@ cmd_reissue_run(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (cli_db_key_option(c, &db_opt, &key_opt))
+			continue;
 		switch (c) {
-		case 'd': db_opt = optarg; break;
-		case 'k': key_opt = optarg; break;
 		case 'f': force = 1; break;
 		default:
 			return cli_usage("reissue", USAGE, NULL);

@@ -148,11 +148,11 @@ cmd_remind_run(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (cli_db_key_option(c, &db_opt, &key_opt))
+			continue;
 		if (cli_mail_option(&m, c, optarg))
 			continue;
 		switch (c) {
-		case 'd': db_opt = optarg; break;
-		case 'k': key_opt = optarg; break;
 		case 'l': links = optarg; break;
 		case 'o': out_path = optarg; break;
 		default:

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "koe/db.h"
+#include "koe/util.h"
 #include "db_internal.h"
 
 #define DB_BUSY_MS 10000
@@ -263,6 +264,15 @@ db_run_survey_blob(struct db *db, enum stmt s, const char *survey, const uint8_t
 		return KOE_EDB;
 	sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
 	return db_step_done(st);
+}
+
+enum koe_err
+db_walk_end(sqlite3_stmt *st, enum koe_err err, int rc)
+{
+	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = KOE_EDB;
+	sqlite3_reset(st);
+	return err;
 }
 
 enum koe_err
@@ -582,13 +592,8 @@ db_survey_ids(struct db *db, char ***ids, size_t *n)
 	if (st == NULL)
 		return KOE_EDB;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 8;
-			char **nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL)
-				goto oom;
-			v = nv;
-		}
+		if (util_grow((void **)&v, &cap, cnt, sizeof(*v), 8) != 0)
+			goto oom;
 		if ((v[cnt] = db_col_text(st, 0)) == NULL)
 			goto oom;
 		cnt++;
@@ -649,13 +654,8 @@ db_segments_get(struct db *db, const char *survey, struct db_segment **out, size
 	if (st == NULL)
 		return KOE_EDB;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct db_segment *nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL)
-				goto oom;
-			v = nv;
-		}
+		if (util_grow((void **)&v, &cap, cnt, sizeof(*v), 16) != 0)
+			goto oom;
 		v[cnt].code = db_col_text(st, 0);
 		v[cnt].label = db_col_text(st, 1);
 		v[cnt].invited = sqlite3_column_int64(st, 2);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db_internal.h"
+#include "koe/util.h"
 
 /* Slots are kept at most 3/4 used, so a random pick finds a free one in
  * four tries on average; SLOT_TRIES failures in a row (about 10^-32 at that
@@ -391,10 +392,7 @@ foreach_blob(struct db *db, enum stmt id, const char *survey, int size, bool sto
 			break;
 		}
 	}
-	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = KOE_EDB;
-	sqlite3_reset(st);
-	return err;
+	return db_walk_end(st, err, rc);
 }
 
 enum koe_err
@@ -481,15 +479,9 @@ static int
 keep_key(void *ctx, const uint8_t *epk)
 {
 	struct keys_acc *k = ctx;
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 8;
-		void *nv = realloc(k->v, cap * sizeof(*k->v));
-		if (nv == NULL) {
-			k->oom = true;
-			return 1;
-		}
-		k->v = nv;
-		k->cap = cap;
+	if (util_grow((void **)&k->v, &k->cap, k->n, sizeof(*k->v), 8) != 0) {
+		k->oom = true;
+		return 1;
 	}
 	memcpy(k->v[k->n++], epk, SEAL_PK_BYTES);
 	return 0;

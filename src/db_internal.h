@@ -79,6 +79,10 @@ sqlite3_stmt *db_stmt_for(struct db *db, enum stmt s, const char *survey);
 enum koe_err db_run_survey_blob(struct db *db, enum stmt s, const char *survey,
                                 const uint8_t *blob, size_t len);
 
+/* The end of a walk over rows: KOE_EDB when the last step was an error
+ * (neither a row nor done) and err was OK; resets st. Returns err. */
+enum koe_err db_walk_end(sqlite3_stmt *st, enum koe_err err, int rc);
+
 /* Runs a statement that returns no rows; maps constraint violations to
  * KOE_EEXIST. */
 enum koe_err db_step_done(sqlite3_stmt *st);

@@ -205,10 +205,7 @@ invitations_each(struct db *db, enum stmt which, const char *survey,
 		if (stop)
 			break;
 	}
-	if (err == KOE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = KOE_EDB;
-	sqlite3_reset(st);
-	return err;
+	return db_walk_end(st, err, rc);
 }
 
 enum koe_err

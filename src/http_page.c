@@ -120,23 +120,12 @@ http_page(struct http_server *s, struct MHD_Connection *c, struct http_req *r,
 		if (j->result == JR_CLOSED && j->found == NULL)
 			return http_reply(c, MHD_HTTP_GONE, "text/html; charset=utf-8",
 			                  web_notfound_html, web_notfound_html_len, false, true);
-		if (j->result == JR_CLOSED) {
-			/* Still 410, but the page: it checks a receipt stored in
-			 * this browser and wipes what was never sent. The group is
-			 * not named (close forgot it). */
-			page = render(j->found, "", "closed", &len);
-			if (page == NULL)
-				return MHD_NO;
-			ret = http_reply(c, MHD_HTTP_GONE, "text/html; charset=utf-8", page, len,
-			                 true, true);
-			free(page);
-			return ret;
-		}
-		if (j->result == JR_REPLACED) {
-			/* A newer link was sent (koe send, remind --smtp) or
-			 * reissued: say so instead of "unknown link". 410, no
-			 * group named. */
-			page = render(j->found, "", "replaced", &len);
+		/* 410, but the page, with no group named: after close it checks
+		 * a receipt stored in this browser and wipes what was never
+		 * sent; a replaced link (a newer e-mail, a reissue) says so
+		 * instead of "unknown link". */
+		if (j->result == JR_CLOSED || j->result == JR_REPLACED) {
+			page = render(j->found, "", j->result == JR_CLOSED ? "closed" : "replaced", &len);
 			if (page == NULL)
 				return MHD_NO;
 			ret = http_reply(c, MHD_HTTP_GONE, "text/html; charset=utf-8", page, len,

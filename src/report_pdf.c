@@ -588,22 +588,15 @@ summary(struct px *p)
 			}
 			order[pos] = ti;
 		}
-		if (!r->en) {
-			len = (size_t)snprintf(line, sizeof(line), "自由記述のテーマ（多い順）: ");
-			for (size_t i = 0; i < n && i < 3 && len < sizeof(line); i++) {
-				const struct report_theme *th = &r->themes[order[i]];
-				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s（%zu 件）",
-				                        i ? "、" : "", th->name,
-				                        px_pct(a, sizeof(a), th->share.p), th->share.x);
-			}
-		} else {
-			len = (size_t)snprintf(line, sizeof(line), "Comment themes (most mentioned first): ");
-			for (size_t i = 0; i < n && i < 3 && len < sizeof(line); i++) {
-				const struct report_theme *th = &r->themes[order[i]];
-				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s (%zu)",
-				                        i ? ", " : "", th->name,
-				                        px_pct(a, sizeof(a), th->share.p), th->share.x);
-			}
+		len = (size_t)snprintf(line, sizeof(line), "%s",
+		                       REPORT_TR(r, "自由記述のテーマ（多い順）: ",
+		                                 "Comment themes (most mentioned first): "));
+		for (size_t i = 0; i < n && i < 3 && len < sizeof(line); i++) {
+			const struct report_theme *th = &r->themes[order[i]];
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+			                        r->en ? "%s%s %s (%zu)" : "%s%s %s（%zu 件）",
+			                        i ? REPORT_TR(r, "、", ", ") : "", th->name,
+			                        px_pct(a, sizeof(a), th->share.p), th->share.x);
 		}
 		px_para(p, PX_ML, PX_CW, 9, 13, PX_TEXT, false, line);
 	}

@@ -9,6 +9,7 @@
 #include "koe/tok.h"
 
 #include "koe/resp.h"
+#include "koe/util.h"
 
 enum koe_err
 resp_seal_plain(const struct seal_key *k, const char *survey, const char *segment,
@@ -195,23 +196,6 @@ grow_rows(struct opener *o)
 	return 0;
 }
 
-/* Makes room for one more element in *arr (n used of *cap, each size
- * bytes), doubling from first. 0, or -1 when out of memory (*arr kept). */
-static int
-grow(void **arr, size_t *cap, size_t n, size_t size, size_t first)
-{
-	size_t ncap;
-	void *nv;
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : first;
-	if ((nv = realloc(*arr, ncap * size)) == NULL)
-		return -1;
-	*arr = nv;
-	*cap = ncap;
-	return 0;
-}
-
 /* Adds one whole answer (the joined payload) to the table. */
 static int
 add_answer(struct opener *o, const uint8_t *payload, size_t plen)
@@ -247,7 +231,7 @@ add_answer(struct opener *o, const uint8_t *payload, size_t plen)
 				break;
 			x = (double)v->nmulti;
 			for (size_t m = 0; m < v->nmulti; m++) {
-				if (grow((void **)&t->multi, &o->capmulti, t->nmulti, sizeof(*t->multi),
+				if (util_grow((void **)&t->multi, &o->capmulti, t->nmulti, sizeof(*t->multi),
 				         1024) != 0)
 					goto oom;
 				t->multi[t->nmulti++] = (struct resp_multi){i, r, v->multi[m]};
@@ -257,7 +241,7 @@ add_answer(struct opener *o, const uint8_t *payload, size_t plen)
 			if (!v->present || v->textlen == 0)
 				break;
 			x = 1;
-			if (grow((void **)&t->texts, &o->captexts, t->ntexts, sizeof(*t->texts), 256) != 0)
+			if (util_grow((void **)&t->texts, &o->captexts, t->ntexts, sizeof(*t->texts), 256) != 0)
 				goto oom;
 			t->texts[t->ntexts].item = i;
 			t->texts[t->ntexts].segment = sidx;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -212,4 +213,19 @@ util_report_epoch(int64_t *out)
 		return false;
 	*out = (int64_t)v;
 	return true;
+}
+
+int
+util_grow(void **arr, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t ncap;
+	void *nv;
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	if (ncap > SIZE_MAX / size || (nv = realloc(*arr, ncap * size)) == NULL)
+		return -1;
+	*arr = nv;
+	*cap = ncap;
+	return 0;
 }

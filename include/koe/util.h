@@ -65,4 +65,9 @@ enum koe_err util_write_file_atomic(const char *path, const void *buf, size_t le
  * False for a malformed value or one past the year 9999. */
 bool util_report_epoch(int64_t *out);
 
+/* Room for one more element in *arr (n used of *cap elements of size
+ * bytes), doubling from first. 0, or -1 when out of memory (*arr and *cap
+ * unchanged). */
+int util_grow(void **arr, size_t *cap, size_t n, size_t size, size_t first);
+
 #endif
