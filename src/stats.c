@@ -232,3 +232,19 @@ stats_suppress(const size_t *sizes, size_t ngroups, size_t k,
 	 * and `koe status` apply the same one. */
 	return dc_suppress(sizes, ngroups, k, shown);
 }
+
+double
+stats_t975(double df)
+{
+	stats_init();
+	return df > 0 ? gsl_cdf_tdist_Pinv(0.975, df) : NAN;
+}
+
+double
+stats_two_sided_p(double stat, double df)
+{
+	stats_init();
+	double p = isfinite(df) ? 2 * gsl_cdf_tdist_Q(fabs(stat), df)
+	                        : 2 * gsl_cdf_ugaussian_Q(fabs(stat));
+	return fmin(p, 1.0);
+}

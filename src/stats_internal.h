@@ -20,6 +20,14 @@ double stats_z975(void);
 enum koe_err stats_t_ci(double mean, double sd, size_t n, double *lo,
                         double *hi);
 
+/* The 0.975 quantile of Student's t with df (> 0, not necessarily whole)
+ * degrees of freedom; NaN otherwise. */
+double stats_t975(double df);
+
+/* Two-sided p of a t statistic with df degrees of freedom, or of a z
+ * statistic when df is NaN. */
+double stats_two_sided_p(double stat, double df);
+
 /* KOE_OK when the item metadata is usable. */
 enum koe_err stats_meta_check(const struct stats_item_meta *m);
 

@@ -489,4 +489,46 @@ void stats_report_participation_only(struct stats_report *r);
 const char *stats_status_name(enum stats_status s);
 const char *stats_shown_name(enum stats_shown s);
 
+/* ---- Changes since an earlier survey (README, "Comparing with an earlier
+ * survey"). Two waves are different surveys with independent samples; each
+ * figure's change is now minus previous with a 95% interval, and marked
+ * when the interval excludes zero. The inputs are figures both reports
+ * released, never raw answers. */
+
+struct stats_change {
+	double prev, cur;         /* the two figures (shares as fractions) */
+	double diff, lo, hi;      /* cur − prev and its 95% interval */
+	double stat, df, p;       /* z (df NaN) or Welch t; two-sided p */
+	enum stats_status status; /* TOO_FEW (a wave with n = 0, or n < 2 for
+	                             a mean), NO_VARIANCE (the standard error
+	                             is 0: both shares 0 or both 1, constant
+	                             answers); diff is set even then, stat and
+	                             p are NaN, and so is the interval except a
+	                             share's (Newcombe's needs no variance) */
+	bool marked;              /* OK and the interval excludes 0 */
+};
+
+/* A share p (0..1) of n people in each wave. Interval: Newcombe's hybrid
+ * score interval (from the two Wilson intervals; sound at shares of 0 and
+ * 1, where the Wald interval collapses); test: the pooled two-proportion z
+ * test (R's prop.test(correct = FALSE)), with p·n as the count, so pooled
+ * shares (whose n is the number of people) work too. KOE_EINVAL when a
+ * share is outside [0, 1] or not finite. */
+enum koe_err stats_change_share(double p1, size_t n1, double p2, size_t n2,
+                                struct stats_change *out);
+
+/* A mean of n answers with sample variance var in each wave: Welch's t
+ * from the summary statistics, interval diff ± t(0.975, df)·se. KOE_EINVAL
+ * for a negative or non-finite input. */
+enum koe_err stats_change_mean(const struct stats_moments *prev,
+                               const struct stats_moments *cur,
+                               struct stats_change *out);
+
+/* An NPS (−100..100) of n people with promoter and detractor shares in each
+ * wave: the multinomial variance 100²·(P + D − (P − D)²)/n of each wave,
+ * interval diff ± z·se, z test. KOE_EINVAL for shares outside [0, 1] or
+ * P + D > 1. */
+enum koe_err stats_change_nps(double pro1, double det1, size_t n1, double pro2,
+                              double det2, size_t n2, struct stats_change *out);
+
 #endif
