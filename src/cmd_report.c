@@ -26,7 +26,10 @@
 
 static const char *const C = "report";
 
-#define USAGE "[SURVEY] --out FILE.pdf [--json FILE] [--passphrase-file FILE]... [--interim] [--db FILE]"
+#define USAGE "[SURVEY] --out FILE.pdf [--json FILE] [--passphrase-file FILE]... [--interim] [--compare PREVIOUS.json] [--db FILE]"
+/* An earlier report's JSON holds every comment; 256 MiB is far beyond any
+ * real one and still bounded. */
+#define CLI_COMPARE_MAX ((size_t)256 << 20)
 
 static void
 progress(void *ctx, size_t done, size_t total)
@@ -152,7 +155,7 @@ done:
 }
 
 struct report_args {
-	const char *db_opt, *out, *json, *passfiles[SEAL_HOLDERS_MAX];
+	const char *db_opt, *out, *json, *compare, *passfiles[SEAL_HOLDERS_MAX];
 	size_t npassfiles;
 	bool interim;
 	struct db *db;
@@ -240,14 +243,28 @@ write_report(struct report_args *a, int64_t epoch, const char *name)
 	struct db_survey rec = {0};
 	struct survey_report_result res = {0};
 	struct koe_msg msg;
-	char *id = NULL;
+	char *id = NULL, *prev = NULL;
+	size_t prev_len = 0;
 	int status = 1;
 
+	enum koe_err rerr = a->compare ? util_read_file(a->compare, CLI_COMPARE_MAX, &prev,
+	                                                &prev_len)
+	                               : KOE_OK;
+	if (rerr == KOE_ETOOBIG) {
+		cli_err(C, "'%s' is larger than 256 MiB; is it a report's JSON?", a->compare);
+		goto done;
+	}
+	if (rerr != KOE_OK) {
+		cli_err(C, "cannot read '%s': %s", a->compare, strerror(errno));
+		goto done;
+	}
 	if (cli_open_survey(C, a->db_opt, name, &a->db, &id, &rec) != 0)
 		goto done;
 	a->rec = &rec;
 	struct survey_report_req req = {.db = a->db, .rec = &rec, .interim = a->interim,
 	                                .json = a->json != NULL, .epoch = epoch,
+	                                .compare = prev, .compare_len = prev_len,
+	                                .compare_name = a->compare,
 	                                .ready = report_ready, .progress = progress, .ctx = a};
 	if (survey_report(&req, &res, &msg) != KOE_OK) {
 		if (msg.text[0])
@@ -258,6 +275,7 @@ write_report(struct report_args *a, int64_t epoch, const char *name)
 		goto done;
 	status = 0;
 done:
+	free(prev);
 	survey_report_result_free(&res);
 	cli_survey_release(a->db, id, &rec);
 	a->db = NULL;
@@ -272,6 +290,7 @@ cmd_report_run(int argc, char **argv)
 		{"json", required_argument, NULL, 'j'},
 		{"passphrase-file", required_argument, NULL, 'p'},
 		{"interim", no_argument, NULL, 'i'},
+		{"compare", required_argument, NULL, 'c'},
 		{"db", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
@@ -290,6 +309,7 @@ cmd_report_run(int argc, char **argv)
 			a.passfiles[a.npassfiles++] = optarg;
 			break;
 		case 'i': a.interim = true; break;
+		case 'c': a.compare = optarg; break;
 		case 'd': a.db_opt = optarg; break;
 		default: return cli_usage(C, USAGE, NULL);
 		}
@@ -330,6 +350,9 @@ const struct cli_command cmd_report = {
 	"  --passphrase-file FILE  a key holder's passphrase (repeat for each holder)\n"
 	"  --interim         allow a report while the survey is still open; every page\n"
 	"                    is then marked 中間集計 / interim\n"
+	"  --compare PREVIOUS.json  the --json of an earlier, different survey's final\n"
+	"                    report: every matched figure gets its previous value and\n"
+	"                    the change with a 95% interval (PDF and JSON)\n"
 	"\n"
 	"With SOURCE_DATE_EPOCH set, the report is dated from it, and the same answers\n"
 	"give a byte-identical PDF and JSON.\n",

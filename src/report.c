@@ -40,6 +40,7 @@ report_free(struct report *r)
 	free(r->seg_order);
 	free(r->seg_pool);
 	free(r->themes);
+	report_cmp_free(r->cmp);
 	arena_free(&r->arena);
 	free(r);
 }

@@ -174,7 +174,14 @@ struct report {
 	size_t ncomments;
 	struct report_theme *themes;     /* survey->nthemes, when comments shown */
 	size_t nthemes;
+
+	struct report_cmp *cmp;      /* changes since an earlier survey, or NULL
+	                                (report_compare; owned) */
 };
+
+/* Frees a comparison (report_compare_match.c). Accepts NULL. */
+struct report_cmp;
+void report_cmp_free(struct report_cmp *c);
 
 /* Page 1's figures: pooled role shares' margins over each dimension and
  * the differences to state. Called by report_compute for a final report. */

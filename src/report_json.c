@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "report_compare_internal.h"
 #include "report_internal.h"
 
 struct jw {
@@ -671,6 +672,8 @@ report_json(const struct report *r, char **buf, size_t *len)
 	put(&w, root, "drivers", drivers_obj(&w, r));
 	put(&w, root, "comments", comments_obj(&w, r));
 	put(&w, root, "method", method_obj(&w, r));
+	if (r->cmp)
+		put(&w, root, "compare", cmp_json(r->cmp));
 	if (!w.oom)
 		out = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	json_decref(root);

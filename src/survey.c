@@ -197,6 +197,22 @@ report_load(const struct survey_report_req *req, struct report_load *l, bool *in
 	return KOE_OK;
 }
 
+/* --compare: the earlier report, read and checked (a final report of
+ * another survey), for a final report only. */
+static enum koe_err
+report_prev_begin(const struct survey_report_req *req, struct report_prev **prev,
+                  struct koe_msg *msg)
+{
+	if (req->rec->state == DB_OPEN)
+		return koe_msg_set(msg, KOE_ESTATE,
+		                   "--compare needs the final report: survey '%s' is still open, and "
+		                   "an interim report shows participation only",
+		                   req->rec->id);
+	return report_prev_read(req->compare, req->compare_len,
+	                        req->compare_name ? req->compare_name : "--compare", req->rec->id,
+	                        prev, msg);
+}
+
 enum koe_err
 survey_report(const struct survey_report_req *req, struct survey_report_result *res,
               struct koe_msg *msg)
@@ -204,11 +220,15 @@ survey_report(const struct survey_report_req *req, struct survey_report_result *
 	struct report_load l = {0};
 	struct report_options ro = {.epoch = req->epoch};
 	struct report *rep = NULL;
+	struct report_prev *prev = NULL;
 	struct koe_msg why;
 	enum koe_err err;
 
 	memset(res, 0, sizeof(*res));
 	msg->text[0] = '\0';
+	/* The earlier report is checked before anyone types a passphrase. */
+	if (req->compare && (err = report_prev_begin(req, &prev, msg)) != KOE_OK)
+		goto done;
 	if ((err = report_load(req, &l, &ro.interim, msg)) != KOE_OK)
 		goto done;
 	struct report_source src = {.survey = l.q, .rec = req->rec, .segs = l.segs,
@@ -218,6 +238,14 @@ survey_report(const struct survey_report_req *req, struct survey_report_result *
 		koe_msg_set(msg, err, "cannot compute the report: %s; nothing was written",
 		            koe_strerror(err));
 		goto done;
+	}
+	if (prev) {
+		err = report_compare(rep, prev, &why);
+		prev = NULL; /* report_compare took it */
+		if (err != KOE_OK) {
+			koe_msg_set(msg, err, "%s; nothing was written", why.text);
+			goto done;
+		}
 	}
 	if ((err = report_pdf(rep, &res->pdf, &res->pdf_len, &why)) != KOE_OK) {
 		koe_msg_set(msg, err, "cannot lay out the PDF: %s; nothing was written", why.text);
@@ -235,6 +263,7 @@ survey_report(const struct survey_report_req *req, struct survey_report_result *
 done:
 	if (err != KOE_OK)
 		survey_report_result_free(res);
+	report_prev_free(prev);
 	report_free(rep);
 	report_load_free(&l);
 	return err;

@@ -90,4 +90,27 @@ bool report_shown(const struct report *r);
  * 1-3年 < 3-5年 < 5-10年 < 10年以上. */
 int report_value_cmp(const char *a, const char *b);
 
+/* ---- Comparing with an earlier survey (koe report --compare; README,
+ * "Comparing with an earlier survey"). */
+
+struct report_prev;
+
+/* Reads the JSON an earlier `koe report --json` wrote (text, len bytes,
+ * borrowed; name names the file in messages). Refuses, with a message
+ * "NAME: error: ...": anything but a final koe-report/1 report (an interim
+ * report carries participation only), a report of the survey this_id
+ * itself (two releases of one survey must not be subtracted), and any
+ * field of the wrong type or range. On success the caller frees *out with
+ * report_prev_free() or hands it to report_compare(). KOE_EINVAL,
+ * KOE_ENOMEM. */
+enum koe_err report_prev_read(const char *text, size_t len, const char *name,
+                              const char *this_id, struct report_prev **out,
+                              struct koe_msg *msg);
+void report_prev_free(struct report_prev *p);
+
+/* Matches r's figures with prev's and computes every change; from then on
+ * report_pdf() and report_json() show them. Takes ownership of prev (freed
+ * even on failure). KOE_ENOMEM, KOE_EINVAL with msg set. */
+enum koe_err report_compare(struct report *r, struct report_prev *prev, struct koe_msg *msg);
+
 #endif

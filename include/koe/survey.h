@@ -226,6 +226,11 @@ struct survey_report_req {
 	bool interim;                /* allowed while open */
 	bool json;                   /* also make the JSON */
 	int64_t epoch;               /* report date (SOURCE_DATE_EPOCH) */
+	/* --compare: an earlier survey's report JSON (borrowed), checked
+	 * before req->ready is called; NULL for none. */
+	const char *compare;
+	size_t compare_len;
+	const char *compare_name;    /* the file's name, for messages */
 	/* Called once the survey is loaded and allowed, before any answer is
 	 * read: the caller checks its outputs and, for a final report
 	 * (sk != NULL), unlocks the key into sk (survey_unlock). final_anyway:
