@@ -62,6 +62,7 @@ struct kpi {
 	bool stack_unfav; /* the interval is the unfavorable share's */
 	double fav, neutral, unfav;
 	double v, lo, hi, min, max, mark; /* gauge scale and reference mark */
+	int kpi; /* which card, for the change since an earlier survey */
 };
 
 static void
@@ -83,6 +84,7 @@ card(struct px *p, const struct kpi *k)
 	px_rect(p, PX_ML, top - h, 3, h, PX_ACCENT);
 	px_text(p, PX_ML + 12, top - 15, 8.5f, PX_GREY, false, k->label);
 	px_text(p, PX_ML + 12, top - 40, 22, PX_ACCENT, true, k->value);
+	px_compare_card(p, k->kpi, PX_ML + 20 + px_width(p, k->value, 22), top);
 	px_wrap(p, k->sub, 150, 7);
 	px_draw_wrapped(p, PX_ML + 12, top - 52, 7, 8.5f, PX_GREY, false, 2);
 	if (k->stack) {
@@ -549,11 +551,13 @@ summary(struct px *p)
 	/* An interim report shows participation only (dc.h, rule 3). */
 	for (size_t i = 0; i < (r->rounded ? 1 : sizeof(kpis) / sizeof(kpis[0])); i++) {
 		memset(&k, 0, sizeof(k));
+		k.kpi = (int)i;
 		kpis[i](r, &k);
 		card(p, &k);
 	}
 	if (r->rounded)
 		return;
+	px_compare_summary(p);
 	findings(p);
 	px_heading(p, REPORT_TR(r, "主な懸念（否定的な回答が多い項目。再入社意向の項目を除く）",
 	                        "Biggest concerns (items with the most unfavorable answers, "
@@ -828,6 +832,10 @@ layout(struct px *p)
 		return;
 	}
 	summary(p);
+	if (r->cmp) {
+		section(p, &no, REPORT_TR(r, "前回との比較", "Changes since the previous survey"));
+		px_compare(p);
+	}
 	if (r->rounded) {
 		/* Interim: participation only (include/koe/dc.h, rule 3). */
 		section(p, &no, REPORT_TR(r, "グループ別の参加状況", "Participation by group"));

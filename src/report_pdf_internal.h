@@ -149,4 +149,13 @@ void px_method(struct px *p);
 void px_kv(struct px *p, const char *key, const char *value);
 const char *px_hidden_k(const struct report *r, char *buf, size_t cap);
 
+/* The comparison with an earlier survey (report_pdf_compare.c), drawn only
+ * when the report has one (r->cmp): the previous value and change on page
+ * 1's card number kpi (0 response rate, 1 support, 2 rejoin, 3 morale, 4
+ * eNPS) at x below the card's top; the largest changes on page 1; the
+ * section of every change. */
+void px_compare_card(struct px *p, int kpi, float x, float top);
+void px_compare_summary(struct px *p);
+void px_compare(struct px *p);
+
 #endif
