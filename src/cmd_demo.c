@@ -62,6 +62,13 @@ struct demo {
 	char (*codes)[INVITE_CODE_LEN + 1];
 	size_t n;
 	struct seal_holder holders[2];
+	/* Two waves (README, the demo): 0 the survey before the launch, 1 the
+	 * one after it, whose report is compared with the first's. */
+	int wave;
+	const char *src; /* the wave's questionnaire */
+	size_t src_len;
+	char *after_src;
+	char prev_json[PATH_MAX];
 };
 
 static void
@@ -70,7 +77,8 @@ remove_demo_files(const char *dir)
 	static const char *const names[] = {
 		"demo.db", "demo.db-wal", "demo.db-shm", "live.db", "live.db-wal", "live.db-shm",
 		"links.csv", "live-links.csv", "roster.csv", "live-roster.csv", "holder-hr.txt",
-		"holder-rep.txt", "passphrase.txt",
+		"holder-rep.txt", "passphrase.txt", "before.db", "before.db-wal", "before.db-shm",
+		"links-before.csv", "holder-hr-before.txt", "holder-rep-before.txt",
 	};
 	char path[PATH_MAX];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -206,8 +214,7 @@ open_survey(struct demo *dm, const char *roster_path, const char *db_path,
 	    (db = cli_open_db(C, db_path, true)) == NULL)
 		goto done;
 	struct survey_open_req req = {
-		.survey = dm->q, .source = (const char *)demo_alumni_readiness_txt,
-		.source_len = demo_alumni_readiness_txt_len, .roster = ro, .groups = segs,
+		.survey = dm->q, .source = dm->src, .source_len = dm->src_len, .roster = ro, .groups = segs,
 		.base_url = base_url, .db = db, .db_name = db_path, .key_path = dm->key,
 		.holders = demo_holders, .links = cli_links_sink(&links), .progress = open_progress,
 		.ctx = dm,
@@ -255,7 +262,7 @@ demo_answer(struct demo *dm)
 	struct survey_sim_req req = {.survey = dm->q, .people = dm->people,
 	                             .codes = (const char (*)[INVITE_CODE_LEN + 1])dm->codes, .n = dm->n,
 	                             .port = http_port(srv), .threads = DEMO_THREADS,
-	                             .progress = sim_progress};
+	                             .wave = dm->wave, .progress = sim_progress};
 	printf("\n3. koe serve is answering on http://127.0.0.1:%u; the simulated employees "
 	       "open their links, fetch blinded tokens and answer...\n",
 	       (unsigned)req.port);
@@ -350,14 +357,27 @@ demo_report(struct demo *dm)
 	}
 	if (cli_open_survey(C, dm->db, NULL, &db, &id, &rec) != 0)
 		return -1;
+	/* The second wave's report is compared with the first's, as
+	 * `koe report --compare` does. */
+	char *prev = NULL;
+	size_t prev_len = 0;
+	if (dm->wave == 1 &&
+	    util_read_file(dm->prev_json, (size_t)256 << 20, &prev, &prev_len) != KOE_OK) {
+		cli_err(C, "cannot read '%s': %s", dm->prev_json, strerror(errno));
+		cli_survey_release(db, id, &rec);
+		return -1;
+	}
 	struct report_ctx ctx = {.db = db, .rec = &rec};
 	struct survey_report_req req = {.db = db, .rec = &rec, .json = true, .epoch = epoch,
+	                                .compare = prev, .compare_len = prev_len,
+	                                .compare_name = dm->prev_json,
 	                                .ready = demo_unlock, .ctx = &ctx};
 	if (survey_report(&req, &res, &msg) != KOE_OK)
 		cli_err(C, "%s", msg.text);
 	else
 		rc = cli_report_save(id, dm->pdf, dm->json, &res) == 0 ? 0 : -1;
 	survey_report_result_free(&res);
+	free(prev);
 	db_survey_clear(&rec);
 	free(id);
 	db_close(db);
@@ -413,19 +433,20 @@ demo_prepare(struct demo *dm)
 	struct csv_out o = {0};
 	int bad;
 
-	if (util_write_file_atomic(dm->survey, demo_alumni_readiness_txt,
-	                           demo_alumni_readiness_txt_len) != KOE_OK ||
+	if (util_write_file_atomic(dm->survey, dm->src, dm->src_len) != KOE_OK ||
 	    util_write_file_atomic(dm->pass, DEMO_PASS_HR "\n", strlen(DEMO_PASS_HR) + 1) != KOE_OK ||
 	    util_write_file_atomic(dm->pass2, DEMO_PASS_REP "\n", strlen(DEMO_PASS_REP) + 1) != KOE_OK) {
 		cli_err(C, "cannot write into '%s': %s", dm->dir, strerror(errno));
 		return -1;
 	}
-	if (qn_parse((const char *)demo_alumni_readiness_txt, demo_alumni_readiness_txt_len,
-	             dm->survey, &dm->q, &dm->d) != KOE_OK) {
+	qn_survey_free(dm->q);
+	dm->q = NULL;
+	if (qn_parse(dm->src, dm->src_len, dm->survey, &dm->q, &dm->d) != KOE_OK) {
 		koe_diags_print(&dm->d, dm->survey, stderr);
 		return -1;
 	}
-	bad = make_roster(dm, &o);
+	/* The same company answers both waves. */
+	bad = dm->wave == 0 ? make_roster(dm, &o) : 0;
 	if (o.f)
 		fclose(o.f);
 	free(o.buf);
@@ -454,20 +475,61 @@ static void
 demo_paths(struct demo *dm)
 {
 	const char *dir = dm->dir, *reports = dm->reports;
-	snprintf(dm->survey, sizeof(dm->survey), "%s/alumni-readiness.txt", dir);
+	/* The first wave's files carry "-before"; the second's have the names
+	 * a single survey's would. */
+	const char *w = dm->wave == 0 ? "-before" : "";
+	snprintf(dm->survey, sizeof(dm->survey), "%s/alumni-readiness%s.txt", dir,
+	         dm->wave == 0 ? "" : "-after");
 	snprintf(dm->roster, sizeof(dm->roster), "%s/roster.csv", dir);
 	snprintf(dm->pass, sizeof(dm->pass), "%s/passphrase-hr.txt", dir);
 	snprintf(dm->pass2, sizeof(dm->pass2), "%s/passphrase-rep.txt", dir);
-	snprintf(dm->holder1, sizeof(dm->holder1), "%s/holder-hr.txt", dir);
-	snprintf(dm->holder2, sizeof(dm->holder2), "%s/holder-rep.txt", dir);
-	snprintf(dm->db, sizeof(dm->db), "%s/demo.db", dir);
+	snprintf(dm->holder1, sizeof(dm->holder1), "%s/holder-hr%s.txt", dir, w);
+	snprintf(dm->holder2, sizeof(dm->holder2), "%s/holder-rep%s.txt", dir, w);
+	snprintf(dm->db, sizeof(dm->db), "%s/%s.db", dir, dm->wave == 0 ? "before" : "demo");
 	snprintf(dm->key, sizeof(dm->key), "%s/koe.key", dir);
-	snprintf(dm->links, sizeof(dm->links), "%s/links.csv", dir);
-	snprintf(dm->pdf, sizeof(dm->pdf), "%s/demo.pdf", reports);
-	snprintf(dm->json, sizeof(dm->json), "%s/demo.json", reports);
+	snprintf(dm->links, sizeof(dm->links), "%s/links%s.csv", dir, w);
+	snprintf(dm->pdf, sizeof(dm->pdf), "%s/demo%s.pdf", reports, w);
+	snprintf(dm->json, sizeof(dm->json), "%s/demo%s.json", reports, w);
+	snprintf(dm->prev_json, sizeof(dm->prev_json), "%s/demo-before.json", reports);
 	snprintf(dm->live_db, sizeof(dm->live_db), "%s/live.db", dir);
 	snprintf(dm->live_links, sizeof(dm->live_links), "%s/live-links.csv", dir);
 	snprintf(dm->live_roster, sizeof(dm->live_roster), "%s/live-roster.csv", dir);
+}
+
+/* The second wave's questionnaire: the embedded one as a new survey (its
+ * own id, title and closing day), the same questions, so that its report
+ * can be compared with the first's. NULL when a header line it replaces is
+ * missing. Caller frees. */
+static char *
+after_source(size_t *len)
+{
+	static const char *const from[] = {"[[Survey:alumni-readiness-2026]]",
+	                                   "[[Title:アルムナイ制度導入前 従業員意識調査]]",
+	                                   "[[En:Employee survey before the alumni program launch]]",
+	                                   "[[Closes:2026-12-15]]"};
+	static const char *const to[] = {"[[Survey:alumni-readiness-2027]]",
+	                                 "[[Title:アルムナイ制度導入後 従業員意識調査]]",
+	                                 "[[En:Employee survey after the alumni program launch]]",
+	                                 "[[Closes:2027-12-15]]"};
+	size_t n = demo_alumni_readiness_txt_len;
+	char *s = malloc(n + 256);
+	if (s == NULL)
+		return NULL;
+	memcpy(s, demo_alumni_readiness_txt, n);
+	s[n] = '\0';
+	for (size_t i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+		char *at = strstr(s, from[i]);
+		size_t fl = strlen(from[i]), tl = strlen(to[i]);
+		if (at == NULL || tl > fl + 64) {
+			free(s);
+			return NULL;
+		}
+		memmove(at + tl, at + fl, n - (size_t)(at - s) - fl + 1);
+		memcpy(at, to[i], tl);
+		n = n - fl + tl;
+	}
+	*len = n;
+	return s;
 }
 
 /* The link in one dry-run message: the body is base64 UTF-8 (mail.h);
@@ -583,10 +645,11 @@ done:
 	return rc;
 }
 
+/* One survey from the questionnaire to its report: steps 1 to 6. */
 static int
-demo_run(struct demo *dm, bool serve)
+demo_wave(struct demo *dm)
 {
-	printf("== koe demo: a whole survey, end to end, in %s/ ==\n\n", dm->dir);
+	demo_paths(dm);
 	if (demo_prepare(dm) != 0 || demo_mail(dm) != 0 || demo_answer(dm) != 0)
 		return 1;
 	printf("4. $ koe status\n");
@@ -596,12 +659,41 @@ demo_run(struct demo *dm, bool serve)
 	printf("\n5. $ koe close --yes\n");
 	if (demo_close(dm) != 0)
 		return 1;
-	printf("\n6. $ koe report --out %s --json %s  (both holders' passphrases)\n", dm->pdf,
-	       dm->json);
-	if (demo_report(dm) != 0)
+	if (dm->wave == 0)
+		printf("\n6. $ koe report --out %s --json %s  (both holders' passphrases)\n", dm->pdf,
+		       dm->json);
+	else
+		printf("\n6. $ koe report --out %s --json %s --compare %s\n", dm->pdf, dm->json,
+		       dm->prev_json);
+	return demo_report(dm) != 0;
+}
+
+static int
+demo_run(struct demo *dm, bool serve)
+{
+	printf("== koe demo: two whole surveys, end to end, in %s/ ==\n\n"
+	       "== Survey 1 of 2: before the alumni program launches ==\n\n",
+	       dm->dir);
+	dm->wave = 0;
+	dm->src = (const char *)demo_alumni_readiness_txt;
+	dm->src_len = demo_alumni_readiness_txt_len;
+	if (demo_wave(dm) != 0)
 		return 1;
-	printf("\nThe report for leadership: %s\nEvery figure in it, as JSON: %s\n", dm->pdf,
-	       dm->json);
+	printf("\n== Survey 2 of 2: a year later, after the launch; its report is compared with "
+	       "the first ==\n\n");
+	dm->wave = 1;
+	if ((dm->after_src = after_source(&dm->src_len)) == NULL) {
+		cli_err(C, "the embedded questionnaire lacks the header lines the second survey "
+		           "replaces");
+		return 1;
+	}
+	dm->src = dm->after_src;
+	if (demo_wave(dm) != 0)
+		return 1;
+	printf("\nThe report for leadership, compared with the survey before the launch: %s\n"
+	       "Every figure in it, and every change, as JSON: %s\n"
+	       "The first survey's report: %s/demo-before.pdf\n",
+	       dm->pdf, dm->json, dm->reports);
 	return serve ? demo_live(dm) : 0;
 }
 
@@ -646,9 +738,9 @@ cmd_demo_run(int argc, char **argv)
 		free(dm);
 		return 1;
 	}
-	demo_paths(dm);
 	remove_demo_files(dm->dir);
 	status = demo_run(dm, serve);
+	free(dm->after_src);
 	qn_survey_free(dm->q);
 	koe_diags_free(&dm->d);
 	free(dm->people);
@@ -663,10 +755,12 @@ const struct cli_command cmd_demo = {
 	.help =
 	"usage: koe demo [--dir DIR] [--reports DIR] [--listen ADDR:PORT] [--no-serve]\n"
 	"\n"
-	"Runs the product end to end on the embedded example questionnaire: writes a\n"
-	"roster of about 360 employees, opens the survey, lets simulated employees\n"
-	"answer through the real HTTP protocol with real blinded tokens, closes it,\n"
-	"and writes reports/demo.pdf and reports/demo.json. Then it opens a second\n"
+	"Runs the product end to end on the embedded example questionnaire, twice:\n"
+	"writes a roster of about 360 employees, opens the survey, lets simulated\n"
+	"employees answer through the real HTTP protocol with real blinded tokens,\n"
+	"closes it and writes reports/demo-before.pdf and .json; then the same for the\n"
+	"survey after the program's launch, whose report reports/demo.pdf (and\n"
+	"demo.json) is compared with the first (--compare). Then it opens a third\n"
 	"survey and serves it on ADDR:PORT (default 127.0.0.1:8080), printing links\n"
 	"you can open in a browser, until Ctrl-C. Its files go to DIR (default demo/).\n"
 	"\n"

@@ -224,22 +224,58 @@ cmp_points(const struct cmp_change *c)
 	return NAN;
 }
 
-/* The largest changes for page 1: marked ones, in points, leaving out the
- * scale scores (page 1 speaks of the pooled shares) and groups of fewer
- * than REPORT_MIN_COMPARE people in either wave, biggest first. */
+/* Whether scale is a role's (page 1's cards) in this report. */
+static bool
+role_scale(const struct report_cmp *c, const char *scale)
+{
+	for (size_t i = 0; i < c->cur.n; i++)
+		if (c->cur.f[i].thing == CMP_ROLE && strcmp_null(c->cur.f[i].compat, scale) == 0)
+			return true;
+	return false;
+}
+
+/* Where a change may stand among page 1's largest: 0 a company figure of
+ * page 1 (response rate, a role's card, an NPS), 1 a group's heatmap cell
+ * of a role's scale with at least REPORT_MIN_COMPARE people in both waves;
+ * -1 not at all (items and scale scores repeat the cards; smaller groups
+ * move by chance). */
+static int
+tier(const struct report_cmp *c, const struct cmp_change *ch)
+{
+	const struct cmp_fig *f = ch->cur;
+	if (!ch->ch.marked)
+		return -1;
+	if (f->thing == CMP_RATE || f->thing == CMP_ROLE ||
+	    (f->thing == CMP_ITEM && f->unit == CMP_NPS))
+		return 0;
+	if (f->thing == CMP_GROUP_SCALE && f->n >= REPORT_MIN_COMPARE &&
+	    ch->prev->n >= REPORT_MIN_COMPARE && role_scale(c, f->name))
+		return 1;
+	return -1;
+}
+
+/* Whether change a goes before change b among the largest. */
+static bool
+larger(const struct report_cmp *c, const struct cmp_change *a, const struct cmp_change *b)
+{
+	int ta = tier(c, a), tb = tier(c, b);
+	if (ta != tb)
+		return ta < tb;
+	return fabs(cmp_points(a)) > fabs(cmp_points(b));
+}
+
+/* The largest changes for page 1: company figures first, then groups,
+ * each by size in points. */
 static void
 rank(struct report_cmp *c)
 {
 	c->ntop = 0;
 	for (size_t i = 0; i < c->nch; i++) {
 		const struct cmp_change *ch = &c->ch[i];
-		double pts = fabs(cmp_points(ch));
-		bool small = ch->cur->segment && (ch->cur->n < REPORT_MIN_COMPARE ||
-		                                  ch->prev->n < REPORT_MIN_COMPARE);
-		if (!ch->ch.marked || !isfinite(pts) || ch->cur->thing == CMP_SCALE || small)
+		if (tier(c, ch) < 0 || !isfinite(cmp_points(ch)))
 			continue;
 		size_t pos = c->ntop < CMP_NTOP ? c->ntop++ : CMP_NTOP;
-		while (pos > 0 && fabs(cmp_points(&c->ch[c->top[pos - 1]])) < pts) {
+		while (pos > 0 && larger(c, ch, &c->ch[c->top[pos - 1]])) {
 			if (pos < CMP_NTOP)
 				c->top[pos] = c->top[pos - 1];
 			pos--;

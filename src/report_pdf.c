@@ -141,7 +141,8 @@ card(struct px *p, const struct kpi *k)
 	if (nl > 6)
 		nl = 6;
 	px_draw_wrapped(p, rx, top - h / 2 + ((float)nl - 1) * 6.5f - 3, 9, 13, PX_TEXT, false, 6);
-	p->y -= h + 8;
+	/* With a comparison, page 1 holds its largest changes too. */
+	p->y -= h + (p->r->cmp ? 3 : 8);
 }
 
 static void
@@ -832,10 +833,6 @@ layout(struct px *p)
 		return;
 	}
 	summary(p);
-	if (r->cmp) {
-		section(p, &no, REPORT_TR(r, "前回との比較", "Changes since the previous survey"));
-		px_compare(p);
-	}
 	if (r->rounded) {
 		/* Interim: participation only (include/koe/dc.h, rule 3). */
 		section(p, &no, REPORT_TR(r, "グループ別の参加状況", "Participation by group"));
@@ -880,6 +877,13 @@ layout(struct px *p)
 		section(p, &no, REPORT_TR(r, "支持との関連", "What goes together with support"));
 	}
 	px_drivers(p);
+	if (r->cmp) {
+		/* Every figure next to the previous survey's: reference pages,
+		 * after what an executive reads first (page 1 has the largest
+		 * changes). */
+		section(p, &no, REPORT_TR(r, "前回との比較", "Changes since the previous survey"));
+		px_compare(p);
+	}
 	section(p, &no, REPORT_TR(r, "自由記述", "Comments"));
 	px_comments(p);
 	section(p, &no, REPORT_TR(r, "方法と匿名性", "Method and anonymity"));

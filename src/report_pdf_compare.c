@@ -101,8 +101,7 @@ fig_name(const struct report *r, const struct cmp_fig *f, char *buf, size_t cap)
 		snprintf(buf, cap, "%s", REPORT_TR(r, "回答率", "Response rate"));
 		return;
 	case CMP_ROLE:
-		snprintf(buf, cap, r->en ? "%s (%s, pooled)" : "%s（%s・項目合算）",
-		         scale_label(r, f->compat), w);
+		snprintf(buf, cap, r->en ? "%s (%s)" : "%s（%s）", scale_label(r, f->compat), w);
 		return;
 	case CMP_SCALE:
 		snprintf(buf, cap, r->en ? "%s: score, %s" : "%s：尺度得点の%s", f->label, w);
@@ -177,7 +176,8 @@ px_compare_card(struct px *p, int kpi, float x, float top)
 	px_text(p, x, top - 40, 7, PX_GREY, false, line);
 }
 
-/* One sentence for one change. */
+/* One line for one change: "制度への支持（肯定的・項目合算）: 57% → 78%（+22 pt、
+ * 95%信頼区間 +14〜+29）". */
 static void
 change_sentence(const struct report *r, const struct cmp_change *ch, char *buf, size_t cap)
 {
@@ -188,12 +188,8 @@ change_sentence(const struct report *r, const struct cmp_change *ch, char *buf, 
 	value_text(v1, sizeof(v1), u, ch->ch.cur);
 	diff_text(r, d, sizeof(d), u, ch->ch.diff);
 	ci_text(ci, sizeof(ci), u, ch->ch.lo, ch->ch.hi);
-	if (r->en)
-		snprintf(buf, cap, "%s %s from %s to %s (%s; 95%% CI %s).", name,
-		         ch->ch.diff > 0 ? "rose" : "fell", v0, v1, d, ci);
-	else
-		snprintf(buf, cap, "%s は %s から %s に%sしました（%s、95%%信頼区間 %s）。", name, v0,
-		         v1, ch->ch.diff > 0 ? "上昇" : "低下", d, ci);
+	snprintf(buf, cap, r->en ? "%s: %s → %s (%s, 95%% CI %s)" : "%s: %s → %s（%s、95%%信頼区間 %s）",
+	         name, v0, v1, d, ci);
 }
 
 void
@@ -201,16 +197,19 @@ px_compare_summary(struct px *p)
 {
 	const struct report *r = p->r;
 	const struct report_cmp *c = r->cmp;
-	char head[400], line[1000];
+	char head[600], line[1000];
 	if (c == NULL)
 		return;
+	/* Compact: page 1 also holds the cards, the differences and the
+	 * concerns. */
 	snprintf(head, sizeof(head),
-	         r->en ? "The largest changes since the previous survey (%s)"
+	         r->en ? "Largest changes since the previous survey (%s)"
 	               : "前回の調査（%s）からの大きな変化",
-	         c->prev.date ? c->prev.date : c->prev.id);
-	px_heading_keep(p, head, 30);
+	         c->prev.title ? c->prev.title : c->prev.id);
+	px_need(p, 60);
+	px_para(p, PX_ML, PX_CW, 10.5f, 14, PX_ACCENT, true, head);
 	if (c->ntop == 0)
-		px_para(p, PX_ML, PX_CW, 9, 13, PX_GREY, false,
+		px_para(p, PX_ML, PX_CW, 8.5f, 12, PX_GREY, false,
 		        REPORT_TR(r, "偶然の範囲（95%信頼区間が 0 を含む）を超えて変わった数値はありません。",
 		                  "No figure changed by more than chance would explain (every 95% "
 		                  "interval includes 0)."));
@@ -218,10 +217,9 @@ px_compare_summary(struct px *p)
 		char num[8];
 		snprintf(num, sizeof(num), "%zu.", i + 1);
 		change_sentence(r, &c->ch[c->top[i]], line, sizeof(line));
-		px_need(p, 26);
-		px_text(p, PX_ML, p->y - 9, 9, PX_ACCENT, true, num);
-		px_para(p, PX_ML + 18, PX_CW - 18, 9, 13, PX_TEXT, false, line);
-		p->y -= 2;
+		px_need(p, 13);
+		px_text(p, PX_ML, p->y - 8.5f, 8.5f, PX_ACCENT, true, num);
+		px_para(p, PX_ML + 14, PX_CW - 14, 8.5f, 12, PX_TEXT, false, line);
 	}
 }
 
@@ -313,14 +311,21 @@ unmatched_list(struct px *p)
 		        REPORT_TR(r, "すべての数値を前回と比較しました。", "Every figure was compared."));
 	for (size_t i = 0; i < c->num; i++) {
 		const struct cmp_unmatched *u = &c->um[i];
-		struct cmp_fig f = {.thing = u->thing, .name = u->name, .segment = u->segment,
-		                    .label = u->label ? u->label : u->name, .figure = "", .compat = u->name};
+		const char *label = u->label ? u->label : u->name ? u->name : "";
 		if (u->group)
 			snprintf(name, sizeof(name), "%s", group_display(r, u->segment));
-		else if (u->thing == CMP_CHOICE || u->thing == CMP_ITEM || u->thing == CMP_SCALE)
-			snprintf(name, sizeof(name), "%s", f.label ? f.label : "");
+		else if (u->thing == CMP_GROUP_SCALE)
+			snprintf(name, sizeof(name), "%s · %s", group_display(r, u->segment),
+			         scale_label(r, u->name));
+		else if (u->thing == CMP_GROUP_RATE)
+			snprintf(name, sizeof(name), "%s · %s", group_display(r, u->segment),
+			         REPORT_TR(r, "回答率", "response rate"));
+		else if (u->thing == CMP_ROLE)
+			snprintf(name, sizeof(name), "%s", u->name);
+		else if (u->thing == CMP_RATE)
+			snprintf(name, sizeof(name), "%s", REPORT_TR(r, "回答率", "Response rate"));
 		else
-			fig_name(r, &f, name, sizeof(name));
+			snprintf(name, sizeof(name), "%s", label);
 		px_kv(p, reason_text(r, u->reason), name);
 	}
 }

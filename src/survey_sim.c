@@ -58,6 +58,23 @@ scale_mean(const char *scale, const struct survey_sim_person *p)
 	return m;
 }
 
+/* How the second wave (after the launch) differs: support has grown,
+ * most among the veterans who doubted it; the support centre's morale has
+ * recovered a little (still the hot spot); leaving feels better handled. */
+static double
+wave_shift(const char *scale, const struct survey_sim_person *p, int wave)
+{
+	if (wave == 0)
+		return 0;
+	if (strcmp(scale, "support") == 0)
+		return 0.45 + (strcmp(p->tenure, "10年以上") == 0 ? 0.3 : 0);
+	if (strcmp(scale, "morale") == 0)
+		return strcmp(p->dept, "カスタマーサポート") == 0 ? 0.4 : 0.05;
+	if (strcmp(scale, "offboarding") == 0)
+		return 0.3;
+	return 0;
+}
+
 static int
 clamp(long v, int lo, int hi)
 {
@@ -83,7 +100,8 @@ static const char *const comments_neutral[] = {
 
 /* Builds a believable answer set for one person as JSON text. */
 static char *
-answers_for(const struct qn_survey *q, const struct survey_sim_person *p, struct survey_rng *r)
+answers_for(const struct qn_survey *q, const struct survey_sim_person *p, int wave,
+            struct survey_rng *r)
 {
 	json_t *a = json_object();
 	double indiv[16] = {0};
@@ -100,7 +118,7 @@ answers_for(const struct qn_survey *q, const struct survey_sim_person *p, struct
 			const char *sname = q->scales[it->scale].name;
 			if (strcmp(sname, "offboarding") == 0 && skip_offboarding)
 				continue;
-			double mu = scale_mean(sname, p) + indiv[it->scale];
+			double mu = scale_mean(sname, p) + wave_shift(sname, p, wave) + indiv[it->scale];
 			if (strcmp(sname, "morale") == 0)
 				morale_mu = mu;
 			long x = lround(mu + 0.7 * rng_normal(r));
@@ -177,7 +195,9 @@ employee_worker(void *arg)
 	for (;;) {
 		size_t i = atomic_fetch_add(&sim->next, 1);
 		struct emp_token t;
-		struct survey_rng r = {.s = 0x9E3779B97F4A7C15ULL * (i + 1)};
+		/* Another wave, other answers from the same people. */
+		struct survey_rng r = {.s = 0x9E3779B97F4A7C15ULL * (i + 1) +
+		                            (uint64_t)req->wave * 0xD1B54A32D192ED03ULL};
 		int status = 0;
 		char receipt[65], *answers;
 
@@ -193,7 +213,7 @@ employee_worker(void *arg)
 			atomic_fetch_add(&sim->opened_only, 1);
 			continue;
 		}
-		answers = answers_for(req->survey, &req->people[i], &r);
+		answers = answers_for(req->survey, &req->people[i], req->wave, &r);
 		if (answers && emp_submit(&c, id, &t, answers, &status, receipt) == KOE_OK)
 			atomic_fetch_add(&sim->answered, 1);
 		else

@@ -285,6 +285,9 @@ struct survey_sim_req {
 	size_t n;
 	uint16_t port;   /* `koe serve` on 127.0.0.1 */
 	int threads;
+	int wave;        /* 0: the survey before the alumni program launched; 1:
+	                    the one after it, when attitudes have moved (README,
+	                    the demo's story) */
 	survey_progress_fn progress; /* called from the threads; may be NULL */
 	void *ctx;
 };

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `koe demo --no-serve` runs the whole product end to end and tells the story
-# it was built to tell: the support centre is a morale hot spot, the 1-3 year
-# band is keen to return, and the report and its JSON are complete.
+# `koe demo --no-serve` runs the whole product end to end, twice (before and
+# after the alumni program's launch), and tells the story it was built to
+# tell: the support centre is a morale hot spot, the 1-3 year band is keen to
+# return, support grew after the launch, and the second report and its JSON
+# are complete and compared with the first (koe report --compare).
 set -u
 koe=${KOE_BIN:?}
 fail=0
@@ -15,6 +17,7 @@ export KOE_KDF_MEMLIMIT=8388608
 st=$?
 [ "$st" = 0 ] || { say_fail "demo exit $st"; cat err.txt >&2; }
 [ -s r/demo.pdf ] && [ -s r/demo.json ] || say_fail "report files"
+[ -s r/demo-before.pdf ] && [ -s r/demo-before.json ] || say_fail "first wave's report files"
 grep -q "answered" out.txt || say_fail "simulation summary"
 # The invitations went out as e-mail (a dry run): one private .eml per
 # employee, and the simulated employees answered from those links.
@@ -28,6 +31,14 @@ pdffonts r/demo.pdf 2>/dev/null | grep -q "IPAexGothic.* yes" || say_fail "font 
 pages=$(pdfinfo r/demo.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
 [ "${pages:-0}" -ge 6 ] || say_fail "report pages: $pages"
 pdftotext r/demo.pdf - 2>/dev/null | grep -q "士気リスクのホットスポット" || say_fail "hot spot section"
+# The second report is compared with the first: page 1 names the largest
+# changes, and a section lists every matched figure.
+pdftotext -f 1 -l 1 r/demo.pdf - 2>/dev/null | grep -q "前回の調査（アルムナイ制度導入前 従業員意識調査）からの大きな変化" ||
+	say_fail "page 1 without the largest changes"
+pdftotext r/demo.pdf - 2>/dev/null | grep -q "前回との比較" || say_fail "comparison section"
+pdftotext r/demo-before.pdf - 2>/dev/null | grep -q "前回との比較" && say_fail "first report compared"
+# Page 1 stays one page: the comparison's first section starts on page 2.
+pdftotext -f 2 -l 2 r/demo.pdf - 2>/dev/null | grep -q "^2 制度への支持" || say_fail "page 1 spills over"
 node -e '
 const j = require(process.argv[1]);
 const byCode = Object.fromEntries(j.segments.map(s => [s.code, s]));
@@ -41,6 +52,16 @@ const mean = a => a.reduce((x, s) => x + rej(s).mean, 0) / a.length;
 if (!(mean(keen) > mean(rest) + 0.5))
   throw new Error("1-3年 not keener to return: " + mean(keen) + " vs " + mean(rest));
 if (!(j.responses.responded >= 200)) throw new Error("responded " + j.responses.responded);
+// After the launch: support grew, beyond chance, and it is the largest change.
+const c = j.compare;
+if (!c || c.previous.id !== "alumni-readiness-2026" || j.survey.id !== "alumni-readiness-2027")
+  throw new Error("compare section: " + JSON.stringify(c && c.previous));
+const sup = c.changes.find(x => x.thing === "role" && x.name === "support");
+if (!sup || !sup.marked || !(sup.diff > 0.1) || !(sup.ci[0] > 0))
+  throw new Error("support change: " + JSON.stringify(sup));
+if (c.changes[c.largest[0]] !== sup) throw new Error("largest change is not support");
+if (c.changes.some(x => x.segment && !j.segments.find(s => s.label === x.segment && s.shown)))
+  throw new Error("a change for a group hidden now");
 ' "$t/r/demo.json" || say_fail "the demo story in demo.json"
 
 [ $fail -eq 0 ] && echo "cli demo: all passed"
