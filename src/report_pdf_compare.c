@@ -214,7 +214,7 @@ px_compare_summary(struct px *p)
 		                  "No figure changed by more than chance would explain (every 95% "
 		                  "interval includes 0)."));
 	for (size_t i = 0; i < c->ntop; i++) {
-		char num[8];
+		char num[24];
 		snprintf(num, sizeof(num), "%zu.", i + 1);
 		change_sentence(r, &c->ch[c->top[i]], line, sizeof(line));
 		px_need(p, 13);
