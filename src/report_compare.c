@@ -27,6 +27,9 @@ struct rd {
 	bool bad;
 };
 
+static bool fail(struct rd *r, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static bool
 fail(struct rd *r, const char *path, const char *fmt, ...)
 {
