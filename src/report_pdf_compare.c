@@ -46,16 +46,18 @@ diff_text(const struct report *r, char *buf, size_t cap, enum cmp_unit u, double
 }
 
 static const char *
-ci_text(char *buf, size_t cap, enum cmp_unit u, double lo, double hi)
+ci_text(const struct report *r, char *buf, size_t cap, enum cmp_unit u, double lo, double hi)
 {
 	char a[32], b[32];
+	const char *to = REPORT_TR(r, "〜", " to ");
 	if (!isfinite(lo) || !isfinite(hi)) {
 		snprintf(buf, cap, "—");
 	} else if (u == CMP_MEAN) {
-		snprintf(buf, cap, "%+.2f〜%+.2f", lo, hi);
+		snprintf(buf, cap, "%+.2f%s%+.2f", lo, to, hi);
 	} else {
 		double k = u == CMP_SHARE ? 100 : 1;
-		snprintf(buf, cap, "%s〜%s", px_signed(a, sizeof(a), k * lo), px_signed(b, sizeof(b), k * hi));
+		snprintf(buf, cap, "%s%s%s", px_signed(a, sizeof(a), k * lo), to,
+		         px_signed(b, sizeof(b), k * hi));
 	}
 	return buf;
 }
@@ -187,7 +189,7 @@ change_sentence(const struct report *r, const struct cmp_change *ch, char *buf, 
 	value_text(v0, sizeof(v0), u, ch->ch.prev);
 	value_text(v1, sizeof(v1), u, ch->ch.cur);
 	diff_text(r, d, sizeof(d), u, ch->ch.diff);
-	ci_text(ci, sizeof(ci), u, ch->ch.lo, ch->ch.hi);
+	ci_text(r, ci, sizeof(ci), u, ch->ch.lo, ch->ch.hi);
 	snprintf(buf, cap, r->en ? "%s: %s → %s (%s, 95%% CI %s)" : "%s: %s → %s（%s、95%%信頼区間 %s）",
 	         name, v0, v1, d, ci);
 }
@@ -260,7 +262,7 @@ row(struct px *p, const struct cmp_change *ch)
 	px_text_right(p, CX_PREV + 30, y, 8, PX_GREY, false, value_text(v, sizeof(v), u, ch->ch.prev));
 	px_text_right(p, CX_NOW + 35, y, 8, PX_TEXT, false, value_text(v, sizeof(v), u, ch->ch.cur));
 	px_text_right(p, CX_DIFF + 45, y, 8, col, ch->ch.marked, diff_text(r, v, sizeof(v), u, ch->ch.diff));
-	px_text(p, CX_CI, y, 7.5f, PX_GREY, false, ci_text(v, sizeof(v), u, ch->ch.lo, ch->ch.hi));
+	px_text(p, CX_CI, y, 7.5f, PX_GREY, false, ci_text(r, v, sizeof(v), u, ch->ch.lo, ch->ch.hi));
 	if (ch->ch.marked)
 		px_text_right(p, CX_MARK, y, 8, PX_ACCENT, true, ch->ch.diff > 0 ? "▲" : "▼");
 	p->y -= h;

@@ -15,7 +15,7 @@
  * the PDF shows the comparison and the three largest changes. */
 #include "report_testlib.h"
 
-static struct fixture a, b;
+static struct fixture a, b, e;
 
 static void
 respond_wave1(void)
@@ -271,6 +271,40 @@ pdf_shows_the_comparison(void)
 	free(text);
 }
 
+/* An English report compares with a Japanese one: matching is by ids, and
+ * the comparison speaks the report's language. */
+static void
+english_report_compares(void)
+{
+	static const struct rt_group g[] = {{"g01", "営業部", 20}, {"g02", "開発部", 20}};
+	struct rt_resp r[30];
+	size_t n = 0, len;
+	char *src = rt_survey_source("[[Language:ja]]", "[[Language:en]]", &len);
+	rt_up(&e, src, len, g, 2);
+	for (int k = 0; k < 15; k++)
+		r[n++] = (struct rt_resp){"g01", 5, 3, 3, 4, 3, 9, 0, 1, NULL};
+	for (int k = 0; k < 12; k++)
+		r[n++] = (struct rt_resp){"g02", 4, 4, 3, 3, 3, 8, 0, 2, NULL};
+	rt_respond(&e, r, n);
+	rt_close(&e);
+	size_t plen;
+	char *prev = rt_read(&a, "out.json", &plen), path[600];
+	FILE *fp;
+	snprintf(path, sizeof(path), "%s/prev.json", e.dir);
+	if (prev == NULL || (fp = fopen(path, "wb")) == NULL || fwrite(prev, 1, plen, fp) != plen ||
+	    fclose(fp) != 0)
+		exit(2);
+	free(prev);
+	CHECK_INT(rt_report(&e, "--compare prev.json"), 0);
+	char *text = rt_pdftext(&e, "out.pdf", false);
+	CHECK(text && rt_has(text, "Largest changes since the previous survey"));
+	CHECK(text && rt_has(text, "Changes since the previous survey"));
+	CHECK(text && rt_has(text, "What could not be compared"));
+	CHECK(text && !rt_has(text, "前回"));
+	free(text);
+	rt_down(&e);
+}
+
 int
 main(void)
 {
@@ -301,6 +335,7 @@ main(void)
 	RUN(interim_refused);
 	RUN(bad_file_refused);
 	RUN(pdf_shows_the_comparison);
+	RUN(english_report_compares);
 	rt_down(&a);
 	rt_down(&b);
 	return harness_done();
