@@ -445,8 +445,15 @@ demo_prepare(struct demo *dm)
 		koe_diags_print(&dm->d, dm->survey, stderr);
 		return -1;
 	}
-	/* The same company answers both waves. */
+	/* The same company answers both waves; who takes part varies. */
 	bad = dm->wave == 0 ? make_roster(dm, &o) : 0;
+	if (dm->wave == 1) {
+		struct survey_rng r = {.s = 20271122};
+		for (size_t i = 0; i < dm->n; i++) {
+			double u = survey_rng_unit(&r);
+			dm->people[i].answers = u < 0.8 ? 2 : u < 0.85 ? 1 : 0;
+		}
+	}
 	if (o.f)
 		fclose(o.f);
 	free(o.buf);

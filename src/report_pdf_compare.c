@@ -45,6 +45,18 @@ diff_text(const struct report *r, char *buf, size_t cap, enum cmp_unit u, double
 	return buf;
 }
 
+/* An interval's end in points: whole points, but one decimal below 1 so that
+ * an interval that excludes 0 never reads "0". */
+static const char *
+bound_text(char *buf, size_t cap, double x)
+{
+	if (fabs(x) < 1 && fabs(x) >= 0.05)
+		snprintf(buf, cap, "%+.1f", x);
+	else
+		px_signed(buf, cap, x);
+	return buf;
+}
+
 static const char *
 ci_text(const struct report *r, char *buf, size_t cap, enum cmp_unit u, double lo, double hi)
 {
@@ -56,8 +68,10 @@ ci_text(const struct report *r, char *buf, size_t cap, enum cmp_unit u, double l
 		snprintf(buf, cap, "%+.2f%s%+.2f", lo, to, hi);
 	} else {
 		double k = u == CMP_SHARE ? 100 : 1;
-		snprintf(buf, cap, "%s%s%s", px_signed(a, sizeof(a), k * lo), to,
-		         px_signed(b, sizeof(b), k * hi));
+		/* Cut short only in a buffer too small for two numbers. */
+		if (snprintf(buf, cap, "%s%s%s", bound_text(a, sizeof(a), k * lo), to,
+		             bound_text(b, sizeof(b), k * hi)) < 0)
+			buf[0] = '\0';
 	}
 	return buf;
 }
