@@ -638,6 +638,7 @@ scale_block(struct px *p, int si, size_t *buf)
 	size_t n = scale_items(r, si, buf);
 	scale_intro(p, si);
 	px_scale_line(p, (size_t)si);
+	px_compare_scale(p, (size_t)si);
 	if (r->st->scales[si].shown == STATS_SHOWN)
 		px_likert_chart(p, buf, n, (const char *const *)r->point_label[si],
 		                r->s->scales[si].npoints);

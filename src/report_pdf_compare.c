@@ -150,6 +150,12 @@ fig_name(const struct report *r, const struct cmp_fig *f, char *buf, size_t cap)
 	buf[0] = '\0';
 }
 
+static bool
+strcmp_or(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
 static const struct cmp_change *
 change_where(const struct report_cmp *c, enum cmp_thing thing, const char *name,
              const char *figure)
@@ -190,6 +196,67 @@ px_compare_card(struct px *p, int kpi, float x, float top)
 	snprintf(line, sizeof(line), "%s %s", REPORT_TR(r, "前回", "before"),
 	         value_text(b, sizeof(b), ch->cur->unit, ch->ch.prev));
 	px_text(p, x, top - 40, 7, PX_GREY, false, line);
+}
+
+/* "57% → 78%（+21 pt ▲）" into buf at len; returns the new length. */
+static size_t
+change_brief(const struct report *r, const struct cmp_change *ch, char *buf, size_t cap,
+             size_t len)
+{
+	char v0[32], v1[32], d[48];
+	enum cmp_unit u = ch->cur->unit;
+	if (len >= cap)
+		return len;
+	int k = snprintf(buf + len, cap - len, r->en ? "%s → %s (%s%s)" : "%s → %s（%s%s）",
+	                 value_text(v0, sizeof(v0), u, ch->ch.prev),
+	                 value_text(v1, sizeof(v1), u, ch->ch.cur),
+	                 diff_text(r, d, sizeof(d), u, ch->ch.diff),
+	                 ch->ch.marked ? (ch->ch.diff > 0 ? " ▲" : " ▼") : "");
+	return k < 0 ? len : len + (size_t)k;
+}
+
+void
+px_compare_scale(struct px *p, size_t si)
+{
+	const struct report *r = p->r;
+	const struct report_cmp *c = r->cmp;
+	const char *name = r->s->scales[si].name;
+	const struct cmp_change *pooled = NULL, *fav, *mean;
+	char line[600];
+	size_t len;
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->nch; i++)
+		if (c->ch[i].cur->thing == CMP_ROLE && strcmp_or(c->ch[i].cur->compat, name))
+			pooled = &c->ch[i];
+	fav = change_where(c, CMP_SCALE, name, "favorable");
+	mean = change_where(c, CMP_SCALE, name, "mean");
+	len = (size_t)snprintf(line, sizeof(line), "%s",
+	                       REPORT_TR(r, "前回との比較: ", "Since the previous survey: "));
+	if (pooled == NULL && fav == NULL && mean == NULL) {
+		snprintf(line + len, sizeof(line) - len, "%s",
+		         REPORT_TR(r, "比較できません（「前回との比較」の節を参照）。",
+		                   "not compared (see the section on changes)."));
+	} else {
+		if (pooled) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+			                        r->en ? "%s answers " : "%s（全回答）",
+			                        figure_word(r, pooled->cur));
+			len = change_brief(r, pooled, line, sizeof(line), len);
+		}
+		if (pooled == NULL && fav) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s ",
+			                        REPORT_TR(r, "肯定的な人", "favorable people"));
+			len = change_brief(r, fav, line, sizeof(line), len);
+		}
+		if (mean) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s",
+			                        REPORT_TR(r, " · 平均 ", " · mean "));
+			len = change_brief(r, mean, line, sizeof(line), len);
+		}
+	}
+	px_para(p, PX_ML, PX_CW, 8, 11.5f, PX_ACCENT, false, line);
+	p->y -= 2;
 }
 
 /* One line for one change: "制度への支持（肯定的・項目合算）: 57% → 78%（+22 pt、

@@ -156,6 +156,9 @@ const char *px_hidden_k(const struct report *r, char *buf, size_t cap);
  * section of every change. */
 void px_compare_card(struct px *p, int kpi, float x, float top);
 void px_compare_summary(struct px *p);
+/* Under a scale's score line: its change (pooled share for a role's scale,
+ * and the mean). */
+void px_compare_scale(struct px *p, size_t scale);
 void px_compare(struct px *p);
 
 #endif

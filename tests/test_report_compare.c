@@ -268,6 +268,8 @@ pdf_shows_the_comparison(void)
 	CHECK(text && rt_has(text, "alumni-readiness-2025"));
 	CHECK(text && rt_has(text, "大きな変化"));
 	CHECK(text && rt_has(text, "比較できなかったもの"));
+	/* Next to the support scale's own figures, its change. */
+	CHECK(text && rt_has(text, "前回との比較: 肯定的（全回答）38% → 53%（+15 pt）"));
 	free(text);
 }
 
