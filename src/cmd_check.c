@@ -9,6 +9,28 @@
 #include "koe/util.h"
 
 static void
+condition_line(const char *what, const char *name, const struct qn_cond *c)
+{
+	printf("  %s '%s' shown only if %s", what, name, c->text);
+	if (c->label)
+		printf(" (%s%s%s)", c->label, c->label_en ? " / " : "", c->label_en ? c->label_en : "");
+	printf("\n");
+}
+
+/* The display conditions, one per line, as the page and the server apply
+ * them. */
+static void
+conditions(const struct qn_survey *s)
+{
+	for (size_t b = 0; b < s->nblocks; b++)
+		if (s->blocks[b].show_if)
+			condition_line("block", s->blocks[b].name, s->blocks[b].show_if);
+	for (size_t q = 0; q < s->nquestions; q++)
+		if (s->questions[q].show_if)
+			condition_line("question", s->questions[q].id, s->questions[q].show_if);
+}
+
+static void
 summary(const char *path, const struct qn_survey *s)
 {
 	printf("%s: ok: survey '%s', %zu questions, %zu answer items, %zu pages",
@@ -21,6 +43,7 @@ summary(const char *path, const struct qn_survey *s)
 			       s->scales[i].role ? qn_role_name(s->scales[i].role) : "");
 	}
 	printf("\n");
+	conditions(s);
 }
 
 static int

@@ -60,7 +60,18 @@ enum state {
 };
 
 /* What a following [[En:...]] would translate. */
-enum en_target { EN_NONE, EN_TITLE, EN_BLOCK, EN_QUESTION, EN_CHOICE, EN_ANSWER };
+enum en_target { EN_NONE, EN_TITLE, EN_BLOCK, EN_QUESTION, EN_CHOICE, EN_ANSWER, EN_COND };
+
+/* One [[ShowIf]] as pass one saw it (qn_cond.c); pass two compiles it. */
+struct pcond {
+	const char *expr;      /* points into the file's bytes */
+	size_t exprlen;
+	const char *label, *label_en;
+	const char *linestart; /* for columns */
+	int line, col;         /* of the tag's name */
+	bool on_block;
+	size_t index;          /* question or block index */
+};
 
 struct ctx {
 	struct qn_survey *s;
@@ -84,6 +95,9 @@ struct ctx {
 	size_t nblocks, capb;
 	size_t page;
 	bool page_used;         /* the current page has a question */
+
+	struct pcond *conds;    /* [[ShowIf]] tags in file order (qn_cond.c) */
+	size_t nconds, capconds;
 };
 
 /* One [[Name:value]] line as the scanner split it. */
@@ -127,6 +141,17 @@ bool qn_need_arg(struct ctx *c, const struct tag *t, const char *example);
 
 /* [[Question:TYPE:OPTION...]] (qn_qtype.c): starts a question. */
 void qn_tag_question(struct ctx *c, const struct tag *t);
+
+/* [[ShowIf:condition | label]] (qn_cond.c): a display condition on the
+ * current question, or on the current block before its first question. */
+void qn_tag_showif(struct ctx *c, const struct tag *t);
+/* Pass two's last step (qn_cond.c): compiles every [[ShowIf]] against the
+ * questions and items and checks what it refers to. */
+void qn_conds_finish(struct ctx *c);
+/* Reports a compiled [[ShowIf]] that no answers can make true, taking into
+ * account that the questions it tests may be hidden themselves
+ * (qn_cond_sat.c). */
+void qn_cond_check_reachable(struct ctx *c, const struct pcond *pc);
 
 /* ---- the two passes ---- */
 

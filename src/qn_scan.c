@@ -188,6 +188,9 @@ tag_en(struct ctx *c, const struct tag *t)
 		if (ch)
 			slot = &ch->en;
 		break;
+	case EN_COND:
+		slot = &c->conds[c->nconds - 1].label_en;
+		break;
 	case EN_NONE:
 		break;
 	}
@@ -716,6 +719,7 @@ static const struct tag_def {
 	{"Reverse", tag_reverse, true},
 	{"Required", tag_required, true},
 	{"Role", tag_role, false},
+	{"ShowIf", qn_tag_showif, false},
 	{"En", tag_en, true},
 };
 #define NTAG_DEFS (sizeof(tag_defs) / sizeof(tag_defs[0]))

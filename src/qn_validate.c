@@ -524,4 +524,5 @@ qn_validate(struct ctx *c, const char *filename)
 	number_pages(s, nq);
 	s->blocks = c->blocks;
 	s->nblocks = c->nblocks;
+	qn_conds_finish(c);
 }

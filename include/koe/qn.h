@@ -27,6 +27,45 @@
 #define QN_MIN_GROUP_FLOOR 3     /* k may never be lower */
 #define QN_MIN_GROUP_DEFAULT 5
 #define QN_MIN_GROUP_COMMENTS_DEFAULT 10 /* never below MinGroup */
+#define QN_MAX_COND_NODES  64    /* tests, ands and ors in one [[ShowIf]] */
+#define QN_MAX_COND_RANGES 128   /* values and ranges in one [[ShowIf]] */
+#define QN_MAX_COND_DEPTH  8     /* nested parentheses */
+
+/* A display condition, [[ShowIf:...]] on a question or a block
+ * (docs/ARCHITECTURE.md §5.1), compiled once when the questionnaire is
+ * parsed. Nodes are in postfix order: operands come before the node that
+ * combines them, and the last node is the whole condition. */
+enum qn_cond_op {
+	QN_COND_TEST, /* the answer to item is in one of ranges */
+	QN_COND_AND,
+	QN_COND_OR,
+};
+
+struct qn_cond_range {
+	int lo, hi; /* inclusive; lo == hi for one value */
+};
+
+struct qn_cond_node {
+	enum qn_cond_op op;
+	size_t left, right;                 /* AND, OR: operand nodes */
+	size_t item;                        /* TEST: index into survey->items */
+	const struct qn_cond_range *ranges; /* TEST */
+	size_t nranges;
+};
+
+struct qn_cond {
+	const char *text;     /* the condition as written, for koe check */
+	const char *label;    /* HR's words for who is asked ("同僚の退職を見聞き
+	                         した人"), or NULL */
+	const char *label_en; /* or NULL */
+	const struct qn_cond_node *nodes;
+	size_t nnodes;
+	int line;
+};
+
+/* Whether item has an answer in [lo, hi] (for a multiple-answer item: any
+ * ticked choice in it). An unanswered item has none. */
+typedef bool (*qn_has_fn)(const void *ctx, size_t item, int lo, int hi);
 
 enum qn_type {
 	QN_MC_SINGLE,  /* one choice */
@@ -67,6 +106,8 @@ struct qn_question {
 	struct qn_choice *answers; /* Matrix columns (scale points), sorted by recode */
 	size_t nanswers;
 	int line;            /* line of the [[Question]] tag */
+	const struct qn_cond *show_if; /* [[ShowIf]] of the question, or NULL; its
+	                                  block's applies too */
 };
 
 struct qn_scale {
@@ -79,6 +120,7 @@ struct qn_scale {
 struct qn_block {
 	const char *name;    /* may be "" for the implicit first block */
 	const char *name_en; /* or NULL */
+	const struct qn_cond *show_if; /* [[ShowIf]] of the block, or NULL */
 };
 
 /* How an answer item is validated and scored. */
@@ -137,6 +179,8 @@ struct qn_survey {
 	size_t nscales;
 	struct qn_item *items;  /* answer items in questionnaire order */
 	size_t nitems;
+	size_t nconds;          /* [[ShowIf]] tags: 0 when every question is
+	                           always shown */
 };
 
 /* Parses a questionnaire. name is the file name, used only to derive the
@@ -155,6 +199,21 @@ void qn_survey_free(struct qn_survey *s);
 /* Finds an answer item by key; returns NULL when there is none. Borrowed from
  * the survey. */
 const struct qn_item *qn_item_find(const struct qn_survey *s, const char *key);
+
+/* Whether condition c holds for the answers has() sees. c may be NULL
+ * (always true). Constant work per node, no allocation. */
+bool qn_cond_eval(const struct qn_cond *c, qn_has_fn has, const void *ctx);
+
+/* Whether question q is shown to a person whose earlier answers has() sees:
+ * its block's condition and its own both hold. A condition only looks at
+ * earlier questions, so answers to q and later never change the result. */
+bool qn_question_shown(const struct qn_survey *s, size_t q, qn_has_fn has, const void *ctx);
+
+/* Who question q is asked of, in the report's words (label_en when en and
+ * there is one): its own condition's label, its block's, or both joined;
+ * a condition without a label reads as written. NULL for a question shown
+ * to everyone. Borrowed from the survey, or written into buf (cap bytes). */
+const char *qn_audience(const struct qn_survey *s, size_t q, bool en, char *buf, size_t cap);
 
 const char *qn_type_name(enum qn_type t);
 const char *qn_role_name(enum qn_role r);
