@@ -176,6 +176,8 @@ rt_respond(struct fixture *f, const struct rt_resp *r, size_t n)
 		rt_scale(f, &a, "acceptance", r[k].acceptance);
 		rt_scale(f, &a, "morale", r[k].morale);
 		rt_scale(f, &a, "offboarding", r[k].offboarding);
+		/* The battery is shown only to those who saw a colleague leave. */
+		rt_set(f, &a, "saw_leave", r[k].offboarding ? 1 : 2);
 		if (r[k].leak)
 			rt_set(f, &a, "morale.3", r[k].leak);
 		if (r[k].enps >= 0)

@@ -191,9 +191,9 @@ json_holds_the_same_figures(void)
 		snprintf(path, sizeof(path), "items.0.counts.%d", p);
 		CHECK_INT(jnum(j, path), counts[p]);
 	}
-	/* Choice shares: rehire_terms answered 1..6 in turn. */
-	CHECK_INT(jnum(j, "choices.0.n"), N);
-	CHECK_INT(jnum(j, "choices.0.options.0.share.x"), 5);
+	/* Choice shares: rehire_terms (after saw_leave) answered 1..6 in turn. */
+	CHECK_INT(jnum(j, "choices.1.n"), N);
+	CHECK_INT(jnum(j, "choices.1.options.0.share.x"), 5);
 	/* Both groups have 15 respondents: shown. */
 	CHECK_INT(jnum(j, "segments.0.responded"), 15);
 	CHECK_INT(jnum(j, "segments.1.responded"), 15);
