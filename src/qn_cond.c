@@ -419,9 +419,11 @@ check_values(struct cparse *cp, const struct qn_question *q, const char *qid,
 				break;
 			}
 		CERR(cp, at,
-		     q->type == QN_NPS ? "NPS answers are 0 to 10"
-		                       : "use the recode value of a choice (1, 2, ... in order, or "
-		                         "its [[Choice:N]])",
+		     q->type == QN_NPS      ? "NPS answers are 0 to 10"
+		     : q->type == QN_MATRIX ? "a Matrix row is answered with its column values, 1 to "
+		                              "the number of columns"
+		                            : "use the recode value of a choice (1, 2, ... in order, or "
+		                              "its [[Choice:N]])",
 		     "%d is not an answer of '%s'", bad, qid);
 		return;
 	}

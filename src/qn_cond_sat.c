@@ -189,13 +189,13 @@ qn_cond_check_reachable(struct ctx *c, const struct pcond *pc)
 	}
 	if (!reachable) {
 		const struct qn_question *q = pc->on_block ? NULL : &c->s->questions[pc->index];
-		const char *hint = "no answers make it true (check the values and 'and'/'or'; a "
-		                   "question that is hidden itself has no answer)";
+		const char *hint = "check the values and 'and'/'or'; a question that is hidden "
+		                   "itself has no answer";
 		if (q == NULL)
-			ERR(c, pc->line, pc->col, hint, "block '%s' can never be shown",
+			ERR(c, pc->line, pc->col, hint, "block '%s' can never be shown: no answers make its [[ShowIf]] true",
 			    c->s->blocks[pc->index].name);
 		else
-			ERR(c, pc->line, pc->col, hint, "%squestion '%s' can never be shown",
+			ERR(c, pc->line, pc->col, hint, "%squestion '%s' can never be shown: no answers make its [[ShowIf]] true",
 			    q->required ? "required " : "", q->id);
 	}
 	free(st);
