@@ -40,6 +40,7 @@ report_free(struct report *r)
 	free(r->seg_order);
 	free(r->seg_pool);
 	free(r->themes);
+	free(r->asked);
 	arena_free(&r->arena);
 	free(r);
 }
@@ -829,7 +830,8 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	find_concerns(r);
 	if ((err = report_findings(r)) != KOE_OK)
 		goto done;
-	if ((err = make_choices(r, t)) != KOE_OK || (err = make_comments(r, t)) != KOE_OK)
+	if ((err = make_choices(r, t)) != KOE_OK || (err = make_comments(r, t)) != KOE_OK ||
+	    (err = report_asked_compute(r, t)) != KOE_OK)
 		goto done;
 	*out = r;
 	r = NULL;

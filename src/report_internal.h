@@ -67,6 +67,14 @@ struct report_choice {
 	size_t nopts;
 };
 
+/* Who a question was asked of ([[ShowIf]], docs/ARCHITECTURE.md §8.7). */
+struct report_asked {
+	const char *label;        /* NULL: asked of everyone */
+	size_t n;                 /* respondents it was shown to; 0 when hidden */
+	bool shown;               /* n may be released (include/koe/dc.h rule 1
+	                             over asked / not asked) */
+};
+
 struct report_comment {
 	size_t item;              /* the free-text item */
 	const char *text;         /* borrowed from the response table */
@@ -169,6 +177,8 @@ struct report {
 	double reweighted[REPORT_NROLES];
 	size_t nfindings;
 
+	struct report_asked *asked;  /* survey->nquestions */
+
 	bool comments_shown;         /* the company reaches k */
 	struct report_comment *comments; /* printed order */
 	size_t ncomments;
@@ -179,6 +189,18 @@ struct report {
 /* Page 1's figures: pooled role shares' margins over each dimension and
  * the differences to state. Called by report_compute for a final report. */
 enum koe_err report_findings(struct report *r);
+
+/* Who each conditioned question was asked of, from the opened answers
+ * (report_asked.c). */
+enum koe_err report_asked_compute(struct report *r, const struct resp_table *t);
+
+/* The audience line of question q ("対象: … n = 37"), or NULL for a
+ * question asked of everyone. Written into buf (cap bytes). */
+const char *report_asked_line(const struct report *r, size_t q, char *buf, size_t cap);
+
+/* The question every item of scale si comes from when they share one
+ * audience, else -1 (report_asked.c). */
+long report_scale_asked(const struct report *r, size_t si);
 
 /* The share a role is read by: favorable, or unfavorable for morale. */
 double report_role_share(enum report_role role, const struct stats_pooled *p);

@@ -272,6 +272,24 @@ summary_obj(struct jw *w, const struct report *r)
 	return o;
 }
 
+/* Who question q was asked of: null for everyone, else its audience label
+ * and, when include/koe/dc.h allows it, how many ("n": null otherwise). */
+static json_t *
+asked_obj(struct jw *w, const struct report *r, long q)
+{
+	if (q < 0 || r->asked == NULL || r->asked[q].label == NULL)
+		return json_null();
+	const struct report_asked *a = &r->asked[q];
+	json_t *o = json_object();
+	if (o == NULL) {
+		w->oom = true;
+		return NULL;
+	}
+	put(w, o, "label", str(a->label));
+	put(w, o, "n", a->shown ? json_integer((json_int_t)a->n) : json_null());
+	return o;
+}
+
 static json_t *
 scales_arr(struct jw *w, const struct report *r)
 {
@@ -294,6 +312,7 @@ scales_arr(struct jw *w, const struct report *r)
 		put(w, o, "role", str(role_name(r->s->scales[si].role)));
 		put(w, o, "npoints", json_integer(r->s->scales[si].npoints));
 		put(w, o, "items", keys);
+		put(w, o, "asked", asked_obj(w, r, report_scale_asked(r, si)));
 		put(w, o, "shown", json_boolean(sc->shown == STATS_SHOWN));
 		if (sc->shown == STATS_SHOWN) {
 			const struct stats_alpha *al = &st->alphas[si];
@@ -341,6 +360,7 @@ items_arr(struct jw *w, const struct report *r)
 		/* "scale": counted over the scale's complete cases, because its
 		 * own respondents are only 1..k−1 more (include/koe/dc.h). */
 		put(w, o, "base", str(st->item_on_cc[j] ? "scale" : "own"));
+		put(w, o, "asked", asked_obj(w, r, (long)q->question));
 		put(w, o, "shown", json_boolean(it->shown == STATS_SHOWN));
 		if (it->shown == STATS_SHOWN) {
 			json_t *counts = json_array();
@@ -381,6 +401,7 @@ choices_arr(struct jw *w, const struct report *r)
 		put(w, o, "key", str(r->s->items[c->item].key));
 		put(w, o, "label", str(r->item_label[c->item]));
 		put(w, o, "multiple", json_boolean(c->multi));
+		put(w, o, "asked", asked_obj(w, r, (long)r->s->items[c->item].question));
 		put(w, o, "shown", json_boolean(c->shown));
 		if (c->shown) {
 			put(w, o, "n", json_integer((json_int_t)c->n));
