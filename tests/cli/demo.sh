@@ -28,6 +28,7 @@ pdffonts r/demo.pdf 2>/dev/null | grep -q "IPAexGothic.* yes" || say_fail "font 
 pages=$(pdfinfo r/demo.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
 [ "${pages:-0}" -ge 6 ] || say_fail "report pages: $pages"
 pdftotext r/demo.pdf - 2>/dev/null | grep -q "士気リスクのホットスポット" || say_fail "hot spot section"
+pdftotext r/demo.pdf - 2>/dev/null | grep -q "対象: 同僚の退職を見聞きした人 n = " || say_fail "offboarding audience line"
 node -e '
 const j = require(process.argv[1]);
 const byCode = Object.fromEntries(j.segments.map(s => [s.code, s]));
@@ -41,6 +42,13 @@ const mean = a => a.reduce((x, s) => x + rej(s).mean, 0) / a.length;
 if (!(mean(keen) > mean(rest) + 0.5))
   throw new Error("1-3年 not keener to return: " + mean(keen) + " vs " + mean(rest));
 if (!(j.responses.responded >= 200)) throw new Error("responded " + j.responses.responded);
+// The offboarding battery is shown only to those who saw a colleague leave
+// ([[ShowIf:saw_leave = 1]]): about four in five of the respondents.
+const off = j.scales.find(x => x.name === "offboarding");
+if (!off.asked || off.asked.label !== "同僚の退職を見聞きした人") throw new Error("offboarding asked: " + JSON.stringify(off.asked));
+const share = off.asked.n / j.responses.responded;
+if (!(share > 0.7 && share < 0.9)) throw new Error("offboarding asked of " + off.asked.n + " of " + j.responses.responded);
+if (!(off.n <= off.asked.n)) throw new Error("offboarding n " + off.n + " above the people asked " + off.asked.n);
 ' "$t/r/demo.json" || say_fail "the demo story in demo.json"
 
 [ $fail -eq 0 ] && echo "cli demo: all passed"
