@@ -13,7 +13,7 @@
 import { api, NetworkError } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
-import { shownIds } from './conditions.js';
+import { pagesShown, shownIds } from './conditions.js';
 import { answersToSend, focusTarget, itemKeys, missingRequired, renderQuestion, setError } from './questions.js';
 import { Store } from './store.js';
 import { IssueError, keyIdMatches, obtainToken, receiptOf } from './token.js';
@@ -590,14 +590,9 @@ class App {
     return this.pageQuestions(p).filter((q) => shown.has(q.id));
   }
 
-  // The pages with at least one shown question: the only ones visited and
-  // counted by the progress bar.
+  // The only pages visited and counted by the progress bar.
   shownPages() {
-    const shown = this.shownSet();
-    const pages = [];
-    for (let p = 0; p < this.pageCount(); p++)
-      if (this.pageQuestions(p).some((q) => shown.has(q.id))) pages.push(p);
-    return pages.length ? pages : [0];
+    return pagesShown(this.manifest, this.shownSet(), this.pageCount());
   }
 
   // After an answer: questions its conditions reveal or hide appear or

@@ -37,3 +37,11 @@ export function shownIds(manifest, answers, keysOf) {
   }
   return ids;
 }
+
+// The pages with at least one shown question (page 0 when none has).
+export function pagesShown(manifest, shown, pageCount) {
+  const pages = [];
+  for (let p = 0; p < pageCount; p++)
+    if (manifest.questions.some((q) => (q.page | 0) === p && shown.has(q.id))) pages.push(p);
+  return pages.length ? pages : [0];
+}
