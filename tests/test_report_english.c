@@ -14,6 +14,7 @@ english_survey_gives_english_report(void)
 		"Comments", "Method and anonymity", "Biggest concerns",
 		"The company should introduce an alumni program", "95% CI",
 		"Public key fingerprint", "Sales",
+		"Asked of: People who have seen a colleague leave · n = 12",
 	};
 	char *text;
 	CHECK_INT(rt_report(&f, NULL), 0);

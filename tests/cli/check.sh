@@ -18,6 +18,9 @@ trap 'rm -rf "$tmp"' EXIT
 expect "clean file exit" 0 $?
 expect "clean file stderr" "" "$(cat "$tmp/err")"
 grep -q "ok: survey 'alumni-readiness-2026'" "$tmp/out" || { echo "FAIL: summary" >&2; fail=1; }
+# Its display condition is listed under the summary, as the server applies it.
+grep -qx "  question 'offboarding' shown only if saw_leave = 1 (同僚の退職を見聞きした人 / People who have seen a colleague leave)" "$tmp/out" ||
+	{ echo "FAIL: condition in the summary" >&2; fail=1; }
 
 cp "$src/tests/data/qn-bad/several-errors.txt" "$tmp/bad.txt"
 "$koe" check "$src/surveys/alumni-readiness.txt" "$tmp/bad.txt" >"$tmp/out" 2>"$tmp/err"
