@@ -263,8 +263,10 @@ read_values(struct cparse *cp, size_t *count)
 		cp->ranges[cp->nranges++] = r;
 		(*count)++;
 		skip_space(cp);
-	} while (cp->p < cp->end && *cp->p == ',' && cp->p++);
-	return first;
+		if (cp->p == cp->end || *cp->p != ',')
+			return first;
+		cp->p++; /* another value follows the comma */
+	} while (true);
 }
 
 static size_t parse_or(struct cparse *cp);
@@ -318,9 +320,10 @@ parse_factor(struct cparse *cp)
 		}
 		size_t n = parse_or(cp);
 		skip_space(cp);
-		if (!cp->failed && (cp->p >= cp->end || *cp->p != ')'))
+		if (cp->p < cp->end && *cp->p == ')')
+			cp->p++;
+		else
 			CERR(cp, open, "close it with ')'", "unbalanced '('");
-		cp->p++;
 		cp->depth--;
 		return n;
 	}

@@ -103,6 +103,7 @@ async function pathA() {
   T.eq('A: "from them" and a promoter: still hidden', await visible(page), ['how']);
   await page.check(byId('i-how-2'));
   T.eq('A: "from a manager" shows the battery in place', await visible(page), ['how', 'handled']);
+  T.eq('A: screen readers are told a question appeared', await text(page, '#shown-live'), 'この回答により、質問が1問表示されました。');
   T.eq('A: the focus stays on the answer given', await page.evaluate(() => document.activeElement.id), 'i-how-2');
   await axe(page, 'A page 2 with the battery shown');
   // The battery is required once shown.

@@ -602,7 +602,15 @@ class App {
     const shown = this.shownSet();
     const key = [...shown].join('\n');
     if (key === this.shownKey) return;
+    const before = this.shownKey.split('\n');
+    const added = [...shown].filter((id) => !before.includes(id)).length;
+    const removed = before.filter((id) => !shown.has(id)).length;
     this.shownKey = key;
+    // Said politely to screen readers: the form changed below the answer.
+    const say = () => {
+      const live = document.getElementById('shown-live');
+      if (live) live.textContent = added ? this.t('shownMore', { n: added }) : this.t('shownFewer', { n: removed });
+    };
     const pagesKey = this.shownPages().join(',');
     if (pagesKey !== this.pagesKey) {
       const active = document.activeElement;
@@ -610,12 +618,13 @@ class App {
       this.renderForm(false);
       const again = sel && document.querySelector(sel);
       if (again) again.focus();
-      return;
+      return say();
     }
     for (const q of this.pageQuestions(this.page)) {
       const el = document.getElementById(`q-${q.id}`);
       if (el) el.hidden = !shown.has(q.id);
     }
+    say();
   }
 
   saveDraft() {
@@ -807,6 +816,7 @@ class App {
       this.notice ? h('p', { class: 'notice', role: 'status', text: this.t(this.notice) }) : null,
       !this.store.persistent ? h('p', { class: 'notice warn', text: this.t('storageWarn') }) : null,
       questions,
+      h('p', { class: 'sr-only', id: 'shown-live', role: 'status' }),
       last ? h('p', { class: 'small final-note', text: this.t('finalNote') }) : null,
       status,
       nav,
