@@ -76,11 +76,16 @@ struct report_comment {
 	                             coarser one, include/koe/dc.h rule 4), or NULL */
 	const char *display;      /* segment as people read it, or NULL */
 	uint8_t key[16];          /* the shuffle key the order is sorted by */
-	/* Identical comments (same item, same text) are printed once with
-	 * their count, where the first of them falls in the printed order. */
-	size_t run;               /* the run of identical comments it belongs to */
-	size_t count;             /* on the first printed of its run: the run's
-	                             size; 0 on the others */
+	/* Identical and near-identical comments (same item, README
+	 * "Comments") are printed once with their count, where the first of
+	 * them falls in the printed order. Runs and clusters are named by the
+	 * canonical index of their first comment. */
+	size_t run;               /* the run of identical normalized texts */
+	size_t cluster;           /* the runs joined as near-identical */
+	const char *cluster_text; /* the cluster's most frequent text (borrowed) */
+	size_t count;             /* on the first printed of its cluster: the
+	                             cluster's size; 0 on the others */
+	size_t variants;          /* on the first: how many different texts */
 	const char *run_segment;  /* on the first: the label every comment of the
 	                             run carries, or NULL when they differ */
 	const char *run_display;  /* the same as people read it */
@@ -179,6 +184,14 @@ struct report {
 /* Page 1's figures: pooled role shares' margins over each dimension and
  * the differences to state. Called by report_compute for a final report. */
 enum koe_err report_findings(struct report *r);
+
+/* The comments in their printed order, grouped, and HR's themes
+ * (report_comments.c). */
+enum koe_err report_make_comments(struct report *r, const struct resp_table *t);
+
+/* A group label as people read it ("*" parts as merged); NULL when memory
+ * runs out. */
+const char *report_display_label(struct report *r, const char *label);
 
 /* The share a role is read by: favorable, or unfavorable for morale. */
 double report_role_share(enum report_role role, const struct stats_pooled *p);

@@ -569,8 +569,9 @@ comments_obj(struct jw *w, const struct report *r)
 			continue;
 		if ((e = json_object()) != NULL) {
 			put(w, e, "item", str(r->s->items[cm->item].key));
-			put(w, e, "text", str(cm->text));
+			put(w, e, "text", str(cm->cluster_text));
 			put(w, e, "count", json_integer((json_int_t)cm->count));
+			put(w, e, "variants", json_integer((json_int_t)cm->variants));
 			put(w, e, "segment", str(cm->run_segment));
 		}
 		push(w, gr, e);
@@ -585,7 +586,7 @@ comments_obj(struct jw *w, const struct report *r)
 			push(w, kw, str(qt->keywords[k]));
 		for (int k = 0; qa && k < 2; k++)
 			if (th->quotes[k] >= 0)
-				push(w, qa, str(r->comments[th->quotes[k]].text));
+				push(w, qa, str(r->comments[th->quotes[k]].cluster_text));
 		if (e) {
 			put(w, e, "name", str(th->name));
 			put(w, e, "keywords", kw);

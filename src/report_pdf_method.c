@@ -45,7 +45,7 @@ px_comments(struct px *p)
 				size_t len = strlen(q);
 				if (th->quotes[k] >= 0)
 					snprintf(q + len, sizeof(q) - len, r->en ? "%s\"%s\"" : "%s「%s」",
-					         k ? " " : "", r->comments[th->quotes[k]].text);
+					         k ? " " : "", r->comments[th->quotes[k]].cluster_text);
 			}
 			if (q[0])
 				px_para(p, PX_ML + 14, PX_CW - 14, 7.5f, 10.5f, PX_GREY, false, q);
@@ -68,9 +68,9 @@ px_comments(struct px *p)
 			distinct += r->comments[c].item == i && r->comments[c].count > 0;
 		if (distinct < count)
 			snprintf(line, sizeof(line),
-			         r->en ? "%zu comments, %zu different texts (identical comments are "
-			                 "printed once with their count)"
-			               : "%zu 件、異なる記述 %zu 種類（同じ記述は 1 回だけ掲載し、件数を添えています）",
+			         r->en ? "%zu comments, %zu different texts (identical and near-identical "
+			                 "comments are printed once with their count)"
+			               : "%zu 件、異なる記述 %zu 種類（同じ・ほぼ同じ記述は 1 回だけ掲載し、件数を添えています）",
 			         count, distinct);
 		else
 			snprintf(line, sizeof(line), r->en ? "%zu comments" : "%zu 件", count);
@@ -82,13 +82,17 @@ px_comments(struct px *p)
 				continue;
 			px_need(p, 30);
 			px_text(p, PX_ML + 2, p->y - 9, 9, PX_ACCENT, false, "・");
-			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->text);
+			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->cluster_text);
 			line[0] = '\0';
-			if (cm->count > 1 && cm->run_display)
-				snprintf(line, sizeof(line), r->en ? "× %zu — %s" : "同じ記述 %zu 件 — %s",
-				         cm->count, cm->run_display);
+			if (cm->count > 1 && r->en)
+				snprintf(line, sizeof(line), "× %zu%s", cm->count,
+				         cm->variants > 1 ? " (similar wordings)" : "");
 			else if (cm->count > 1)
-				snprintf(line, sizeof(line), r->en ? "× %zu" : "同じ記述 %zu 件", cm->count);
+				snprintf(line, sizeof(line), "%s %zu 件",
+				         cm->variants > 1 ? "ほぼ同じ記述" : "同じ記述", cm->count);
+			if (cm->run_display)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s— %s",
+				         line[0] ? " " : "", cm->run_display);
 			else if (cm->run_display)
 				snprintf(line, sizeof(line), "— %s", cm->run_display);
 			if (line[0])
