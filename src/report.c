@@ -549,6 +549,63 @@ done:
 	return err;
 }
 
+/* Intervals that describe this company's employees, or one group of them,
+ * carry the finite-population correction over the people invited (README,
+ * "Who answered"): items, scales and choices over everyone invited, each
+ * group's cells over that group's invited headcount. A group that answered
+ * more often than it was invited (reissued links) keeps the uncorrected,
+ * wider interval. A final report only: an interim one has no figures. */
+static enum koe_err
+apply_fpc(struct report *r)
+{
+	struct stats_report *st = r->st;
+	size_t ng = r->nsegs;
+	double all = (double)r->rec->invited;
+	enum koe_err err = KOE_OK;
+
+	if (r->rounded || st->shown != STATS_SHOWN || !(all > 0))
+		return KOE_OK;
+	for (size_t j = 0; j < r->nstats && err == KOE_OK; j++)
+		if (st->items[j].shown == STATS_SHOWN && (double)st->items[j].n <= all)
+			err = stats_item_fpc(&st->items[j], all);
+	for (size_t s = 0; s < st->nscales && err == KOE_OK; s++)
+		if (st->scales[s].shown == STATS_SHOWN && (double)st->scales[s].n <= all)
+			err = stats_scale_fpc(&st->scales[s], all);
+	for (size_t g = 0; g < ng && err == KOE_OK; g++) {
+		double inv = (double)r->segs[g].invited;
+		for (size_t j = 0; j < r->nstats && err == KOE_OK; j++) {
+			struct stats_item *it = &st->items_by_group[j * ng + g];
+			if (it->shown == STATS_SHOWN && inv > 0 && (double)it->n <= inv)
+				err = stats_item_fpc(it, inv);
+		}
+		for (size_t s = 0; s < st->nscales && err == KOE_OK; s++) {
+			struct stats_scale *sc = &st->scales_by_group[s * ng + g];
+			if (sc->shown == STATS_SHOWN && inv > 0 && (double)sc->n <= inv)
+				err = stats_scale_fpc(sc, inv);
+		}
+	}
+	return err;
+}
+
+/* The choice questions' shares, as apply_fpc. */
+static enum koe_err
+choices_fpc(struct report *r)
+{
+	double all = (double)r->rec->invited;
+	enum koe_err err = KOE_OK;
+	if (r->rounded || r->st->shown != STATS_SHOWN || !(all > 0))
+		return KOE_OK;
+	for (size_t c = 0; c < r->nchoices && err == KOE_OK; c++) {
+		struct report_choice *ch = &r->choices[c];
+		if (!ch->shown || (double)ch->n > all)
+			continue;
+		for (size_t o = 0; o < ch->nopts && err == KOE_OK; o++)
+			err = stats_prop_fpc(&ch->opts[o].share, all);
+		ch->fpc = err == KOE_OK;
+	}
+	return err;
+}
+
 enum koe_err
 report_compute(const struct report_source *src, const struct report_options *opt,
                struct report **out)
@@ -600,10 +657,13 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	for (size_t j = 0; j < r->nstats && r->enps < 0; j++)
 		if (r->meta[j].kind == STATS_NPS && r->meta[j].role == STATS_ROLE_NONE)
 			r->enps = (long)j;
+	if ((err = apply_fpc(r)) != KOE_OK)
+		goto done;
 	find_concerns(r);
 	if ((err = report_findings(r)) != KOE_OK)
 		goto done;
-	if ((err = make_choices(r, t)) != KOE_OK || (err = report_make_comments(r, t)) != KOE_OK)
+	if ((err = make_choices(r, t)) != KOE_OK || (err = choices_fpc(r)) != KOE_OK ||
+	    (err = report_make_comments(r, t)) != KOE_OK)
 		goto done;
 	*out = r;
 	r = NULL;

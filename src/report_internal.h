@@ -63,6 +63,7 @@ struct report_choice {
 	bool multi;
 	bool shown;               /* answered by at least k people */
 	size_t n;                 /* respondents who answered; 0 when hidden */
+	bool fpc;                 /* shares carry the finite-population correction */
 	struct report_option *opts;
 	size_t nopts;
 };

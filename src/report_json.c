@@ -301,6 +301,7 @@ scales_arr(struct jw *w, const struct report *r)
 			put(w, o, "mean", num(sc->mean));
 			put(w, o, "sd", num(sc->sd));
 			put(w, o, "ci", interval(sc->ci_lo, sc->ci_hi));
+			put(w, o, "fpc", json_boolean(sc->fpc));
 			put(w, o, "favorable", prop(w, &sc->fav));
 			put(w, o, "unfavorable", prop(w, &sc->unfav));
 			if (al->status == STATS_OK) {
@@ -352,6 +353,7 @@ items_arr(struct jw *w, const struct report *r)
 			put(w, o, "mean", num(it->mean));
 			put(w, o, "sd", num(it->sd));
 			put(w, o, "ci", interval(it->ci_lo, it->ci_hi));
+			put(w, o, "fpc", json_boolean(it->fpc));
 			put(w, o, "favorable", prop(w, &it->fav));
 			put(w, o, "unfavorable", prop(w, &it->unfav));
 			put(w, o, "neutral", num(it->neutral));
@@ -384,6 +386,7 @@ choices_arr(struct jw *w, const struct report *r)
 		put(w, o, "shown", json_boolean(c->shown));
 		if (c->shown) {
 			put(w, o, "n", json_integer((json_int_t)c->n));
+			put(w, o, "fpc", json_boolean(c->fpc));
 			for (size_t k = 0; k < c->nopts; k++) {
 				json_t *e = json_object();
 				if (e) {
@@ -415,6 +418,7 @@ segment_scale(struct jw *w, const struct report *r, size_t si, size_t g)
 		return o;
 	put(w, o, "n", json_integer((json_int_t)sc->n));
 	put(w, o, "mean", num(sc->mean));
+	put(w, o, "fpc", json_boolean(sc->fpc));
 	put(w, o, "favorable", prop(w, &sc->fav));
 	put(w, o, "unfavorable", prop(w, &sc->unfav));
 	if (cmp->welch.status == STATS_OK) {
