@@ -91,9 +91,9 @@ comment_key_cmp(const void *a, const void *b)
  * a text into its opposite. Pairs are found without comparing every text
  * with every other: each text's word sequence and its sequences with one
  * word dropped are hashed; two texts one edit apart share such a hash,
- * and every candidate is confirmed word by word. Texts so joined form a
- * cluster (a chain of single edits, at most NEAR_MAX_GROUP candidates per
- * hash so hostile input cannot make the work quadratic). */
+ * and every candidate is confirmed word by word (at most NEAR_MAX_GROUP
+ * candidates per hash, so hostile input cannot make the work quadratic).
+ * Clusters are stars around their commonest text, never chains. */
 
 #define NEAR_MIN_WORDS 8
 #define NEAR_MAX_WORDS 512
@@ -247,31 +247,29 @@ near_same(const struct words *a, const struct words *b)
 	return true;
 }
 
-static size_t
-uf_find(size_t *parent, size_t x)
+/* A pair of texts one edit apart (both ways round, for the adjacency). */
+struct near_pair {
+	size_t a, b;
+};
+
+static int
+near_pair_cmp(const void *x, const void *y)
 {
-	while (parent[x] != x)
-		x = parent[x] = parent[parent[x]];
-	return x;
+	const struct near_pair *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return (p->b > q->b) - (p->b < q->b);
 }
 
-/* The smaller index becomes the root, so a cluster is named by its first
- * text in canonical order whatever order pairs were found in. */
-static void
-uf_union(size_t *parent, size_t a, size_t b)
-{
-	a = uf_find(parent, a);
-	b = uf_find(parent, b);
-	if (a < b)
-		parent[b] = a;
-	else if (b < a)
-		parent[a] = b;
-}
-
-static void
+/* Every confirmed pair, both ways round, sorted by its first text; NULL
+ * with *np 0 when there are none, and *oom when memory ran out. */
+static struct near_pair *
 near_pairs(const struct report *r, struct near_entry *e, size_t ne, const struct words *wd,
-           size_t *parent)
+           size_t *np, bool *oom)
 {
+	struct near_pair *pairs = NULL;
+	size_t cap = 0;
+	*np = 0;
 	qsort(e, ne, sizeof(*e), near_entry_cmp);
 	for (size_t lo = 0, hi; lo < ne; lo = hi) {
 		for (hi = lo + 1; hi < ne && e[hi].h == e[lo].h; hi++)
@@ -282,27 +280,104 @@ near_pairs(const struct report *r, struct near_entry *e, size_t ne, const struct
 				size_t a = e[i].head, b = e[j].head;
 				bool shape = e[i].pos == e[j].pos || e[i].pos == SIZE_MAX ||
 				             e[j].pos == SIZE_MAX;
-				if (a != b && shape && r->comments[a].item == r->comments[b].item &&
-				    near_same(&wd[a], &wd[b]))
-					uf_union(parent, a, b);
+				if (a == b || !shape || r->comments[a].item != r->comments[b].item ||
+				    !near_same(&wd[a], &wd[b]))
+					continue;
+				if (*np + 2 > cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					struct near_pair *nv = realloc(pairs, nc * sizeof(*nv));
+					if (nv == NULL) {
+						*oom = true;
+						free(pairs);
+						*np = 0;
+						return NULL;
+					}
+					pairs = nv;
+					cap = nc;
+				}
+				pairs[(*np)++] = (struct near_pair){a, b};
+				pairs[(*np)++] = (struct near_pair){b, a};
 			}
 	}
+	if (*np)
+		qsort(pairs, *np, sizeof(*pairs), near_pair_cmp);
+	return pairs;
 }
 
-/* Sets each comment's cluster (comments in canonical order, runs of
- * identical normalized texts already numbered). */
+/* A text as a candidate seed: how many comments share it exactly. */
+struct seed {
+	size_t size, head;
+};
+
+/* Most shared first, then canonical order. */
+static int
+seed_cmp(const void *x, const void *y)
+{
+	const struct seed *a = x, *b = y;
+	if (a->size != b->size)
+		return a->size > b->size ? -1 : 1;
+	return (a->head > b->head) - (a->head < b->head);
+}
+
+/* Clusters are stars, never chains: the commonest text not yet placed
+ * takes every unplaced text one edit away from it, so every text of a
+ * cluster is within one edit of the text it is printed with. */
+static enum koe_err
+near_stars(struct report *r, const struct near_pair *pairs, size_t np)
+{
+	size_t n = r->ncomments, nheads = 0;
+	size_t *size = calloc(n + 1, sizeof(*size));
+	struct seed *order = malloc((n + 1) * sizeof(*order));
+	size_t *first = malloc((n + 1) * sizeof(*first)), *star = malloc((n + 1) * sizeof(*star));
+	enum koe_err err = KOE_ENOMEM;
+	if (size == NULL || order == NULL || first == NULL || star == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size[r->comments[i].run]++;
+		star[i] = first[i] = SIZE_MAX;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (r->comments[i].run == i)
+			order[nheads++] = (struct seed){size[i], i};
+	for (size_t k = np; k-- > 0;)
+		first[pairs[k].a] = k;
+	qsort(order, nheads, sizeof(*order), seed_cmp);
+	for (size_t o = 0; o < nheads; o++) {
+		size_t h = order[o].head;
+		if (star[h] != SIZE_MAX)
+			continue;
+		star[h] = h;
+		for (size_t k = first[h]; k != SIZE_MAX && k < np && pairs[k].a == h; k++)
+			if (star[pairs[k].b] == SIZE_MAX)
+				star[pairs[k].b] = h;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->comments[i].cluster = star[r->comments[i].run];
+		r->comments[i].cluster_text = r->comments[star[r->comments[i].run]].text;
+	}
+	err = KOE_OK;
+out:
+	free(size);
+	free(order);
+	free(first);
+	free(star);
+	return err;
+}
+
+/* Sets each comment's cluster and the text it is printed with (comments
+ * in canonical order, runs of identical normalized texts numbered). */
 static enum koe_err
 near_clusters(struct report *r)
 {
-	size_t n = r->ncomments, ne = 0, cap = 0;
-	size_t *parent = malloc((n + 1) * sizeof(*parent));
+	size_t n = r->ncomments, ne = 0, cap = 0, np = 0;
 	struct words *wd = calloc(n + 1, sizeof(*wd));
 	struct near_entry *e = NULL;
+	struct near_pair *pairs = NULL;
+	bool oom = false;
 	enum koe_err err = KOE_ENOMEM;
-	if (parent == NULL || wd == NULL)
+	if (wd == NULL)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		parent[i] = i;
 		if (r->comments[i].run != i)
 			continue;
 		size_t len = strlen(r->comments[i].norm);
@@ -321,46 +396,16 @@ near_clusters(struct report *r)
 		     p++)
 			e[ne++] = (struct near_entry){seq_hash(wd[i].w, wd[i].n, p), i, p};
 	}
-	near_pairs(r, e, ne, wd, parent);
-	for (size_t i = 0; i < n; i++)
-		r->comments[i].cluster = uf_find(parent, r->comments[i].run);
-	err = KOE_OK;
+	pairs = near_pairs(r, e, ne, wd, &np, &oom);
+	if (!oom)
+		err = near_stars(r, pairs, np);
 out:
 	for (size_t i = 0; wd && i < n; i++)
 		free(wd[i].w);
 	free(wd);
-	free(parent);
 	free(e);
+	free(pairs);
 	return err;
-}
-
-/* The text a cluster is printed with: its most frequent variant (the
- * first in canonical order on ties). */
-static enum koe_err
-cluster_texts(struct report *r)
-{
-	size_t n = r->ncomments;
-	size_t *size = calloc(n + 1, sizeof(*size)), *best = malloc((n + 1) * sizeof(*best));
-	if (size == NULL || best == NULL) {
-		free(size);
-		free(best);
-		return KOE_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		size[r->comments[i].run]++;
-		best[i] = SIZE_MAX;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct report_comment *c = &r->comments[i];
-		size_t *b = &best[c->cluster];
-		if (c->run == i && (*b == SIZE_MAX || size[i] > size[*b]))
-			*b = i;
-	}
-	for (size_t i = 0; i < n; i++)
-		r->comments[i].cluster_text = r->comments[best[r->comments[i].cluster]].text;
-	free(size);
-	free(best);
-	return KOE_OK;
 }
 
 /* Identical and near-identical comments printed once (README,
@@ -508,8 +553,6 @@ report_make_comments(struct report *r, const struct resp_table *t)
 	}
 	uint64_t *dup = calloc(r->ncomments + 1, sizeof(*dup));
 	enum koe_err err = dup ? near_clusters(r) : KOE_ENOMEM;
-	if (err == KOE_OK)
-		err = cluster_texts(r);
 	for (size_t i = 0; i < r->ncomments && err == KOE_OK; i++) {
 		struct report_comment *c = &r->comments[i];
 		uint8_t head[16];

@@ -267,42 +267,67 @@ is_cjk(unsigned long cp)
 	       (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x3000 && cp <= 0x303F);
 }
 
-/* Characters a line must not start with (closing brackets, punctuation,
- * small kana, the long vowel mark): JIS X 4051 line-start prohibition,
- * simplified. */
+/* JIS X 4051 line-breaking classes (README, "The report"): a line must
+ * not start with a closing bracket or quote (cl-02), a hyphen or wave dash
+ * (cl-03), ? ! (cl-04), a middle dot, colon or semicolon (cl-05), a full
+ * stop (cl-06), a comma (cl-07), an iteration or prolonged-sound mark
+ * (cl-09) or a small kana (cl-11); nor end with an opening bracket or
+ * quote (cl-01); and the inseparable dashes and leaders ―― …… ‥‥ (cl-08)
+ * are not split. Half-width forms count as their full-width ones. */
 static bool
-no_line_start(unsigned long cp)
+in_set(unsigned long cp, const unsigned long *set, size_t n)
 {
-	static const unsigned long set[] = {
-		0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF09, 0x300D, 0x300F, 0x3011, 0x3015, 0x3009,
-		0x300B, 0xFF01, 0xFF1F, 0x30FC, 0x2026, 0x2025, 0x30FB, 0xFF1A, 0xFF1B, 0x309D,
-		0x309E, 0x3005, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
-		0x3087, 0x308E, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5,
-		0x30E7, 0x30EE, 0x30F5, 0x30F6, 0xFF05, '%', ')', ']', '}', ',', '.', '!', '?',
-		':', ';', 0x2013, 0x3019, 0x301F,
-	};
-	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+	for (size_t i = 0; i < n; i++)
 		if (set[i] == cp)
 			return true;
 	return false;
 }
 
-/* Characters a line must not end with (opening brackets). */
+static bool
+no_line_start(unsigned long cp)
+{
+	static const unsigned long set[] = {
+		/* cl-02 closing brackets and quotes */
+		0x2019, 0x201D, 0x3001, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017,
+		0x3019, 0x301B, 0x301E, 0x301F, 0xFF09, 0xFF3D, 0xFF5D, 0xFF60, 0xFF63, ')', ']',
+		'}',
+		/* cl-03 hyphens, cl-04 ? !, cl-05 middle dots, cl-06 full stops, cl-07 commas */
+		0x2010, 0x2013, 0x301C, 0x30A0, 0xFF5E, 0x203C, 0x2047, 0x2048, 0x2049, 0xFF01,
+		0xFF1F, '!', '?', 0x30FB, 0xFF1A, 0xFF1B, 0xFF65, ':', ';', 0x3002, 0xFF0E, 0xFF61,
+		'.', 0xFF0C, 0xFF64, ',', '%', 0xFF05, 0x2030, 0x2103,
+		/* cl-09 iteration and prolonged-sound marks */
+		0x3005, 0x303B, 0x309D, 0x309E, 0x30FC, 0x30FD, 0x30FE, 0xFF70,
+		/* cl-11 small kana */
+		0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308E,
+		0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5,
+		0x30E7, 0x30EE, 0x30F5, 0x30F6, 0xFF67, 0xFF68, 0xFF69, 0xFF6A, 0xFF6B, 0xFF6C,
+		0xFF6D, 0xFF6E, 0xFF6F,
+	};
+	return in_set(cp, set, sizeof(set) / sizeof(set[0])) || (cp >= 0x31F0 && cp <= 0x31FF);
+}
+
+/* cl-01: opening brackets and quotes. */
 static bool
 no_line_end(unsigned long cp)
 {
-	static const unsigned long set[] = {0xFF08, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008,
-	                                    0x300A, 0x3018, '(', '[', '{'};
-	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
-		if (set[i] == cp)
-			return true;
-	return false;
+	static const unsigned long set[] = {0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E,
+	                                    0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D,
+	                                    0xFF08, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62, '(', '[',
+	                                    '{'};
+	return in_set(cp, set, sizeof(set) / sizeof(set[0]));
+}
+
+/* cl-08: two of these in a row stay together. */
+static bool
+inseparable(unsigned long prev, unsigned long cp)
+{
+	return prev == cp && (cp == 0x2014 || cp == 0x2015 || cp == 0x2026 || cp == 0x2025);
 }
 
 static bool
 can_break(unsigned long prev, unsigned long cp)
 {
-	if (cp == ' ' || no_line_start(cp) || no_line_end(prev))
+	if (cp == ' ' || no_line_start(cp) || no_line_end(prev) || inseparable(prev, cp))
 		return false;
 	/* "-0.04" is a minus sign, not a hyphen to break after. */
 	if (prev == '-' && cp >= '0' && cp <= '9')

@@ -27,7 +27,7 @@ px_comments(struct px *p)
 	                 "shown as (merged)), or none. Comments are printed as written."
 	               : "自由記述は回答順ではなく無作為な順序で掲載しています。グループ名は、そのグループの"
 	                 "回答者が %zu 人以上の場合にのみ記載し、それ未満のときは %zu 人以上になる広い"
-	                 "まとまり（（統合）と表示）を記載するか、記載しません。記述は原文のままです。",
+	                 "まとまり（「（統合）」と表示）を記載するか、記載しません。記述は原文のままです。",
 	         r->min_comments, r->min_comments);
 	px_para(p, PX_ML, PX_CW, 8, 11.5f, PX_GREY, false, line);
 	if (r->nthemes > 0) {
