@@ -124,7 +124,7 @@ px_method(struct px *p)
 {
 	const struct report *r = p->r;
 	const struct db_survey *rec = r->rec;
-	char line[1200];
+	char line[4096];
 
 	snprintf(line, sizeof(line),
 	         r->en ? "A figure is shown only for a group of at least %d people (k). When one group "
@@ -211,7 +211,7 @@ static void
 method_statistics(struct px *p)
 {
 	const struct report *r = p->r;
-	char line[1200], date[32] = "";
+	char line[4096], date[32] = "";
 	time_t t = (time_t)r->opt.epoch;
 	struct tm tm;
 

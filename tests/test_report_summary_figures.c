@@ -122,6 +122,8 @@ sections_follow_the_reading_order(void)
 		"その他の設問", "グループ別の結果", "支持との関連", "自由記述", "方法と匿名性",
 	};
 	char *text = rt_pdftext(&f, "out.pdf", false);
+	/* The method page's long paragraphs are printed to their end. */
+	CHECK(rt_has(text, "確かめます。"));
 	const char *at = text;
 	for (size_t i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
 		const char *h = at ? strstr(at, headings[i]) : NULL;
