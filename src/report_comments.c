@@ -96,12 +96,16 @@ comment_key_cmp(const void *a, const void *b)
  * Clusters are stars around their commonest text, never chains. */
 
 #define NEAR_MIN_WORDS 8
-#define NEAR_MAX_WORDS 512
+#define NEAR_MAX_WORDS 160
 #define NEAR_MAX_GROUP 64
+/* At most this many hashes of texts with a word dropped (24 bytes each):
+ * past it, further texts are matched by their words only. */
+#define NEAR_BUDGET ((size_t)2 << 20)
 
 struct words {
 	uint64_t *w;   /* word hashes; the low bit set marks a negation */
 	size_t n;
+	bool drops;    /* its one-word-dropped hashes are in the table */
 };
 
 static uint64_t
@@ -147,8 +151,22 @@ negation_char(uint32_t cp)
 	return false;
 }
 
-/* The words of a normalized text; out has room for strlen(norm) words.
- * An ASCII apostrophe inside a word is dropped ("don't" is "dont"). */
+/* Appends word w: the first NEAR_MAX_WORDS words one slot each, every
+ * later one mixed into one last slot (such a long text is only ever
+ * matched whole). */
+static void
+put_word(uint64_t *out, size_t *n, uint64_t w)
+{
+	if (*n <= NEAR_MAX_WORDS) {
+		out[(*n)++] = w;
+		return;
+	}
+	out[NEAR_MAX_WORDS] = mix64(out[NEAR_MAX_WORDS] ^ w) & ~(uint64_t)1;
+}
+
+/* The words of a normalized text into out (room for NEAR_MAX_WORDS + 1);
+ * returns how many slots it filled. An ASCII apostrophe inside a word is
+ * dropped ("don't" is "dont"). */
 static size_t
 split_words(const char *norm, uint64_t *out)
 {
@@ -172,13 +190,13 @@ split_words(const char *norm, uint64_t *out)
 			}
 		} else {
 			if (wl > 0)
-				out[n++] = (mix64(acc + wl) & ~(uint64_t)1) |
-				           (uint64_t)(wl <= sizeof(word) && negation_word(word, wl));
+				put_word(out, &n, (mix64(acc + wl) & ~(uint64_t)1) |
+				                      (uint64_t)(wl <= sizeof(word) && negation_word(word, wl)));
 			wl = 0;
 			acc = 0;
 			if (i < len && cp != ' ' && !is_punct(cp))
-				out[n++] = (mix64(((uint64_t)1 << 40) | cp) & ~(uint64_t)1) |
-				           (uint64_t)negation_char(cp);
+				put_word(out, &n, (mix64(((uint64_t)1 << 40) | cp) & ~(uint64_t)1) |
+				                      (uint64_t)negation_char(cp));
 		}
 		i += step;
 	}
@@ -232,9 +250,9 @@ near_same(const struct words *a, const struct words *b)
 			}
 		if (diff == 0)
 			return true;
-		return diff == 1 && b->n >= NEAR_MIN_WORDS && !(a->w[at] & 1) && !(b->w[at] & 1);
+		return diff == 1 && b->n >= NEAR_MIN_WORDS && a->n <= NEAR_MAX_WORDS && !(a->w[at] & 1) && !(b->w[at] & 1);
 	}
-	if (a->n != b->n + 1 || b->n < NEAR_MIN_WORDS)
+	if (a->n != b->n + 1 || b->n < NEAR_MIN_WORDS || a->n > NEAR_MAX_WORDS)
 		return false;
 	size_t i = 0;
 	while (i < b->n && a->w[i] == b->w[i])
@@ -380,11 +398,16 @@ near_clusters(struct report *r)
 	for (size_t i = 0; i < n; i++) {
 		if (r->comments[i].run != i)
 			continue;
+		/* A text has no more words than bytes. */
 		size_t len = strlen(r->comments[i].norm);
-		if ((wd[i].w = malloc((len + 1) * sizeof(uint64_t))) == NULL)
+		size_t slots = len < NEAR_MAX_WORDS ? len + 1 : NEAR_MAX_WORDS + 1;
+		if ((wd[i].w = malloc(slots * sizeof(uint64_t))) == NULL)
 			goto out;
 		wd[i].n = split_words(r->comments[i].norm, wd[i].w);
-		cap += 1 + (wd[i].n >= NEAR_MIN_WORDS && wd[i].n <= NEAR_MAX_WORDS ? wd[i].n : 0);
+		bool drops = wd[i].n >= NEAR_MIN_WORDS && wd[i].n <= NEAR_MAX_WORDS &&
+		             cap + wd[i].n <= NEAR_BUDGET;
+		cap += 1 + (drops ? wd[i].n : 0);
+		wd[i].drops = drops;
 	}
 	if ((e = malloc((cap + 1) * sizeof(*e))) == NULL)
 		goto out;
@@ -392,8 +415,7 @@ near_clusters(struct report *r)
 		if (r->comments[i].run != i)
 			continue;
 		e[ne++] = (struct near_entry){seq_hash(wd[i].w, wd[i].n, SIZE_MAX), i, SIZE_MAX};
-		for (size_t p = 0; wd[i].n >= NEAR_MIN_WORDS && wd[i].n <= NEAR_MAX_WORDS && p < wd[i].n;
-		     p++)
+		for (size_t p = 0; wd[i].drops && p < wd[i].n; p++)
 			e[ne++] = (struct near_entry){seq_hash(wd[i].w, wd[i].n, p), i, p};
 	}
 	pairs = near_pairs(r, e, ne, wd, &np, &oom);
