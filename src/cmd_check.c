@@ -32,8 +32,8 @@ id_notes(const char *path, const struct qn_survey *s)
 	for (size_t i = 0; i < s->nquestions; i++) {
 		const struct qn_question *q = &s->questions[i];
 		if (q->id_text)
-			printf("%s:%d: note: question id '%s' has the answer key '%s'\n", path, q->line,
-			       q->id_text, q->id);
+			printf("%s:%d:%d: note: question id '%s' has the answer key '%s'\n", path,
+			       q->id_line, q->id_col, q->id_text, q->id);
 	}
 }
 

@@ -179,6 +179,8 @@ question_init(struct ctx *c, size_t i)
 	if (p->id) {
 		q->id = p->id;
 		q->id_text = p->id_text;
+		q->id_line = p->id_line;
+		q->id_col = p->id_col;
 	} else {
 		char autoid[16];
 		snprintf(autoid, sizeof(autoid), "Q%zu", i + 1);

@@ -59,6 +59,7 @@ struct qn_question {
 	                        '-', '_'; "Stim 1" is "Stim_1"), or "Q<position>"
 	                        as Qualtrics numbers them */
 	const char *id_text; /* [[ID]] as written when it differs from id, else NULL */
+	int id_line, id_col; /* where [[ID]]'s value is, or 0 */
 	const char *text;    /* allow-listed HTML */
 	const char *text_en; /* or NULL */
 	bool required;
