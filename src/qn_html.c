@@ -491,7 +491,10 @@ to_plain(struct arena *a, const char *html, bool lines)
 			const char *end = memchr(html + i, '>', len - i);
 			size_t tl = end ? (size_t)(end - (html + i)) + 1 : len - i;
 			const char *rep = tl >= 3 ? plain_tag(html + i, tl, lines) : "";
-			/* No blank line at the start or twice in a row. */
+			/* No blank line at the start or twice in a row, no
+			 * space at the end of a line. */
+			while (rep[0] == '\n' && n > 0 && out[n - 1] == ' ')
+				n--;
 			if (rep[0] == '\n' && (n == 0 || out[n - 1] == '\n'))
 				rep++;
 			if (rep[0] == ' ' && (n == 0 || out[n - 1] == ' '))
