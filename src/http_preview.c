@@ -138,6 +138,12 @@ notice(const char *path, const struct preview *p)
 		                        "<span lang=\"ja\">koe check の警告</span> / <span lang=\"en\">"
 		                        "koe check warnings</span></h2>",
 		            false) &&
+		     append(&out, &len,
+		            p->failed ? "<p><span lang=\"ja\">ファイルを直して保存し、このページを再読み込み"
+		                        "してください。</span> <span lang=\"en\">Fix the file, save it and "
+		                        "reload this page.</span></p>"
+		                      : "",
+		            false) &&
 		     append(&out, &len, "<pre lang=\"en\">", false) &&
 		     append(&out, &len, p->report, true) &&
 		     append(&out, &len, "</pre></section>", false);
