@@ -348,10 +348,12 @@ tag(struct san *z, const char *text, size_t i, size_t len, const struct htag *t)
 	char what[40];
 
 	if (a >= 0) {
-		if (z->pending_br && !t->closing) {
+		/* After a removed </div>, a line break or a block makes the new
+		 * line itself; inline markup needs one. */
+		if (z->pending_br && !t->closing && allowed[a].kind == K_INLINE)
 			put(&z->b, "<br>", 4);
+		if (!t->closing)
 			z->pending_br = false;
-		}
 		if (t->attrs)
 			note(z->nt, i, "attributes");
 		if (t->closing)
@@ -569,6 +571,8 @@ qn_text_html(struct ctx *c, const char *raw, size_t len, const struct tlines *po
 		return out;
 	/* The line and column of the first removed piece: the text is made of
 	 * the lines pos lists, joined with <br>. */
+	if (pos == NULL)
+		col += utf8_col(raw, nt.off) - 1;
 	for (size_t k = 0; pos && k < pos->n; k++) {
 		if (pos->v[k].off > nt.off)
 			break;

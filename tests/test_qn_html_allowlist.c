@@ -35,6 +35,9 @@ qualtrics_wrappers_keep_their_text(void)
 	CHECK_STR(san("<span style=\"font-size:19px;\">大きい</span>文字"), "大きい文字");
 	CHECK_INT(nt.count, 0);
 	CHECK_STR(san("<div>one</div><div>two</div>"), "one<br>two");
+	CHECK_STR(san("<div>one</div><br>two"), "one<br>two");
+	CHECK_STR(san("<div>one</div><p>two</p>"), "one<p>two</p>");
+	CHECK_STR(san("<div>one</div><b>two</b>"), "one<br><b>two</b>");
 	CHECK_STR(san("<font color=\"red\">red</font>"), "red");
 	CHECK_STR(san("<p style=\"color:red\" class=\"x\">p</p>"), "<p>p</p>");
 	CHECK_STR(nt.what, "attributes");
@@ -160,6 +163,49 @@ plain_text_for_pdf(void)
 	CHECK_STR(qn_html_to_plain(&a, s), "Qt <i>");
 }
 
+/* koe check's warning points at the first removed piece in the file: the
+ * right line of a text written over several lines, the right column (in
+ * characters) of a choice and of an [[En]]; wrappers such as <span> and
+ * <div> alone warn about nothing, and the file loads. */
+static void
+warnings_point_into_the_file(void)
+{
+	static const char file[] =
+		"[[AdvancedFormat]]\n"
+		"[[Survey:w]]\n"
+		"[[Question:MC]]\n"
+		"<span style=\"x\">一行目</span>\n"
+		"<div>二行目</div>\n"
+		"三行目 <iframe src=x></iframe>\n"
+		"[[En: Third <img src=x> line]]\n"
+		"[[Choices]]\n"
+		"はい<!-- c -->\n"
+		"<font>いいえ</font>\n";
+	struct koe_diags d = {0};
+	struct qn_survey *s = NULL;
+
+	CHECK_INT(qn_parse(file, strlen(file), "w.txt", &s, &d), KOE_OK);
+	CHECK_INT(koe_diags_errors(&d), 0);
+	CHECK_INT(d.nwarn, 3);
+	if (d.n == 3) {
+		CHECK_INT(d.v[0].line, 6);
+		CHECK_INT(d.v[0].col, 5);
+		CHECK_STR(d.v[0].message, "HTML removed from the text: <iframe> with its content");
+		CHECK_INT(d.v[1].line, 7);
+		CHECK_INT(d.v[1].col, 13);
+		CHECK_STR(d.v[1].message, "HTML removed from the text: <img>");
+		CHECK_INT(d.v[2].line, 9);
+		CHECK_INT(d.v[2].col, 3);
+		CHECK_STR(d.v[2].message, "HTML removed from the text: comments");
+	}
+	if (s) {
+		CHECK_STR(s->questions[0].text, "一行目<br>二行目<br>三行目 ");
+		CHECK_STR(s->questions[0].choices[1].text, "いいえ");
+	}
+	qn_survey_free(s);
+	koe_diags_free(&d);
+}
+
 int
 main(void)
 {
@@ -173,6 +219,7 @@ main(void)
 	RUN(tags_are_balanced_and_nested);
 	RUN(bounded_on_hostile_nesting);
 	RUN(plain_text_for_pdf);
+	RUN(warnings_point_into_the_file);
 	arena_free(&a);
 	return harness_done();
 }
