@@ -112,6 +112,11 @@ async function formFlow(viewport, label) {
   const s = await open(viewport);
   const { page } = s;
   await page.goto(`${base}/`);
+  await page.waitForSelector('#start');
+  await bannerShown(page, `${label}, start screen`);
+  await shot(page, `${label}-ja-preview-00-start`);
+  await axe(page, `${label}, start screen`);
+  await page.click('#start');
   await page.waitForSelector('form.survey');
   await bannerShown(page, label);
   T.eq(`${label}: the title of the file`, await text(page, 'h1'), '画面テスト用アンケート');
@@ -151,6 +156,7 @@ async function formFlow(viewport, label) {
   T.eq(`${label}: no request to an endpoint that takes answers or tokens`, s.requests.filter((r) => /responses|issue/.test(r)), []);
   await page.click('#preview-again');
   await page.waitForSelector('form.survey');
+  T.eq(`${label}: start again: nothing was ever sent`, s.requests.filter((r) => !r.startsWith(`GET ${base}/`)), []);
   T.eq(`${label}: start again: back on page 1, answers gone`, [await text(page, '.progress-text'), await page.isChecked('[name="a:office_days"] >> nth=0')], ['1 / 2', false]);
   T.eq(`${label}: no script errors or CSP violations`, s.problems, []);
   await s.ctx.close();
@@ -160,11 +166,13 @@ async function reloadAndErrors() {
   const s = await open(PHONE);
   const { page } = s;
   await page.goto(`${base}/`);
+  await page.click('#start');
   await page.waitForSelector('form.survey');
 
   // HR edits, saves, reloads.
   writeFileSync(file, original.replace('週に何日、出社していますか。', '編集しました：週に何日、出社していますか。'));
   await page.reload();
+  await page.click('#start');
   await page.waitForSelector('form.survey');
   T.eq('reload shows the edit', await text(page, '#q-office_days .q-text'), '編集しました：週に何日、出社していますか。');
 
@@ -188,6 +196,7 @@ async function reloadAndErrors() {
 
   writeFileSync(file, original);
   await page.reload();
+  await page.click('#start');
   await page.waitForSelector('form.survey');
   T.eq('fixed file: the form again', await page.locator('#preview-check').count(), 0);
   T.eq('reload and errors: no script errors or CSP violations', s.problems, []);

@@ -2,7 +2,8 @@
 // any link exists. The server marks the page data-state="preview" (or
 // "preview-error" when the file has errors, which the server has already
 // written on the page) and puts a banner on top. Here the employee's flow is
-// run without what needs a real survey: no token, no start screen, nothing
+// run without what needs a real survey: no token (the start button opens the
+// form), nothing
 // kept in the browser (a store in memory), and sending shows "not saved"
 // instead of reaching a server. Everything else (questions, pages, English,
 // required checks, conditions) is app.js and questions.js as employees get
@@ -82,7 +83,10 @@ export async function startPreview(app) {
   app.keyMap = new Map();
   for (const q of m.questions) for (const k of itemKeys(q)) app.keyMap.set(k, q);
   app.token = { input: '', output: '' };
-  app.openForm();
+  // The start screen employees see first; its button opens the form here
+  // instead of fetching a token.
+  app.begin = async () => app.openForm(true);
+  app.startScreen();
 }
 
 // Called by App.submit() with the answers it would send: shows them and
