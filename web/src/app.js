@@ -14,6 +14,7 @@ import { api, NetworkError } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
 import { answersToSend, focusTarget, itemKeys, missingRequired, renderQuestion, setError } from './questions.js';
+import { previewSubmitted, startPreview } from './preview.js';
 import { Store } from './store.js';
 import { IssueError, keyIdMatches, obtainToken, receiptOf } from './token.js';
 
@@ -436,6 +437,7 @@ class App {
   // ---- start ------------------------------------------------------------
 
   async start() {
+    if (this.state.startsWith('preview')) return startPreview(this);
     if (this.state === 'receipts') return this.startReceipts();
     if (this.state === 'closed') return this.startClosed();
     if (this.state === 'replaced') return this.startReplaced();
@@ -862,6 +864,8 @@ class App {
       return this.otherTab();
     }
     const answers = answersToSend(this.manifest.questions, this.answers);
+    // `koe preview`: nothing is sent anywhere (preview.js).
+    if (this.state === 'preview') return previewSubmitted(this, answers, btn);
     const tried = this.tried;
     this.tried = true;
     let res;
