@@ -18,38 +18,6 @@
 
 static const char *const C = "serve";
 
-/* Splits ADDR:PORT, [V6]:PORT or a bare PORT. */
-static int
-parse_listen(const char *arg, char *addr, size_t cap, uint16_t *port)
-{
-	const char *colon;
-	char *end;
-	unsigned long p;
-
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (close == NULL || close[1] != ':' || (size_t)(close - arg - 1) >= cap)
-			return -1;
-		memcpy(addr, arg + 1, (size_t)(close - arg - 1));
-		addr[close - arg - 1] = '\0';
-		colon = close + 1;
-	} else if ((colon = strrchr(arg, ':')) != NULL) {
-		if ((size_t)(colon - arg) >= cap)
-			return -1;
-		memcpy(addr, arg, (size_t)(colon - arg));
-		addr[colon - arg] = '\0';
-	} else {
-		snprintf(addr, cap, "127.0.0.1");
-		colon = arg - 1;
-	}
-	errno = 0;
-	p = strtoul(colon + 1, &end, 10);
-	if (errno || *end || end == colon + 1 || p > 65535)
-		return -1;
-	*port = (uint16_t)p;
-	return 0;
-}
-
 struct serve_args {
 	struct http_config cfg;
 	char addr[128];
@@ -127,7 +95,7 @@ cli_serve(const char *listen, const char *db_path, const char *key_path)
 	struct serve_args a = {.db_opt = db_path, .key_opt = key_path};
 
 	http_config_defaults(&a.cfg);
-	if (parse_listen(listen, a.addr, sizeof(a.addr), &a.cfg.port) != 0) {
+	if (cli_parse_listen(listen, a.addr, sizeof(a.addr), &a.cfg.port) != 0) {
 		cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
 		return 2;
 	}
@@ -162,7 +130,7 @@ cmd_serve_run(int argc, char **argv)
 		bool num_ok = optarg && *optarg && *end == '\0' && v < 100000;
 		switch (c) {
 		case 'l':
-			if (parse_listen(optarg, a.addr, sizeof(a.addr), &cfg->port) != 0) {
+			if (cli_parse_listen(optarg, a.addr, sizeof(a.addr), &cfg->port) != 0) {
 				cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
 				return 2;
 			}

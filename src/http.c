@@ -35,6 +35,12 @@ conn_of(struct MHD_Connection *c)
 	return MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
 }
 
+struct http_server *
+http_server_of(struct MHD_Connection *c)
+{
+	return conn_of(c)->s;
+}
+
 static long long
 now_ms(void)
 {
@@ -208,6 +214,9 @@ route(struct http_server *s, struct MHD_Connection *c, const char *url, const ch
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	bool post = strcmp(method, "POST") == 0;
 	static const char api_surveys[] = "/api/v1/surveys/";
+
+	if (s->cfg.preview_path)
+		return get ? http_preview_route(c, url) : method_not_allowed(c, "GET, HEAD");
 
 	if (strncmp(url, "/s/", 3) == 0 && strchr(url + 3, '/') == NULL)
 		return get ? http_page(s, c, r, url + 3) : method_not_allowed(c, "GET, HEAD");
@@ -533,10 +542,11 @@ http_start(const struct http_config *cfg, struct http_server **out, struct koe_m
 	s->no_conn.s = s;
 	s->no_conn.fd = -1;
 
-	/* Privileged work first: the key file and the database. */
-	if ((err = load_state(s, cfg, msg)) != KOE_OK)
+	/* Privileged work first: the key file and the database (a preview
+	 * has neither). */
+	if (cfg->preview_path == NULL && (err = load_state(s, cfg, msg)) != KOE_OK)
 		goto fail;
-	if (http_worker_start(s) != 0) {
+	if (cfg->preview_path == NULL && http_worker_start(s) != 0) {
 		err = KOE_ENOMEM;
 		koe_msg_set(msg, KOE_OK, "cannot start the database worker");
 		goto fail;

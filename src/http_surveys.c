@@ -66,7 +66,7 @@ choices_json(const struct qn_choice *v, size_t n, const char *qid, bool keys)
 }
 
 /* A display condition as the page evaluates it: the compiled nodes in
- * postfix order, tests naming their answer key (docs/ARCHITECTURE.md §5.1).
+ * postfix order, tests naming their answer key (docs/ARCHITECTURE.md §5.2).
  * The last node is the condition. */
 static json_t *
 cond_json(const struct qn_survey *q, const struct qn_cond *c)
@@ -93,9 +93,9 @@ cond_json(const struct qn_survey *q, const struct qn_cond *c)
 /* The manifest lists what a browser needs to show the survey and check the
  * server: the public key and its fingerprint, the segments (with invitee
  * counts, all at least k) and the questions with their answer keys. */
-static char *
-build_manifest(const struct http_survey *sv, const struct db_segment *segs, size_t nsegs,
-               const struct seal_holder *holders, size_t nholders, size_t *len)
+char *
+http_manifest_build(const struct http_survey *sv, const struct db_segment *segs, size_t nsegs,
+                    const struct seal_holder *holders, size_t nholders, size_t *len)
 {
 	const struct qn_survey *q = sv->q;
 	char pk[B64URL_ENCODED_LEN(32) + 1];
@@ -230,7 +230,7 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 		size_t nholders = 0;
 		if (db_holders_get(s->db, id, holders, SEAL_HOLDERS_MAX, &nholders) != KOE_OK)
 			nholders = 0;
-		sv->manifest = build_manifest(sv, segs, nsegs, holders, nholders, &sv->manifest_len);
+		sv->manifest = http_manifest_build(sv, segs, nsegs, holders, nholders, &sv->manifest_len);
 	}
 	for (size_t i = 0; i < nsegs; i++)
 		segs[i].code = NULL;

@@ -9,6 +9,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_demo,
 	&cmd_check,
+	&cmd_preview,
 	&cmd_holder,
 	&cmd_open,
 	&cmd_status,

@@ -1,5 +1,5 @@
 /* Display conditions: [[ShowIf:condition | label]] on a question or a block
- * (docs/ARCHITECTURE.md §5.1). Pass one (qn_tag_showif) only records where
+ * (docs/ARCHITECTURE.md §5.2). Pass one (qn_tag_showif) only records where
  * the tag is and what it says; pass two (qn_conds_finish) parses the
  * condition, resolves every reference against the earlier questions,
  * checks the values against their recodes, compiles it into postfix nodes

@@ -1,4 +1,4 @@
-/* Whether a display condition can ever be true (docs/ARCHITECTURE.md §5.1).
+/* Whether a display condition can ever be true (docs/ARCHITECTURE.md §5.2).
  *
  * A condition only tests earlier answers, and those questions may carry
  * conditions of their own: "b = 1" cannot hold when b is only shown to

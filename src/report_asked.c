@@ -1,4 +1,4 @@
-/* Who was asked ([[ShowIf]], docs/ARCHITECTURE.md §8.7): for each question
+/* Who was asked ([[ShowIf]], docs/ARCHITECTURE.md §8.8): for each question
  * with a display condition, the respondents it was shown to, found by
  * evaluating the compiled condition on each opened response.
  *

@@ -63,11 +63,12 @@ struct report_choice {
 	bool multi;
 	bool shown;               /* answered by at least k people */
 	size_t n;                 /* respondents who answered; 0 when hidden */
+	bool fpc;                 /* shares carry the finite-population correction */
 	struct report_option *opts;
 	size_t nopts;
 };
 
-/* Who a question was asked of ([[ShowIf]], docs/ARCHITECTURE.md §8.7). */
+/* Who a question was asked of ([[ShowIf]], docs/ARCHITECTURE.md §8.8). */
 struct report_asked {
 	const char *label;        /* NULL: asked of everyone */
 	size_t n;                 /* respondents it was shown to; 0 when hidden */
@@ -84,11 +85,16 @@ struct report_comment {
 	                             coarser one, include/koe/dc.h rule 4), or NULL */
 	const char *display;      /* segment as people read it, or NULL */
 	uint8_t key[16];          /* the shuffle key the order is sorted by */
-	/* Identical comments (same item, same text) are printed once with
-	 * their count, where the first of them falls in the printed order. */
-	size_t run;               /* the run of identical comments it belongs to */
-	size_t count;             /* on the first printed of its run: the run's
-	                             size; 0 on the others */
+	/* Identical and near-identical comments (same item, README
+	 * "Comments") are printed once with their count, where the first of
+	 * them falls in the printed order. Runs and clusters are named by the
+	 * canonical index of their first comment. */
+	size_t run;               /* the run of identical normalized texts */
+	size_t cluster;           /* the runs joined as near-identical */
+	const char *cluster_text; /* the cluster's most frequent text (borrowed) */
+	size_t count;             /* on the first printed of its cluster: the
+	                             cluster's size; 0 on the others */
+	size_t variants;          /* on the first: how many different texts */
 	const char *run_segment;  /* on the first: the label every comment of the
 	                             run carries, or NULL when they differ */
 	const char *run_display;  /* the same as people read it */
@@ -189,6 +195,14 @@ struct report {
 /* Page 1's figures: pooled role shares' margins over each dimension and
  * the differences to state. Called by report_compute for a final report. */
 enum koe_err report_findings(struct report *r);
+
+/* The comments in their printed order, grouped, and HR's themes
+ * (report_comments.c). */
+enum koe_err report_make_comments(struct report *r, const struct resp_table *t);
+
+/* A group label as people read it ("*" parts as merged); NULL when memory
+ * runs out. */
+const char *report_display_label(struct report *r, const char *label);
 
 /* Who each conditioned question was asked of, from the opened answers
  * (report_asked.c). */

@@ -320,6 +320,7 @@ scales_arr(struct jw *w, const struct report *r)
 			put(w, o, "mean", num(sc->mean));
 			put(w, o, "sd", num(sc->sd));
 			put(w, o, "ci", interval(sc->ci_lo, sc->ci_hi));
+			put(w, o, "fpc", json_boolean(sc->fpc));
 			put(w, o, "favorable", prop(w, &sc->fav));
 			put(w, o, "unfavorable", prop(w, &sc->unfav));
 			if (al->status == STATS_OK) {
@@ -372,6 +373,7 @@ items_arr(struct jw *w, const struct report *r)
 			put(w, o, "mean", num(it->mean));
 			put(w, o, "sd", num(it->sd));
 			put(w, o, "ci", interval(it->ci_lo, it->ci_hi));
+			put(w, o, "fpc", json_boolean(it->fpc));
 			put(w, o, "favorable", prop(w, &it->fav));
 			put(w, o, "unfavorable", prop(w, &it->unfav));
 			put(w, o, "neutral", num(it->neutral));
@@ -405,6 +407,7 @@ choices_arr(struct jw *w, const struct report *r)
 		put(w, o, "shown", json_boolean(c->shown));
 		if (c->shown) {
 			put(w, o, "n", json_integer((json_int_t)c->n));
+			put(w, o, "fpc", json_boolean(c->fpc));
 			for (size_t k = 0; k < c->nopts; k++) {
 				json_t *e = json_object();
 				if (e) {
@@ -436,6 +439,7 @@ segment_scale(struct jw *w, const struct report *r, size_t si, size_t g)
 		return o;
 	put(w, o, "n", json_integer((json_int_t)sc->n));
 	put(w, o, "mean", num(sc->mean));
+	put(w, o, "fpc", json_boolean(sc->fpc));
 	put(w, o, "favorable", prop(w, &sc->fav));
 	put(w, o, "unfavorable", prop(w, &sc->unfav));
 	if (cmp->welch.status == STATS_OK) {
@@ -590,8 +594,9 @@ comments_obj(struct jw *w, const struct report *r)
 			continue;
 		if ((e = json_object()) != NULL) {
 			put(w, e, "item", str(r->s->items[cm->item].key));
-			put(w, e, "text", str(cm->text));
+			put(w, e, "text", str(cm->cluster_text));
 			put(w, e, "count", json_integer((json_int_t)cm->count));
+			put(w, e, "variants", json_integer((json_int_t)cm->variants));
 			put(w, e, "segment", str(cm->run_segment));
 		}
 		push(w, gr, e);
@@ -606,7 +611,7 @@ comments_obj(struct jw *w, const struct report *r)
 			push(w, kw, str(qt->keywords[k]));
 		for (int k = 0; qa && k < 2; k++)
 			if (th->quotes[k] >= 0)
-				push(w, qa, str(r->comments[th->quotes[k]].text));
+				push(w, qa, str(r->comments[th->quotes[k]].cluster_text));
 		if (e) {
 			put(w, e, "name", str(th->name));
 			put(w, e, "keywords", kw);

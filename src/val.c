@@ -29,7 +29,7 @@ get_int(const json_t *v, int *out)
 
 /* An answer to a question its [[ShowIf]] hid is refused, not dropped: the
  * page never sends one, so it is a client that did not follow the
- * questionnaire (docs/ARCHITECTURE.md §5.1). The conditions were compiled
+ * questionnaire (docs/ARCHITECTURE.md §5.2). The conditions were compiled
  * when the survey was loaded; this costs one pass over the nodes per
  * conditioned question. Items are in question order, so a question's
  * visibility only depends on answers already judged. */

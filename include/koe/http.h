@@ -27,12 +27,17 @@ struct http_config {
 	unsigned timeout_s;        /* idle connection timeout */
 	const char *tls_cert_pem;  /* both NULL, or both PEM text */
 	const char *tls_key_pem;
+	/* `koe preview` (docs/ARCHITECTURE.md §3.6): when set, the server has no
+	 * database, key or worker; it serves the page at / for this
+	 * questionnaire file, read again on every request, and stores nothing. */
+	const char *preview_path;
 };
 
 /* Fills c with the defaults. */
 void http_config_defaults(struct http_config *c);
 
-/* Loads the surveys, derives their keys and starts listening. On failure
+/* Loads the surveys, derives their keys and starts listening (or, with
+ * preview_path, only starts listening). On failure
  * writes a message for the operator into msg. Stop with http_stop(). */
 enum koe_err http_start(const struct http_config *c, struct http_server **out, struct koe_msg *msg);
 

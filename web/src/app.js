@@ -15,6 +15,7 @@ import { clear, h } from './dom.js';
 import { t } from './i18n.js';
 import { pagesShown, shownIds } from './conditions.js';
 import { answersToSend, focusTarget, itemKeys, missingRequired, renderQuestion, setError } from './questions.js';
+import { previewSubmitted, startPreview } from './preview.js';
 import { Store } from './store.js';
 import { IssueError, keyIdMatches, obtainToken, receiptOf } from './token.js';
 
@@ -438,6 +439,7 @@ class App {
   // ---- start ------------------------------------------------------------
 
   async start() {
+    if (this.state.startsWith('preview')) return startPreview(this);
     if (this.state === 'receipts') return this.startReceipts();
     if (this.state === 'closed') return this.startClosed();
     if (this.state === 'replaced') return this.startReplaced();
@@ -929,6 +931,8 @@ class App {
     }
     const shown = this.shownSet();
     const answers = answersToSend(this.manifest.questions.filter((q) => shown.has(q.id)), this.answers);
+    // `koe preview`: nothing is sent anywhere (preview.js).
+    if (this.state === 'preview') return previewSubmitted(this, answers, btn);
     const tried = this.tried;
     this.tried = true;
     let res;

@@ -1,4 +1,4 @@
-// Display conditions ([[ShowIf]], docs/ARCHITECTURE.md §5.1): which
+// Display conditions ([[ShowIf]], docs/ARCHITECTURE.md §5.2): which
 // questions a person is shown, from the answers given so far. The manifest
 // carries each condition compiled by the server's parser: nodes in postfix
 // order ({key, in: [[lo, hi], ...]} tests a key, {op: 'and'|'or', of: [i, j]}
