@@ -122,6 +122,20 @@ scales_and_items(void)
 	 * scale's role. */
 	it = qn_item_find(s, "comeback");
 	CHECK(it != NULL && it->kind == QN_ITEM_NPS && it->role == QN_ROLE_REJOIN);
+	/* [[ShowIf]] written loosely: tag case, spaces, keyword case. */
+	const struct qn_cond *c = s->questions[it->question].show_if;
+	CHECK(c != NULL);
+	CHECK_INT(s->nconds, 1);
+	if (c) {
+		CHECK_STR(c->text, "pick = 1, 3 AND ( enps=0..6 or many = 20 )");
+		CHECK_STR(c->label, "赤か青を選んだ人");
+		CHECK_STR(c->label_en, "People who picked red or blue");
+		CHECK_INT(c->nnodes, 5); /* pick, enps, many, or, and */
+		CHECK_INT(c->nodes[4].op, QN_COND_AND);
+		CHECK_INT(c->nodes[3].op, QN_COND_OR);
+		CHECK_INT(c->nodes[0].nranges, 2);
+		CHECK_INT(c->nodes[1].ranges[0].hi, 6);
+	}
 	it = qn_item_find(s, "bat.9");
 	CHECK(it != NULL && it->role == QN_ROLE_MORALE);
 	it = qn_item_find(s, "pick");
