@@ -610,6 +610,12 @@ http_start(const struct http_config *cfg, struct http_server **out, struct koe_m
 		s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert_pem,
 		MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
 		MHD_OPTION_END);
+	if (s->d == NULL && cfg->listen_fd >= 0) {
+		koe_msg_set(msg, KOE_OK, "cannot serve on the socket handed over%s",
+		         s->tls ? " (do the TLS certificate and key fit?)" : "");
+		err = KOE_EIO;
+		goto fail;
+	}
 	if (s->d == NULL) {
 		koe_msg_set(msg, KOE_OK, "cannot listen on %s port %u (in use, or not allowed?)%s",
 		         cfg->listen_addr, cfg->port,
