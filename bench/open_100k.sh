@@ -22,6 +22,7 @@ t1=$(date +%s.%N)
 t2=$(date +%s.%N)
 "$koe" backup --out copy.db >/dev/null
 tb=$(date +%s.%N)
+sizes="$(stat -c %s copy.db) $(stat -c %s koe.db)"
 "$koe" restore copy.db --db restored.db >/dev/null
 tr=$(date +%s.%N)
 t2b=$(date +%s.%N)
@@ -29,7 +30,7 @@ t2b=$(date +%s.%N)
 t3=$(date +%s.%N)
 printf 'koe open, 100,000 invitations: %.2f s (Argon2id included)\n' "$(awk "BEGIN{print $t1 - $t0}")"
 printf 'koe status: %.3f s\n' "$(awk "BEGIN{print $t2 - $t1}")"
-printf 'koe backup: %.2f s, %d bytes (the database: %d bytes)\n' "$(awk "BEGIN{print $tb - $t2}")" \
-	"$(stat -c %s copy.db)" "$(stat -c %s koe.db)"
+# shellcheck disable=SC2086 # two numbers
+printf 'koe backup: %.2f s, %d bytes (the database: %d bytes)\n' "$(awk "BEGIN{print $tb - $t2}")" $sizes
 printf 'koe restore into a new file: %.2f s\n' "$(awk "BEGIN{print $tr - $tb}")"
 printf 'koe close (delete, checkpoint, vacuum): %.2f s\n' "$(awk "BEGIN{print $t3 - $t2b}")"
