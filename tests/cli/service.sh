@@ -7,7 +7,7 @@
 # the user and directories are made by systemd-sysusers and systemd-tmpfiles
 # in a scratch root; and the unit's own ExecStart line, given a socket the
 # way koe.socket gives it and the TLS files the way LoadCredential does,
-# serves HTTPS. There is no systemd as PID 1 here, so nothing is started
+# serves HTTPS from a network namespace of its own as an unprivileged user. There is no systemd as PID 1 here, so nothing is started
 # through systemctl.
 set -u
 koe=${KOE_BIN:?}
@@ -84,7 +84,7 @@ done
 
 # 5. The unit's ExecStart, as systemd would run it: the database in the
 # state directory, the TLS files in the credentials directory (%d), the
-# socket as fd 3.
+# socket as fd 3, no network of its own, an unprivileged user.
 state=$root/var/lib/koe
 creds=$t/credentials
 mkdir -p "$creds"
@@ -97,13 +97,39 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
 	-keyout "$creds/tls-key" -out "$creds/tls-cert" 2>/dev/null || say_fail "openssl"
 exec_start=$(sed -n 's/^ExecStart=//p' "$units/koe.service" | sed "s|%d|$creds|g; s|/var/lib/koe|$state|g")
+# As much of the sandbox as works without systemd: a network namespace of
+# its own (PrivateNetwork=yes: the handed-over socket is its only way out),
+# an unprivileged user with no capability and no new privileges (User=,
+# CapabilityBoundingSet=, NoNewPrivileges=), owning only the state and
+# credentials directories, as systemd arranges them.
+sandbox=()
+if unshare -n true 2>/dev/null && command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs --bounding-set=-all true 2>/dev/null; then
+	chmod 0711 "$t"
+	chown -R 65534:65534 "$state" "$creds"
+	chmod 0500 "$creds"
+	chmod 0400 "$creds"/*
+	sandbox=(unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs
+		--bounding-set=-all)
+else
+	echo "note: unshare -n or setpriv cannot run here; ExecStart runs without them"
+fi
 # shellcheck disable=SC2086 # the unit's words, split as systemd splits them
-python3 "$src/tests/cli/socket_activate.py" 127.0.0.1 $exec_start >"$t/out.txt" 2>"$t/err.txt" &
+python3 "$src/tests/cli/socket_activate.py" 127.0.0.1 "${sandbox[@]}" $exec_start \
+	>"$t/out.txt" 2>"$t/err.txt" &
 pid=$!
 for _ in $(seq 100); do [ "$(wc -l <"$t/out.txt")" -ge 2 ] && break; sleep 0.1; done
 port=$(head -1 "$t/out.txt")
 grep -qx "koe serve: listening on https://127.0.0.1:$port (socket from systemd)" "$t/out.txt" ||
 	say_fail "serve on the handed-over socket: $(cat "$t/out.txt" "$t/err.txt")"
+if [ ${#sandbox[@]} -gt 0 ]; then
+	st=/proc/$pid/status
+	[ "$(readlink "/proc/$pid/ns/net")" != "$(readlink /proc/self/ns/net)" ] ||
+		say_fail "koe serve shares the host's network namespace"
+	grep -q '^Uid:[[:space:]]*65534[[:space:]]' "$st" || say_fail "not unprivileged: $(grep Uid "$st")"
+	grep -q '^NoNewPrivs:[[:space:]]*1' "$st" || say_fail "new privileges allowed"
+	grep -q '^CapBnd:[[:space:]]*0*$' "$st" || say_fail "capabilities left: $(grep CapBnd "$st")"
+fi
 code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$creds/tls-cert" \
 	"https://127.0.0.1:$port/api/v1/surveys/alumni-readiness-2026")
 [ "$code" = 200 ] || say_fail "HTTPS on the handed-over socket answered $code"
