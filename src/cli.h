@@ -36,6 +36,8 @@ extern const struct cli_command cmd_serve;
 extern const struct cli_command cmd_report;
 extern const struct cli_command cmd_demo;
 extern const struct cli_command cmd_preview;
+extern const struct cli_command cmd_backup;
+extern const struct cli_command cmd_restore;
 
 #define cli_suggest koe_suggest
 

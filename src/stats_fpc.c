@@ -69,6 +69,23 @@ t_fpc(double mean, double f, double *lo, double *hi)
 	*hi = mean + half;
 }
 
+/* What items and scales share: the t interval around the mean and both
+ * shares, for n answers; *f gets the variance factor. */
+static enum koe_err
+mean_and_shares_fpc(size_t n, enum stats_status status, double mean, double *lo, double *hi,
+                    struct stats_prop *fav, struct stats_prop *unfav, double population,
+                    double *f)
+{
+	enum koe_err err;
+	if (fpc_factor((double)n, population, f) != KOE_OK)
+		return KOE_EINVAL;
+	if (status == STATS_OK)
+		t_fpc(mean, *f, lo, hi);
+	if ((err = stats_prop_fpc(fav, population)) != KOE_OK)
+		return err;
+	return stats_prop_fpc(unfav, population);
+}
+
 enum koe_err
 stats_item_fpc(struct stats_item *it, double population)
 {
@@ -76,12 +93,8 @@ stats_item_fpc(struct stats_item *it, double population)
 	enum koe_err err;
 	if (it->n == 0)
 		return KOE_OK;
-	if (fpc_factor((double)it->n, population, &f) != KOE_OK)
-		return KOE_EINVAL;
-	if (it->status == STATS_OK)
-		t_fpc(it->mean, f, &it->ci_lo, &it->ci_hi);
-	if ((err = stats_prop_fpc(&it->fav, population)) != KOE_OK ||
-	    (err = stats_prop_fpc(&it->unfav, population)) != KOE_OK)
+	if ((err = mean_and_shares_fpc(it->n, it->status, it->mean, &it->ci_lo, &it->ci_hi, &it->fav,
+	                               &it->unfav, population, &f)) != KOE_OK)
 		return err;
 	if (it->kind == STATS_NPS) {
 		/* The NPS half-width of stats_item_from_counts, before clamping. */
@@ -102,12 +115,8 @@ stats_scale_fpc(struct stats_scale *sc, double population)
 	enum koe_err err;
 	if (sc->n == 0)
 		return KOE_OK;
-	if (fpc_factor((double)sc->n, population, &f) != KOE_OK)
-		return KOE_EINVAL;
-	if (sc->status == STATS_OK)
-		t_fpc(sc->mean, f, &sc->ci_lo, &sc->ci_hi);
-	if ((err = stats_prop_fpc(&sc->fav, population)) != KOE_OK ||
-	    (err = stats_prop_fpc(&sc->unfav, population)) != KOE_OK)
+	if ((err = mean_and_shares_fpc(sc->n, sc->status, sc->mean, &sc->ci_lo, &sc->ci_hi, &sc->fav,
+	                               &sc->unfav, population, &f)) != KOE_OK)
 		return err;
 	sc->fpc = true;
 	return KOE_OK;

@@ -121,10 +121,7 @@ near_identical_comments_join_but_opposites_do_not(void)
 int
 main(void)
 {
-	static const struct rt_group groups[] = {
-		{"g01", "営業部", 25}, {"g02", "開発部", 25}, {"g03", "人事部", 25},
-	};
-	rt_up_alumni(&f, groups, 3);
+	rt_up_three_departments(&f);
 	respond();
 	rt_close(&f);
 	RUN(near_identical_comments_join_but_opposites_do_not);

@@ -21,6 +21,9 @@ struct http_config {
 	const char *key_path;
 	const char *listen_addr;   /* IPv4 or IPv6 literal */
 	uint16_t port;             /* 0: pick a free port */
+	int listen_fd;             /* -1: listen on listen_addr:port; else a socket
+	                            * already listening (systemd socket activation),
+	                            * used instead; the server closes it */
 	unsigned threads;          /* request threads; 0 = one per CPU */
 	unsigned max_connections;  /* total */
 	unsigned max_per_ip;       /* connections from one address; 0 = no limit */
