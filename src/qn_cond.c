@@ -62,7 +62,7 @@ qn_tag_showif(struct ctx *c, const struct tag *t)
 	bool on_block;
 	size_t index;
 
-	if (!qn_need_arg(c, t, "[[ShowIf:saw-leave = 1 | 同僚の退職を見聞きした人]]"))
+	if (!qn_need_arg(c, t, "[[ShowIf:saw_leave = 1 | 同僚の退職を見聞きした人]]"))
 		return;
 	struct pcond *pc = cond_target(c, t, &on_block, &index);
 	if (pc == NULL)
@@ -85,7 +85,7 @@ qn_tag_showif(struct ctx *c, const struct tag *t)
 			return;
 	}
 	if (pc->exprlen == 0) {
-		ERR(c, t->line, t->arg_col, "write a condition such as saw-leave = 1",
+		ERR(c, t->line, t->arg_col, "write a condition such as saw_leave = 1",
 		    "[[ShowIf]] has no condition");
 		return;
 	}
@@ -283,13 +283,13 @@ parse_test(struct cparse *cp)
 		cp->p++;
 	size_t reflen = (size_t)(cp->p - ref);
 	if (reflen == 0) {
-		CERR(cp, ref, "start with a question id, e.g. saw-leave = 1",
+		CERR(cp, ref, "start with a question id, e.g. saw_leave = 1",
 		     cp->p < cp->end ? "expected a question id here" : "the condition ends too early");
 		return 0;
 	}
 	skip_space(cp);
 	if (cp->p >= cp->end || *cp->p != '=') {
-		CERR(cp, cp->p, "compare with '=', e.g. saw-leave = 1 or enps = 0..6",
+		CERR(cp, cp->p, "compare with '=', e.g. saw_leave = 1 or enps = 0..6",
 		     "expected '=' after '%.*s'", (int)reflen, ref);
 		return 0;
 	}
