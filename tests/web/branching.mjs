@@ -16,7 +16,7 @@
 // figures show). axe-core runs on every screen with a condition.
 import { ristretto255_oprf } from '@noble/curves/ed25519.js';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { BIN, cleanup, closeSurvey, postJson, setup, SRC, stop, Tally } from './lib/koe.mjs';
@@ -24,6 +24,9 @@ import { BIN, cleanup, closeSurvey, postJson, setup, SRC, stop, Tally } from './
 const T = new Tally();
 const SURVEY = 'branching';
 const AXE = readFileSync(join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const SHOTS = process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const byId = (id) => `[id="${id}"]`;
@@ -106,6 +109,7 @@ async function pathA() {
   T.eq('A: screen readers are told a question appeared', await text(page, '#shown-live'), 'この回答により、質問が1問表示されました。');
   T.eq('A: the focus stays on the answer given', await page.evaluate(() => document.activeElement.id), 'i-how-2');
   await axe(page, 'A page 2 with the battery shown');
+  await shot(page, 'desktop-ja-branching-battery-shown');
   // The battery is required once shown.
   await page.click('#next');
   T.ok('A: the shown battery is required', await page.isVisible('#q-handled .q-err'));
@@ -132,6 +136,7 @@ async function pathB() {
   T.eq('B: "from them" and a detractor shows the battery', await visible(page), ['how', 'handled']);
   await page.check(byId('i-handled.1-2'));
   await axe(page, 'B phone page 2');
+  await shot(page, 'phone-ja-branching-block');
   const sw = await page.evaluate(() => document.documentElement.scrollWidth);
   T.ok('B: the phone page does not scroll sideways', sw <= 390, `scrollWidth ${sw}`);
   await page.click('#back');
