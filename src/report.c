@@ -550,6 +550,26 @@ done:
 	return err;
 }
 
+/* Whether survey item i is asked of some people only ([[ShowIf]]): how
+ * many of the invited would have been asked is unknown, so its intervals
+ * take no finite-population correction. */
+static bool
+conditioned(const struct report *r, size_t i)
+{
+	const struct qn_question *q = &r->s->questions[r->s->items[i].question];
+	return q->show_if != NULL || r->s->blocks[q->block].show_if != NULL;
+}
+
+bool
+report_scale_conditioned(const struct report *r, size_t s)
+{
+	for (size_t i = 0; i < r->s->nitems; i++)
+		if (r->s->items[i].kind == QN_ITEM_LIKERT && r->s->items[i].scale == (int)s &&
+		    conditioned(r, i))
+			return true;
+	return false;
+}
+
 /* Intervals that describe this company's employees, or one group of them,
  * carry the finite-population correction over the people invited (README,
  * "Who answered"): items, scales and choices over everyone invited, each
@@ -567,21 +587,25 @@ apply_fpc(struct report *r)
 	if (r->rounded || st->shown != STATS_SHOWN || !(all > 0))
 		return KOE_OK;
 	for (size_t j = 0; j < r->nstats && err == KOE_OK; j++)
-		if (st->items[j].shown == STATS_SHOWN && (double)st->items[j].n <= all)
+		if (st->items[j].shown == STATS_SHOWN && (double)st->items[j].n <= all &&
+		    !conditioned(r, r->stats_to_item[j]))
 			err = stats_item_fpc(&st->items[j], all);
 	for (size_t s = 0; s < st->nscales && err == KOE_OK; s++)
-		if (st->scales[s].shown == STATS_SHOWN && (double)st->scales[s].n <= all)
+		if (st->scales[s].shown == STATS_SHOWN && (double)st->scales[s].n <= all &&
+		    !report_scale_conditioned(r, s))
 			err = stats_scale_fpc(&st->scales[s], all);
 	for (size_t g = 0; g < ng && err == KOE_OK; g++) {
 		double inv = (double)r->segs[g].invited;
 		for (size_t j = 0; j < r->nstats && err == KOE_OK; j++) {
 			struct stats_item *it = &st->items_by_group[j * ng + g];
-			if (it->shown == STATS_SHOWN && inv > 0 && (double)it->n <= inv)
+			if (it->shown == STATS_SHOWN && inv > 0 && (double)it->n <= inv &&
+			    !conditioned(r, r->stats_to_item[j]))
 				err = stats_item_fpc(it, inv);
 		}
 		for (size_t s = 0; s < st->nscales && err == KOE_OK; s++) {
 			struct stats_scale *sc = &st->scales_by_group[s * ng + g];
-			if (sc->shown == STATS_SHOWN && inv > 0 && (double)sc->n <= inv)
+			if (sc->shown == STATS_SHOWN && inv > 0 && (double)sc->n <= inv &&
+			    !report_scale_conditioned(r, s))
 				err = stats_scale_fpc(sc, inv);
 		}
 	}
@@ -598,7 +622,7 @@ choices_fpc(struct report *r)
 		return KOE_OK;
 	for (size_t c = 0; c < r->nchoices && err == KOE_OK; c++) {
 		struct report_choice *ch = &r->choices[c];
-		if (!ch->shown || (double)ch->n > all)
+		if (!ch->shown || (double)ch->n > all || conditioned(r, ch->item))
 			continue;
 		for (size_t o = 0; o < ch->nopts && err == KOE_OK; o++)
 			err = stats_prop_fpc(&ch->opts[o].share, all);

@@ -216,6 +216,10 @@ const char *report_asked_line(const struct report *r, size_t q, char *buf, size_
  * audience, else -1 (report_asked.c). */
 long report_scale_asked(const struct report *r, size_t si);
 
+/* Whether scale s has an item asked of some people only ([[ShowIf]]):
+ * its intervals take no finite-population correction. */
+bool report_scale_conditioned(const struct report *r, size_t s);
+
 /* The share a role is read by: favorable, or unfavorable for morale. */
 double report_role_share(enum report_role role, const struct stats_pooled *p);
 

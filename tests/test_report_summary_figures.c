@@ -213,6 +213,21 @@ json_holds_the_same_figures(void)
 	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(j, "items"), 0), "fpc")));
 	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(j, "choices"), 1), "fpc")));
 	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(j, "scales"), 0), "fpc")));
+	/* A question asked of some people only ([[ShowIf]]): how many of the
+	 * invited would have been asked is unknown, so no correction. */
+	size_t ci;
+	json_t *ce;
+	int conditioned = 0;
+	json_array_foreach(json_object_get(j, "items"), ci, ce)
+		if (strncmp(json_string_value(json_object_get(ce, "key")), "offboarding.", 12) == 0 &&
+		    json_is_true(json_object_get(ce, "shown"))) {
+			conditioned++;
+			CHECK(json_is_false(json_object_get(ce, "fpc")));
+		}
+	CHECK(conditioned > 0);
+	json_array_foreach(json_object_get(j, "scales"), ci, ce)
+		if (strcmp(json_string_value(json_object_get(ce, "name")), "offboarding") == 0)
+			CHECK(json_is_false(json_object_get(ce, "fpc")));
 	/* Both groups have 15 respondents: shown. */
 	CHECK_INT(jnum(j, "segments.0.responded"), 15);
 	CHECK_INT(jnum(j, "segments.1.responded"), 15);
