@@ -11,11 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the build and the demo need; the tests need a few more
-# (a real browser, and tools to check TLS and PDFs).
+# (a real browser, tools to check TLS and PDFs, systemd-analyze for the
+# service units).
 PACKAGES=(build-essential cmake pkg-config
           libsodium-dev libsqlite3-dev libjansson-dev libgsl-dev libhpdf-dev
           libmicrohttpd-dev libcurl4-openssl-dev poppler-utils fonts-ipaexfont-gothic)
-TEST_PACKAGES=(chromium curl openssl python3-aiosmtpd)
+TEST_PACKAGES=(chromium curl openssl python3-aiosmtpd systemd)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

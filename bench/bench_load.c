@@ -230,7 +230,7 @@ answers_json(char *buf, size_t cap, size_t i)
 	                "\"acceptance.1\":5,\"acceptance.2\":4,\"acceptance.3\":%zu,"
 	                "\"acceptance.4\":5,\"morale.1\":2,\"morale.2\":%zu,\"morale.3\":2,"
 	                "\"morale.4\":3,\"morale.5\":2,\"morale.6\":%zu,\"enps\":%zu,"
-	                "\"rehire_terms\":%zu,\"offerings\":[1,3],"
+	                "\"saw_leave\":2,\"rehire_terms\":%zu,\"offerings\":[1,3],"
 	                "\"comments\":\"処遇の公平性が気になります。%zu\"}",
 	                1 + i % 5, 1 + i / 5 % 5, 1 + i / 7 % 5, 1 + i % 4, 1 + i / 3 % 5,
 	                1 + i % 5, 1 + i / 11 % 5, i % 11, 1 + i % 3, i);

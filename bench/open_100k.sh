@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times `koe open` on a generated roster of 100,000 employees (40
 # departments × 5 tenure bands) with the default Argon2id cost, then
-# `koe status` and `koe close` on it. Usage: bench/open_100k.sh [build/koe]
+# `koe status`, `koe backup` and `koe restore` (into a new file) and `koe
+# close` on it. Usage: bench/open_100k.sh [build/koe]
 set -euo pipefail
 koe=$(realpath "${1:-build/koe}")
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,8 +20,17 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 "$koe" status >/dev/null
 t2=$(date +%s.%N)
+"$koe" backup --out copy.db >/dev/null
+tb=$(date +%s.%N)
+sizes="$(stat -c %s copy.db) $(stat -c %s koe.db)"
+"$koe" restore copy.db --db restored.db >/dev/null
+tr=$(date +%s.%N)
+t2b=$(date +%s.%N)
 "$koe" close --yes >/dev/null
 t3=$(date +%s.%N)
 printf 'koe open, 100,000 invitations: %.2f s (Argon2id included)\n' "$(awk "BEGIN{print $t1 - $t0}")"
 printf 'koe status: %.3f s\n' "$(awk "BEGIN{print $t2 - $t1}")"
-printf 'koe close (delete, checkpoint, vacuum): %.2f s\n' "$(awk "BEGIN{print $t3 - $t2}")"
+# shellcheck disable=SC2086 # two numbers
+printf 'koe backup: %.2f s, %d bytes (the database: %d bytes)\n' "$(awk "BEGIN{print $tb - $t2}")" $sizes
+printf 'koe restore into a new file: %.2f s\n' "$(awk "BEGIN{print $tr - $tb}")"
+printf 'koe close (delete, checkpoint, vacuum): %.2f s\n' "$(awk "BEGIN{print $t3 - $t2b}")"

@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum koe_err err = qn_parse((const char *)data, size, "fuzz.txt", &s, &d);
 
 	if (err == KOE_OK) {
-		if (s == NULL || d.n != 0)
+		if (s == NULL || koe_diags_errors(&d) != 0)
 			abort();
 		for (size_t i = 0; i < s->nitems; i++) {
 			if (s->items[i].question >= s->nquestions)

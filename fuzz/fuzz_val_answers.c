@@ -5,7 +5,8 @@
  *   - validation never crashes, leaks or reads out of bounds;
  *   - it succeeds exactly when it reports no error, and every error names a
  *     question and one of the documented codes;
- *   - an accepted set has every required item, every text within 4,000
+ *   - an accepted set has every required item that is shown, no answer to a
+ *     question its [[ShowIf]] hides, every text within 4,000
  *     characters and free of NUL, and survives ans_encode() + ans_decode()
  *     unchanged (the plaintext that gets sealed reads back the same). */
 #include <stdint.h>
@@ -55,8 +56,8 @@ load_survey(void)
 static bool
 known_code(const char *c)
 {
-	static const char *const codes[] = {"required", "type",    "range",
-	                                    "unknown",  "too_long", "duplicate"};
+	static const char *const codes[] = {"required",  "type",      "range",    "unknown",
+	                                    "too_long",  "duplicate", "not_shown"};
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
 		if (strcmp(c, codes[i]) == 0)
 			return true;
@@ -129,9 +130,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    !known_code(errs->v[i].code))
 			abort();
 	if (err == KOE_OK) {
-		for (size_t i = 0; i < survey->nitems; i++)
-			if (survey->items[i].required && !set.v[i].present)
+		/* Required when shown; never an answer to a hidden question. */
+		for (size_t i = 0; i < survey->nitems; i++) {
+			bool shown = qn_question_shown(survey, survey->items[i].question, ans_has, &set);
+			if ((survey->items[i].required && shown && !set.v[i].present) ||
+			    (!shown && set.v[i].present))
 				abort();
+		}
 		check_roundtrip(&set);
 	}
 	ans_set_free(&set);

@@ -178,3 +178,20 @@ ans_decode(const struct qn_survey *s, const uint8_t *buf, size_t len, struct ans
 	}
 	return KOE_OK;
 }
+
+bool
+ans_has(const void *ctx, size_t item, int lo, int hi)
+{
+	const struct ans_set *a = ctx;
+	const struct ans_value *v;
+
+	if (item >= a->n || !a->v[item].present)
+		return false;
+	v = &a->v[item];
+	if (v->nmulti == 0)
+		return v->num >= lo && v->num <= hi;
+	for (size_t k = 0; k < v->nmulti; k++)
+		if (v->multi[k] >= lo && v->multi[k] <= hi)
+			return true;
+	return false;
+}

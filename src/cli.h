@@ -35,6 +35,9 @@ extern const struct cli_command cmd_surveys;
 extern const struct cli_command cmd_serve;
 extern const struct cli_command cmd_report;
 extern const struct cli_command cmd_demo;
+extern const struct cli_command cmd_preview;
+extern const struct cli_command cmd_backup;
+extern const struct cli_command cmd_restore;
 
 #define cli_suggest koe_suggest
 
@@ -132,6 +135,9 @@ void cli_holder_print_wrote(const char *path, const char *name, const char *id);
 int cli_status_print(const char *db_opt, const char *name);
 
 /* `koe serve --listen LISTEN --db DB --key KEY` until SIGINT or SIGTERM. */
+/* Splits ADDR:PORT, [V6]:PORT or a bare PORT (address 127.0.0.1) of
+ * --listen into addr (cap bytes) and *port; -1 when it is none of them. */
+int cli_parse_listen(const char *arg, char *addr, size_t cap, uint16_t *port);
 int cli_serve(const char *listen, const char *db_path, const char *key_path);
 
 /* Writes a report's PDF (and JSON when json is set) whole or not at all

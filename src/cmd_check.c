@@ -9,6 +9,28 @@
 #include "koe/util.h"
 
 static void
+condition_line(const char *what, const char *name, const struct qn_cond *c)
+{
+	printf("  %s '%s' shown only if %s", what, name, c->text);
+	if (c->label)
+		printf(" (%s%s%s)", c->label, c->label_en ? " / " : "", c->label_en ? c->label_en : "");
+	printf("\n");
+}
+
+/* The display conditions, one per line, as the page and the server apply
+ * them. */
+static void
+conditions(const struct qn_survey *s)
+{
+	for (size_t b = 0; b < s->nblocks; b++)
+		if (s->blocks[b].show_if)
+			condition_line("block", s->blocks[b].name, s->blocks[b].show_if);
+	for (size_t q = 0; q < s->nquestions; q++)
+		if (s->questions[q].show_if)
+			condition_line("question", s->questions[q].id, s->questions[q].show_if);
+}
+
+static void
 summary(const char *path, const struct qn_survey *s)
 {
 	printf("%s: ok: survey '%s', %zu questions, %zu answer items, %zu pages",
@@ -21,6 +43,21 @@ summary(const char *path, const struct qn_survey *s)
 			       s->scales[i].role ? qn_role_name(s->scales[i].role) : "");
 	}
 	printf("\n");
+	conditions(s);
+}
+
+/* Question ids written with spaces or punctuation, as Qualtrics exports
+ * them, and the answer key each one gets (docs/ARCHITECTURE.md §5): the name
+ * in the report's JSON and in what the page submits. */
+static void
+id_notes(const char *path, const struct qn_survey *s)
+{
+	for (size_t i = 0; i < s->nquestions; i++) {
+		const struct qn_question *q = &s->questions[i];
+		if (q->id_text)
+			printf("%s:%d:%d: note: question id '%s' has the answer key '%s'\n", path,
+			       q->id_line, q->id_col, q->id_text, q->id);
+	}
 }
 
 static int
@@ -57,14 +94,16 @@ cmd_check_run(int argc, char **argv)
 		err = qn_parse(buf, len, path, &s, &d);
 		free(buf);
 		if (err == KOE_OK) {
+			koe_diags_print(&d, path, stderr);
 			summary(path, s);
+			id_notes(path, s);
 		} else if (err == KOE_ENOMEM) {
 			fprintf(stderr, "koe check: out of memory\n");
 			status = 1;
 		} else {
 			koe_diags_print(&d, path, stderr);
-			fprintf(stderr, "%s: %zu error%s\n", path, d.n + d.dropped,
-			        d.n + d.dropped == 1 ? "" : "s");
+			fprintf(stderr, "%s: %zu error%s\n", path, koe_diags_errors(&d),
+			        koe_diags_errors(&d) == 1 ? "" : "s");
 			status = 1;
 		}
 		qn_survey_free(s);
@@ -81,7 +120,10 @@ const struct cli_command cmd_check = {
 	"\n"
 	"Reads each questionnaire (Qualtrics Advanced Format plus koe's tags) and\n"
 	"prints every problem as FILE:LINE:COLUMN: error: MESSAGE, with a hint where\n"
-	"one helps. A clean file prints a one-line summary.\n"
+	"one helps. HTML that the page does not show is removed with a warning\n"
+	"(FILE:LINE:COLUMN: warning: ...); the file still loads. A clean file prints\n"
+	"a one-line summary, then the answer key of every question id written with\n"
+	"spaces or other characters (\"Stim 1\" is answered as \"Stim_1\").\n"
 	"\n"
 	"Exit status: 0 all files are clean, 1 some file has errors or cannot be\n"
 	"read, 2 usage error.\n"

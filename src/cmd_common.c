@@ -405,3 +405,35 @@ cli_progress(const char *label, size_t done, size_t total)
 		last = -1;
 	}
 }
+
+/* Splits ADDR:PORT, [V6]:PORT or a bare PORT. */
+int
+cli_parse_listen(const char *arg, char *addr, size_t cap, uint16_t *port)
+{
+	const char *colon;
+	char *end;
+	unsigned long p;
+
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (close == NULL || close[1] != ':' || (size_t)(close - arg - 1) >= cap)
+			return -1;
+		memcpy(addr, arg + 1, (size_t)(close - arg - 1));
+		addr[close - arg - 1] = '\0';
+		colon = close + 1;
+	} else if ((colon = strrchr(arg, ':')) != NULL) {
+		if ((size_t)(colon - arg) >= cap)
+			return -1;
+		memcpy(addr, arg, (size_t)(colon - arg));
+		addr[colon - arg] = '\0';
+	} else {
+		snprintf(addr, cap, "127.0.0.1");
+		colon = arg - 1;
+	}
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || p > 65535)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}

@@ -265,6 +265,10 @@ open_survey(const struct open_args *a)
 		        a->survey_path);
 		goto done;
 	}
+	/* Warnings (HTML removed) as koe check prints them; the list is then
+	 * the roster's. */
+	koe_diags_print(&d, a->survey_path, stderr);
+	koe_diags_free(&d);
 	/* 2. The roster, with the survey's segment columns. */
 	if ((rbuf = read_input(a->roster_path, ROSTER_MAX_BYTES, &rlen)) == NULL)
 		goto done;

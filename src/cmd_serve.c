@@ -1,5 +1,7 @@
 /* koe serve — the answering service for employees. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -7,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -18,43 +21,62 @@
 
 static const char *const C = "serve";
 
-/* Splits ADDR:PORT, [V6]:PORT or a bare PORT. */
-static int
-parse_listen(const char *arg, char *addr, size_t cap, uint16_t *port)
-{
-	const char *colon;
-	char *end;
-	unsigned long p;
-
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (close == NULL || close[1] != ':' || (size_t)(close - arg - 1) >= cap)
-			return -1;
-		memcpy(addr, arg + 1, (size_t)(close - arg - 1));
-		addr[close - arg - 1] = '\0';
-		colon = close + 1;
-	} else if ((colon = strrchr(arg, ':')) != NULL) {
-		if ((size_t)(colon - arg) >= cap)
-			return -1;
-		memcpy(addr, arg, (size_t)(colon - arg));
-		addr[colon - arg] = '\0';
-	} else {
-		snprintf(addr, cap, "127.0.0.1");
-		colon = arg - 1;
-	}
-	errno = 0;
-	p = strtoul(colon + 1, &end, 10);
-	if (errno || *end || end == colon + 1 || p > 65535)
-		return -1;
-	*port = (uint16_t)p;
-	return 0;
-}
-
 struct serve_args {
 	struct http_config cfg;
 	char addr[128];
 	const char *db_opt, *key_opt, *cert, *key;
+	bool listen_given;
 };
+
+/* systemd socket activation (sd_listen_fds(3)): when LISTEN_PID names this
+ * process, LISTEN_FDS sockets start at fd 3. koe.socket hands over one, so
+ * the service itself needs no network and no privilege to bind port 443.
+ * Returns the fd, -1 when none was handed over, -2 after printing why it
+ * cannot be used. The variables are removed so no child inherits them. */
+static int
+activation_socket(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char *end;
+	long p;
+	int fd = -1;
+
+	if (pid == NULL || fds == NULL)
+		return -1;
+	errno = 0;
+	p = strtol(pid, &end, 10);
+	if (errno == 0 && *end == '\0' && p == (long)getpid()) {
+		if (strcmp(fds, "1") != 0) {
+			cli_err(C, "systemd handed over %s sockets; koe serve takes one (one "
+			           "ListenStream= in koe.socket)",
+			        fds);
+			fd = -2;
+		} else {
+			fd = 3;
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		}
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return fd;
+}
+
+/* The address of a socket handed over, for the line saying where koe
+ * listens. */
+static void
+socket_address(int fd, char *addr, size_t cap)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(a);
+	snprintf(addr, cap, "?");
+	if (getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		return;
+	if (a.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a)->sin6_addr, addr, (socklen_t)cap);
+	else if (a.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&a)->sin_addr, addr, (socklen_t)cap);
+}
 
 /* Serves until SIGINT or SIGTERM. */
 static int
@@ -102,9 +124,11 @@ serve(struct serve_args *a)
 		cli_err(C, "%s", msg.text);
 		goto done;
 	}
-	printf("koe serve: listening on %s://%s%s%s:%u\n", cert ? "https" : "http",
+	if (cfg->listen_fd >= 0)
+		socket_address(cfg->listen_fd, a->addr, sizeof(a->addr));
+	printf("koe serve: listening on %s://%s%s%s:%u%s\n", cert ? "https" : "http",
 	       strchr(a->addr, ':') ? "[" : "", a->addr, strchr(a->addr, ':') ? "]" : "",
-	       (unsigned)http_port(srv));
+	       (unsigned)http_port(srv), cfg->listen_fd >= 0 ? " (socket from systemd)" : "");
 	fflush(stdout);
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;
@@ -127,7 +151,7 @@ cli_serve(const char *listen, const char *db_path, const char *key_path)
 	struct serve_args a = {.db_opt = db_path, .key_opt = key_path};
 
 	http_config_defaults(&a.cfg);
-	if (parse_listen(listen, a.addr, sizeof(a.addr), &a.cfg.port) != 0) {
+	if (cli_parse_listen(listen, a.addr, sizeof(a.addr), &a.cfg.port) != 0) {
 		cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
 		return 2;
 	}
@@ -162,10 +186,11 @@ cmd_serve_run(int argc, char **argv)
 		bool num_ok = optarg && *optarg && *end == '\0' && v < 100000;
 		switch (c) {
 		case 'l':
-			if (parse_listen(optarg, a.addr, sizeof(a.addr), &cfg->port) != 0) {
+			if (cli_parse_listen(optarg, a.addr, sizeof(a.addr), &cfg->port) != 0) {
 				cli_err(C, "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
 				return 2;
 			}
+			a.listen_given = true;
 			break;
 		case 'd': a.db_opt = optarg; break;
 		case 'k': a.key_opt = optarg; break;
@@ -196,6 +221,11 @@ cmd_serve_run(int argc, char **argv)
 		return cli_usage_extra("serve", USAGE, argv[optind]);
 	if ((a.cert == NULL) != (a.key == NULL))
 		return cli_usage("serve", USAGE, "give both --tls-cert and --tls-key, or neither");
+	if ((cfg->listen_fd = activation_socket()) == -2)
+		return 1;
+	if (cfg->listen_fd >= 0 && a.listen_given)
+		return cli_usage("serve", USAGE, "systemd handed over the socket to listen on: "
+		                                 "leave out --listen (set ListenStream= in koe.socket)");
 	return serve(&a);
 }
 
@@ -212,7 +242,8 @@ const struct cli_command cmd_serve = {
 	"and exits 0. It logs no addresses, browsers, links, tokens or answers.\n"
 	"\n"
 	"  --listen ADDR:PORT   default 127.0.0.1:8080 (use a reverse proxy or TLS\n"
-	"                       to publish it)\n"
+	"                       to publish it); started by systemd with a socket\n"
+	"                       (contrib/koe.socket), koe serves on that socket\n"
 	"  --threads N          request threads (default: one per CPU)\n"
 	"  --tls-cert, --tls-key  PEM files: serve HTTPS\n"
 	"  --max-connections N  default 1024; --per-ip N  default 64 (0: no limit)\n"

@@ -230,6 +230,18 @@ static const char *const sql[S_COUNT] = {
 		" opened_final = (SELECT coalesce(sum(opened_final), 0) FROM segments WHERE survey = ?1),"
 		" receipts_count = ?2, receipts_digest = ?3 WHERE id = ?1",
 	[S_CLOSE_DELETE] = "DELETE FROM invitations WHERE survey = ?1",
+	/* Copies (db_backup.c, docs/ARCHITECTURE.md §4.6): the file rebuilt
+	 * from one snapshot into ?1, table by table in key order. */
+	[S_VACUUM_INTO] = "VACUUM INTO ?1",
+	[S_INTEGRITY] = "PRAGMA integrity_check",
+	[S_FREELIST] = "PRAGMA freelist_count",
+	[S_USER_VERSION] = "PRAGMA user_version",
+	/* Set before the first read, so the connection takes the file for
+	 * itself (no -shm) and BEGIN EXCLUSIVE fails while any other
+	 * connection, such as koe serve's, has it open. */
+	[S_LOCK_EXCLUSIVE] = "PRAGMA locking_mode = EXCLUSIVE",
+	[S_BEGIN_EXCLUSIVE] = "BEGIN EXCLUSIVE",
+	[S_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
 };
 
 

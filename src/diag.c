@@ -5,16 +5,20 @@
 
 #include "koe/diag.h"
 
-void
-koe_diags_add(struct koe_diags *d, int line, int col, const char *hint,
-              const char *fmt, ...)
+static void
+add(struct koe_diags *d, int warning, int line, int col, const char *hint, const char *fmt,
+    va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void
+add(struct koe_diags *d, int warning, int line, int col, const char *hint, const char *fmt,
+    va_list ap)
 {
 	struct koe_diag *e;
-	va_list ap;
 	char buf[1024];
 
 	if (d->n >= KOE_DIAGS_MAX) {
 		d->dropped++;
+		d->dropped_warn += warning ? 1 : 0;
 		return;
 	}
 	if (d->n == d->cap) {
@@ -27,12 +31,11 @@ koe_diags_add(struct koe_diags *d, int line, int col, const char *hint,
 		d->v = v;
 		d->cap = cap;
 	}
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	e = &d->v[d->n];
 	e->line = line;
 	e->col = col;
+	e->warning = warning;
 	e->message = strdup(buf);
 	e->hint = hint ? strdup(hint) : NULL;
 	if (e->message == NULL || (hint && e->hint == NULL)) {
@@ -42,6 +45,33 @@ koe_diags_add(struct koe_diags *d, int line, int col, const char *hint,
 		return;
 	}
 	d->n++;
+	d->nwarn += warning ? 1 : 0;
+}
+
+void
+koe_diags_add(struct koe_diags *d, int line, int col, const char *hint,
+              const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(d, 0, line, col, hint, fmt, ap);
+	va_end(ap);
+}
+
+void
+koe_diags_warn(struct koe_diags *d, int line, int col, const char *hint,
+               const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(d, 1, line, col, hint, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+koe_diags_errors(const struct koe_diags *d)
+{
+	return (d->n - d->nwarn) + (d->dropped - d->dropped_warn);
 }
 
 void
@@ -49,17 +79,18 @@ koe_diags_print(const struct koe_diags *d, const char *file, FILE *out)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const struct koe_diag *e = &d->v[i];
+		const char *kind = e->warning ? "warning" : "error";
 		if (e->line > 0)
-			fprintf(out, "%s:%d:%d: error: %s", file, e->line,
-			        e->col > 0 ? e->col : 1, e->message);
+			fprintf(out, "%s:%d:%d: %s: %s", file, e->line,
+			        e->col > 0 ? e->col : 1, kind, e->message);
 		else
-			fprintf(out, "%s: error: %s", file, e->message);
+			fprintf(out, "%s: %s: %s", file, kind, e->message);
 		if (e->hint)
 			fprintf(out, " (%s)", e->hint);
 		fputc('\n', out);
 	}
 	if (d->dropped)
-		fprintf(out, "%s: note: %zu more errors not shown\n", file, d->dropped);
+		fprintf(out, "%s: note: %zu more diagnostics not shown\n", file, d->dropped);
 	if (d->oom)
 		fprintf(out, "%s: error: out of memory while recording errors\n", file);
 }

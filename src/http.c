@@ -23,6 +23,7 @@ http_config_defaults(struct http_config *c)
 	c->db_path = "koe.db";
 	c->listen_addr = "127.0.0.1";
 	c->port = 8080;
+	c->listen_fd = -1;
 	c->max_connections = 1024;
 	c->max_per_ip = 64;
 	c->timeout_s = 15;
@@ -33,6 +34,12 @@ static struct http_conn *
 conn_of(struct MHD_Connection *c)
 {
 	return MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
+}
+
+struct http_server *
+http_server_of(struct MHD_Connection *c)
+{
+	return conn_of(c)->s;
 }
 
 static long long
@@ -208,6 +215,9 @@ route(struct http_server *s, struct MHD_Connection *c, const char *url, const ch
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	bool post = strcmp(method, "POST") == 0;
 	static const char api_surveys[] = "/api/v1/surveys/";
+
+	if (s->cfg.preview_path)
+		return get ? http_preview_route(c, url) : method_not_allowed(c, "GET, HEAD");
 
 	if (strncmp(url, "/s/", 3) == 0 && strchr(url + 3, '/') == NULL)
 		return get ? http_page(s, c, r, url + 3) : method_not_allowed(c, "GET, HEAD");
@@ -470,6 +480,32 @@ listen_address(const struct http_config *cfg, struct sockaddr_storage *addr, uns
 	return -1;
 }
 
+/* A socket handed over (systemd socket activation): its port, and
+ * MHD_USE_IPv6 added to flags for an IPv6 one (as listen_address does). -1
+ * when fd is not a listening stream socket. */
+static int
+handed_socket(int fd, unsigned *flags, uint16_t *port)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(a);
+	int type = 0, listening = 0;
+	socklen_t ilen = sizeof(int);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ilen) != 0 || type != SOCK_STREAM ||
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ilen) != 0 || !listening ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		return -1;
+	if (a.ss_family == AF_INET6) {
+		*flags |= MHD_USE_IPv6;
+		*port = ntohs(((struct sockaddr_in6 *)&a)->sin6_port);
+	} else if (a.ss_family == AF_INET) {
+		*port = ntohs(((struct sockaddr_in *)&a)->sin_port);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 /* The key file, the database, the invitation key and every survey with its
  * keys (and this run's sealing key); the seed is wiped before returning. */
 static enum koe_err
@@ -533,16 +569,23 @@ http_start(const struct http_config *cfg, struct http_server **out, struct koe_m
 	s->no_conn.s = s;
 	s->no_conn.fd = -1;
 
-	/* Privileged work first: the key file and the database. */
-	if ((err = load_state(s, cfg, msg)) != KOE_OK)
+	/* Privileged work first: the key file and the database (a preview
+	 * has neither). */
+	if (cfg->preview_path == NULL && (err = load_state(s, cfg, msg)) != KOE_OK)
 		goto fail;
-	if (http_worker_start(s) != 0) {
+	if (cfg->preview_path == NULL && http_worker_start(s) != 0) {
 		err = KOE_ENOMEM;
 		koe_msg_set(msg, KOE_OK, "cannot start the database worker");
 		goto fail;
 	}
 
-	if (listen_address(cfg, &addr, &flags) != 0) {
+	if (cfg->listen_fd >= 0 && handed_socket(cfg->listen_fd, &flags, &s->port) != 0) {
+		koe_msg_set(msg, KOE_OK, "the socket handed over (fd %d) is not a listening TCP socket",
+		            cfg->listen_fd);
+		err = KOE_EINVAL;
+		goto fail;
+	}
+	if (cfg->listen_fd < 0 && listen_address(cfg, &addr, &flags) != 0) {
 		koe_msg_set(msg, KOE_OK, "'%s' is not an IP address to listen on", cfg->listen_addr);
 		err = KOE_EINVAL;
 		goto fail;
@@ -554,9 +597,16 @@ http_start(const struct http_config *cfg, struct http_server **out, struct koe_m
 	s->tls = cfg->tls_cert_pem != NULL;
 	if (s->tls)
 		flags |= MHD_USE_TLS;
+	/* A socket handed over by systemd, or the address to bind. */
+	struct MHD_OptionItem where[] = {
+		cfg->listen_fd >= 0
+			? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, cfg->listen_fd, NULL}
+			: (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr},
+		{MHD_OPTION_END, 0, NULL},
+	};
 	s->d = MHD_start_daemon(
 		flags, cfg->port, NULL, NULL, on_request, s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_ARRAY, where,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
@@ -570,6 +620,12 @@ http_start(const struct http_config *cfg, struct http_server **out, struct koe_m
 		s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert_pem,
 		MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
 		MHD_OPTION_END);
+	if (s->d == NULL && cfg->listen_fd >= 0) {
+		koe_msg_set(msg, KOE_OK, "cannot serve on the socket handed over%s",
+		         s->tls ? " (do the TLS certificate and key fit?)" : "");
+		err = KOE_EIO;
+		goto fail;
+	}
 	if (s->d == NULL) {
 		koe_msg_set(msg, KOE_OK, "cannot listen on %s port %u (in use, or not allowed?)%s",
 		         cfg->listen_addr, cfg->port,
@@ -577,7 +633,8 @@ http_start(const struct http_config *cfg, struct http_server **out, struct koe_m
 		err = KOE_EIO;
 		goto fail;
 	}
-	s->port = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT)->port;
+	if (cfg->listen_fd < 0)
+		s->port = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT)->port;
 	if (pthread_create(&s->reaper, NULL, reaper, s) != 0) {
 		err = KOE_ENOMEM;
 		koe_msg_set(msg, KOE_OK, "cannot start a thread");

@@ -116,6 +116,9 @@ struct http_server {
 	bool reaper_started, reaper_stop;
 };
 
+/* http.c: the server a connection belongs to. */
+struct http_server *http_server_of(struct MHD_Connection *c);
+
 /* http.c: replies. Each adds the security headers and returns MHD's result. */
 enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
                            const void *body, size_t len, bool copy, bool api);
@@ -150,7 +153,24 @@ enum MHD_Result http_receipts(struct http_server *s, struct MHD_Connection *c, s
 /* Worker side of JOB_RECEIPTS: builds sv->receipts once. */
 enum job_result http_receipts_build(struct http_server *s, struct http_survey *sv);
 
+/* The manifest JSON of a survey (malloc'ed, *len bytes), from its
+ * questionnaire, key and segments (borrowed); NULL when memory ran out. */
+char *http_manifest_build(const struct http_survey *sv, const struct db_segment *segs,
+                          size_t nsegs, const struct seal_holder *holders, size_t nholders,
+                          size_t *len);
+
+/* http_preview.c: every GET of `koe preview`. */
+enum MHD_Result http_preview_route(struct MHD_Connection *c, const char *url);
+
 /* http_page.c */
+/* Writes text HTML-escaped into out, which has room for 6 bytes per byte of
+ * text; returns the bytes written (no NUL). */
+size_t http_html_escape(char *out, const char *text);
+/* The page template filled in: lang, title, survey, segment and state are
+ * escaped; notice is HTML put as it is at the top of <body> (built by the
+ * caller, escaped there), "" for none. Returns a malloc'ed page. */
+char *http_page_render(const char *lang, const char *title, const char *survey,
+                       const char *segment, const char *state, const char *notice, size_t *len);
 enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, struct http_req *r,
                           const char *invite);
 enum MHD_Result http_static(struct MHD_Connection *c, const char *name);

@@ -30,8 +30,8 @@ http_static(struct MHD_Connection *c, const char *name)
 
 /* Appends text to out with HTML escaping. out has room: the caller sizes it
  * for the worst case (6 bytes per input byte). */
-static size_t
-escape_into(char *out, const char *text)
+size_t
+http_html_escape(char *out, const char *text)
 {
 	size_t n = 0;
 	for (; *text; text++) {
@@ -53,23 +53,20 @@ escape_into(char *out, const char *text)
 	return n;
 }
 
-#define NVARS 5
+#define NVARS 6
 
-/* Fills the page template's placeholders. state is what the page shows:
- * "open" (the form), "closed" (a link after `koe close`), "replaced" (a
- * link replaced by a newer one) or "receipts" (the
- * public receipt page). Returns a malloc'ed page. */
-static char *
-render(const struct http_survey *sv, const char *segment, const char *state, size_t *len)
+char *
+http_page_render(const char *lang, const char *title, const char *survey, const char *segment,
+                 const char *state, const char *notice, size_t *len)
 {
 	const char *tpl = (const char *)web_page_html;
-	const char *plain_title = sv->q->title;
-	struct { const char *name; const char *value; } vars[NVARS] = {
-		{"{{LANG}}", sv->q->language},
-		{"{{TITLE}}", plain_title},
-		{"{{SURVEY}}", sv->rec.id},
-		{"{{SEGMENT}}", segment},
-		{"{{STATE}}", state},
+	struct { const char *name; const char *value; bool raw; } vars[NVARS] = {
+		{"{{LANG}}", lang, false},
+		{"{{TITLE}}", title, false},
+		{"{{SURVEY}}", survey, false},
+		{"{{SEGMENT}}", segment, false},
+		{"{{STATE}}", state, false},
+		{"{{NOTICE}}", notice, true},
 	};
 	size_t cap = web_page_html_len + 1;
 	char *out, *p;
@@ -83,14 +80,19 @@ render(const struct http_survey *sv, const char *segment, const char *state, siz
 	for (size_t i = 0; i < web_page_html_len;) {
 		size_t k;
 		for (k = 0; k < NVARS; k++) {
-			size_t nl = strlen(vars[k].name);
+			size_t nl = strlen(vars[k].name), vl = strlen(vars[k].value);
 			if (i + nl <= web_page_html_len && memcmp(tpl + i, vars[k].name, nl) == 0) {
 				/* Guard against a template with many repeats. */
-				if ((size_t)(p - out) + 6 * strlen(vars[k].value) + 1 >= cap) {
+				if ((size_t)(p - out) + 6 * vl + 1 >= cap) {
 					free(out);
 					return NULL;
 				}
-				p += escape_into(p, vars[k].value);
+				if (vars[k].raw) {
+					memcpy(p, vars[k].value, vl);
+					p += vl;
+				} else {
+					p += http_html_escape(p, vars[k].value);
+				}
 				i += nl;
 				break;
 			}
@@ -106,6 +108,15 @@ render(const struct http_survey *sv, const char *segment, const char *state, siz
 	*p = '\0';
 	*len = (size_t)(p - out);
 	return out;
+}
+
+/* The page of a survey the server holds. state is what the page shows:
+ * "open" (the form), "closed" (a link after `koe close`), "replaced" (a
+ * link replaced by a newer one) or "receipts" (the public receipt page). */
+static char *
+render(const struct http_survey *sv, const char *segment, const char *state, size_t *len)
+{
+	return http_page_render(sv->q->language, sv->q->title, sv->rec.id, segment, state, "", len);
 }
 
 enum MHD_Result

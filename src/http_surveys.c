@@ -65,12 +65,37 @@ choices_json(const struct qn_choice *v, size_t n, const char *qid, bool keys)
 	return a;
 }
 
+/* A display condition as the page evaluates it: the compiled nodes in
+ * postfix order, tests naming their answer key (docs/ARCHITECTURE.md §5.2).
+ * The last node is the condition. */
+static json_t *
+cond_json(const struct qn_survey *q, const struct qn_cond *c)
+{
+	json_t *nodes = json_array();
+	for (size_t i = 0; c && i < c->nnodes; i++) {
+		const struct qn_cond_node *n = &c->nodes[i];
+		json_t *o;
+		if (n->op == QN_COND_TEST) {
+			json_t *ranges = json_array();
+			for (size_t r = 0; r < n->nranges; r++)
+				json_array_append_new(ranges, json_pack("[i,i]", n->ranges[r].lo,
+				                                        n->ranges[r].hi));
+			o = json_pack("{s:s, s:o}", "key", q->items[n->item].key, "in", ranges);
+		} else {
+			o = json_pack("{s:s, s:[I,I]}", "op", n->op == QN_COND_AND ? "and" : "or",
+			              "of", (json_int_t)n->left, (json_int_t)n->right);
+		}
+		json_array_append_new(nodes, o);
+	}
+	return c ? nodes : (json_decref(nodes), json_null());
+}
+
 /* The manifest lists what a browser needs to show the survey and check the
  * server: the public key and its fingerprint, the segments (with invitee
  * counts, all at least k) and the questions with their answer keys. */
-static char *
-build_manifest(const struct http_survey *sv, const struct db_segment *segs, size_t nsegs,
-               const struct seal_holder *holders, size_t nholders, size_t *len)
+char *
+http_manifest_build(const struct http_survey *sv, const struct db_segment *segs, size_t nsegs,
+                    const struct seal_holder *holders, size_t nholders, size_t *len)
 {
 	const struct qn_survey *q = sv->q;
 	char pk[B64URL_ENCODED_LEN(32) + 1];
@@ -84,14 +109,16 @@ build_manifest(const struct http_survey *sv, const struct db_segment *segs, size
 		                      json_pack("{s:s, s:s, s:I}", "code", segs[i].code, "label",
 		                                segs[i].label, "invited", (json_int_t)segs[i].invited));
 	for (size_t i = 0; i < q->nblocks; i++)
-		json_array_append_new(blocks, json_pack("{s:s, s:o}", "name", q->blocks[i].name,
-		                                        "name_en", str_or_null(q->blocks[i].name_en)));
+		json_array_append_new(blocks, json_pack("{s:s, s:o, s:o}", "name", q->blocks[i].name,
+		                                        "name_en", str_or_null(q->blocks[i].name_en),
+		                                        "show_if", cond_json(q, q->blocks[i].show_if)));
 	for (size_t i = 0; i < q->nquestions; i++) {
 		const struct qn_question *qq = &q->questions[i];
 		json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I}", "id", qq->id, "type",
 		                      type_name(qq), "text", qq->text, "text_en",
 		                      str_or_null(qq->text_en), "block", (json_int_t)qq->block, "page",
 		                      (json_int_t)qq->page);
+		json_object_set_new(o, "show_if", cond_json(q, qq->show_if));
 		if (qq->type != QN_DB) {
 			json_object_set_new(o, "required", json_boolean(qq->required));
 			if (qq->type != QN_MATRIX)
@@ -203,7 +230,7 @@ load_one(struct http_server *s, struct http_survey *sv, const char *id,
 		size_t nholders = 0;
 		if (db_holders_get(s->db, id, holders, SEAL_HOLDERS_MAX, &nholders) != KOE_OK)
 			nholders = 0;
-		sv->manifest = build_manifest(sv, segs, nsegs, holders, nholders, &sv->manifest_len);
+		sv->manifest = http_manifest_build(sv, segs, nsegs, holders, nholders, &sv->manifest_len);
 	}
 	for (size_t i = 0; i < nsegs; i++)
 		segs[i].code = NULL;

@@ -9,6 +9,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_demo,
 	&cmd_check,
+	&cmd_preview,
 	&cmd_holder,
 	&cmd_open,
 	&cmd_status,
@@ -19,6 +20,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_serve,
 	&cmd_report,
 	&cmd_surveys,
+	&cmd_backup,
+	&cmd_restore,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

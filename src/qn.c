@@ -112,6 +112,37 @@ qn_valid_id(const char *s, size_t len, bool allow_upper)
 	return true;
 }
 
+/* Qualtrics ids may hold spaces and punctuation ("Stim 1", "Q1.a"); an answer
+ * key must not (it is an HTML id, a JSON key and "id.N" for Matrix rows). Each
+ * run of characters other than ASCII letters, digits, '-' and '_' becomes one
+ * '_': a function of the id alone, so the same file always gives the same
+ * keys, and the keys of two files agree wherever their ids do. Collisions
+ * are reported by qn_validate.c. */
+size_t
+qn_id_key(const char *s, size_t len, char *out, size_t cap)
+{
+	size_t n = 0;
+	bool run = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		bool keep = isalnum(ch) && ch < 0x80;
+		if (!keep && ch != '-' && ch != '_') {
+			if (run)
+				continue;
+			run = true;
+			ch = '_';
+		} else {
+			run = false;
+		}
+		if (n + 1 >= cap)
+			return 0;
+		out[n++] = (char)ch;
+	}
+	out[n] = '\0';
+	return n;
+}
+
 /* ---- entry point ------------------------------------------------------------- */
 
 /* Reports the first invalid UTF-8 sequence or NUL byte; true when clean. */
@@ -172,7 +203,7 @@ qn_parse(const char *bytes, size_t len, const char *name, struct qn_survey **out
 {
 	struct ctx c;
 	struct qn_survey *s;
-	size_t before = diags->n + diags->dropped;
+	size_t before = koe_diags_errors(diags), from = diags->n;
 	enum koe_err err = KOE_OK;
 
 	*out = NULL;
@@ -201,10 +232,10 @@ qn_parse(const char *bytes, size_t len, const char *name, struct qn_survey **out
 		if (!c.oom)
 			qn_validate(&c, name);
 	}
-	sort_diags(diags, before < diags->n ? before : diags->n);
+	sort_diags(diags, from);
 	if (c.oom || diags->oom)
 		err = KOE_ENOMEM;
-	else if (diags->n + diags->dropped > before)
+	else if (koe_diags_errors(diags) > before)
 		err = KOE_EINVAL;
 	if (err != KOE_OK) {
 		qn_survey_free(s);

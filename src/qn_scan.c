@@ -29,12 +29,19 @@ valid_date(const char *s, size_t len)
 	return true;
 }
 
-/* Appends one line of text to a raw buffer, joining lines with <br>. */
+/* Appends one line of text (at line:col of the file) to a raw buffer,
+ * joining lines with <br>, and remembers where it came from. */
 static void
-append_text(struct ctx *c, char **raw, size_t *rawlen, const char *s, size_t len)
+append_text(struct ctx *c, char **raw, size_t *rawlen, struct tlines *pos, const char *s,
+            size_t len, int line, int col)
 {
 	size_t sep = *rawlen ? 4 : 0;
 	char *n;
+
+	pos->v = qn_grow(c, pos->v, &pos->cap, pos->n, sizeof(*pos->v));
+	if (pos->v == NULL)
+		return;
+	pos->v[pos->n++] = (struct tline){.off = *rawlen + sep, .line = line, .col = col};
 
 	if (*rawlen + sep + len > QN_MAX_TEXT_BYTES) {
 		/* Keep the first part; the length check in validation reports it. */
@@ -188,6 +195,9 @@ tag_en(struct ctx *c, const struct tag *t)
 		if (ch)
 			slot = &ch->en;
 		break;
+	case EN_COND:
+		slot = &c->conds[c->nconds - 1].label_en;
+		break;
 	case EN_NONE:
 		break;
 	}
@@ -202,6 +212,14 @@ tag_en(struct ctx *c, const struct tag *t)
 		return;
 	}
 	*slot = qn_dup(c, t->arg, t->arglen);
+	if (c->en == EN_QUESTION) {
+		q->en_line = t->line;
+		q->en_col = t->arg_col;
+	} else if (c->en == EN_CHOICE || c->en == EN_ANSWER) {
+		ch = last_choice(c);
+		ch->en_line = t->line;
+		ch->en_col = t->arg_col;
+	}
 }
 
 static void
@@ -460,13 +478,19 @@ tag_id(struct ctx *c, const struct tag *t)
 		    q->id, q->id_line);
 		return;
 	}
-	if (!qn_valid_id(t->arg, t->arglen, true)) {
+	/* Ids as Qualtrics exports them ("Stim 1") are kept as written for
+	 * koe check and get a safe answer key (qn_id_key). */
+	char key[QN_MAX_ID_LEN + 1];
+	size_t kl = t->arglen <= QN_MAX_ID_TEXT ? qn_id_key(t->arg, t->arglen, key, sizeof(key)) : 0;
+	if (kl == 0 || strspn(key, "_-") == kl) {
 		ERR(c, t->line, t->arg_col,
-		    "use letters, digits, '-' and '_', at most 64 characters",
+		    "use ASCII letters and digits; spaces and other characters become '_', at most 64 in all",
 		    "invalid question id '%.*s'", (int)t->arglen, t->arg);
 		return;
 	}
-	q->id = qn_dup(c, t->arg, t->arglen);
+	q->id = qn_dup(c, key, kl);
+	if (kl != t->arglen || memcmp(key, t->arg, kl) != 0)
+		q->id_text = qn_dup(c, t->arg, t->arglen);
 	q->id_line = t->line;
 	q->id_col = t->arg_col;
 }
@@ -716,6 +740,7 @@ static const struct tag_def {
 	{"Reverse", tag_reverse, true},
 	{"Required", tag_required, true},
 	{"Role", tag_role, false},
+	{"ShowIf", qn_tag_showif, false},
 	{"En", tag_en, true},
 };
 #define NTAG_DEFS (sizeof(tag_defs) / sizeof(tag_defs[0]))
@@ -767,7 +792,7 @@ do_text(struct ctx *c, const char *s, size_t len, int line, int col)
 		}
 		if (q->rawlen == 0)
 			q->text_line = line;
-		append_text(c, &q->raw, &q->rawlen, s, len);
+		append_text(c, &q->raw, &q->rawlen, &q->pos, s, len, line, col);
 		c->en = EN_QUESTION;
 		return;
 	case ST_CHOICES:
@@ -791,13 +816,13 @@ do_text(struct ctx *c, const char *s, size_t len, int line, int col)
 				    "choice text continues after its [[En]] translation");
 				return;
 			}
-			append_text(c, &ch->raw, &ch->rawlen, s, len);
+			append_text(c, &ch->raw, &ch->rawlen, &ch->pos, s, len, line, col);
 			return;
 		}
 		ch = new_choice(c, cur_vec(c), line, col);
 		c->en = c->st == ST_ANSWERS ? EN_ANSWER : EN_CHOICE;
 		if (ch)
-			append_text(c, &ch->raw, &ch->rawlen, s, len);
+			append_text(c, &ch->raw, &ch->rawlen, &ch->pos, s, len, line, col);
 		return;
 	}
 }

@@ -105,10 +105,13 @@ finish_choices(struct ctx *c, const char *qid, const struct pvec *v,
 		out[i].recode = p->recode >= 0 ? p->recode : (int)i + 1;
 		if (p->recode >= 0)
 			explicit_any = true;
-		out[i].text = p->raw ? qn_html_sanitize(c->a, p->raw,
-		                                        p->rawlen > QN_MAX_TEXT_BYTES ? 0 : p->rawlen)
+		out[i].text = p->raw ? qn_text_html(c, p->raw,
+		                                    p->rawlen > QN_MAX_TEXT_BYTES ? 0 : p->rawlen,
+		                                    &p->pos, p->line, p->col)
 		                     : "";
-		out[i].text_en = p->en ? qn_html_sanitize(c->a, p->en, strlen(p->en)) : NULL;
+		out[i].text_en = p->en ? qn_text_html(c, p->en, strlen(p->en), NULL, p->en_line,
+		                                      p->en_col)
+		                       : NULL;
 		out[i].reverse = p->reverse;
 		out[i].line = p->line;
 		if (out[i].text == NULL || (p->en && out[i].text_en == NULL))
@@ -175,6 +178,9 @@ question_init(struct ctx *c, size_t i)
 	q->scale = -1;
 	if (p->id) {
 		q->id = p->id;
+		q->id_text = p->id_text;
+		q->id_line = p->id_line;
+		q->id_col = p->id_col;
 	} else {
 		char autoid[16];
 		snprintf(autoid, sizeof(autoid), "Q%zu", i + 1);
@@ -191,9 +197,11 @@ question_text(struct ctx *c, const struct pquestion *p, struct qn_question *q)
 	else if (p->rawlen > QN_MAX_TEXT_BYTES)
 		ERR(c, p->text_line, 1, NULL, "question '%s' text is longer than %d bytes", q->id,
 		    QN_MAX_TEXT_BYTES);
-	q->text = p->raw && p->rawlen <= QN_MAX_TEXT_BYTES ? qn_html_sanitize(c->a, p->raw, p->rawlen)
-	                                                   : "";
-	q->text_en = p->en ? qn_html_sanitize(c->a, p->en, strlen(p->en)) : NULL;
+	q->text = p->raw && p->rawlen <= QN_MAX_TEXT_BYTES
+	                  ? qn_text_html(c, p->raw, p->rawlen, &p->pos, p->text_line, 1)
+	                  : "";
+	q->text_en = p->en ? qn_text_html(c, p->en, strlen(p->en), NULL, p->en_line, p->en_col)
+	                   : NULL;
 	/* NULL from the sanitizer means the arena ran out, not "no text". */
 	if (q->text == NULL || (p->en != NULL && q->text_en == NULL))
 		c->oom = true;
@@ -364,6 +372,27 @@ validate_question(struct ctx *c, size_t i, struct roles *rl)
 	}
 }
 
+/* Questions i and j (j first) have the same answer key: either the same id
+ * or two ids written differently that make the same key ("Stim 1" and
+ * "Stim_1"), which would mix their answers in reports and comparisons. */
+static void
+id_clash(struct ctx *c, size_t i, size_t j)
+{
+	const struct pquestion *p = &c->qs[i], *f = &c->qs[j];
+	const struct qn_question *q = &c->s->questions[i], *fq = &c->s->questions[j];
+	int line = p->id_line ? p->id_line : p->line, col = p->id_line ? p->id_col : 1;
+	const char *a = q->id_text ? q->id_text : q->id, *b = fq->id_text ? fq->id_text : fq->id;
+
+	if (strcmp(a, b) == 0) {
+		ERR(c, line, col, "give every question its own [[ID]]",
+		    "duplicate question id '%s' (first on line %d)", q->id, fq->line);
+		return;
+	}
+	ERR(c, line, col, "change one of the two ids",
+	    "question id '%s' makes the answer key '%s', as '%s' at %d:%d does", a, q->id, b,
+	    f->id_line ? f->id_line : f->line, f->id_line ? f->id_col : 1);
+}
+
 /* Question ids are unique, including the Q<n> ones given by position; an
  * NPS question may carry a role directly (e.g. a 0–10 "would you return"
  * item counts for rejoin) but then belongs to no scale. */
@@ -376,11 +405,7 @@ validate_ids(struct ctx *c, size_t nq)
 		for (size_t j = 0; j < i; j++)
 			if (s->questions[i].id && s->questions[j].id &&
 			    strcmp(s->questions[i].id, s->questions[j].id) == 0) {
-				const struct pquestion *p = &c->qs[i];
-				ERR(c, p->id_line ? p->id_line : p->line, p->id_line ? p->id_col : 1,
-				    "give every question its own [[ID]]",
-				    "duplicate question id '%s' (first on line %d)", s->questions[i].id,
-				    s->questions[j].line);
+				id_clash(c, i, j);
 				break;
 			}
 	for (size_t i = 0; i < nq; i++)
@@ -446,7 +471,7 @@ build_items(struct ctx *c, size_t nq, size_t nitems)
 		c->oom = true;
 		return;
 	}
-	for (size_t i = 0; i < nq && c->d->n == 0; i++) {
+	for (size_t i = 0; i < nq && koe_diags_errors(c->d) == 0; i++) {
 		const struct qn_question *q = &s->questions[i];
 		if (q->type == QN_MATRIX) {
 			matrix_items(c, i);
@@ -515,7 +540,7 @@ qn_validate(struct ctx *c, const char *filename)
 	if (nitems == SIZE_MAX)
 		return;
 	s->nquestions = nq;
-	if (nitems == 0 && c->d->n == 0)
+	if (nitems == 0 && koe_diags_errors(c->d) == 0)
 		ERR(c, 0, 0, "add at least one [[Question]] that people answer",
 		    "the survey has no questions to answer");
 	build_items(c, nq, nitems);
@@ -524,4 +549,5 @@ qn_validate(struct ctx *c, const char *filename)
 	number_pages(s, nq);
 	s->blocks = c->blocks;
 	s->nblocks = c->nblocks;
+	qn_conds_finish(c);
 }

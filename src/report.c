@@ -40,6 +40,7 @@ report_free(struct report *r)
 	free(r->seg_order);
 	free(r->seg_pool);
 	free(r->themes);
+	free(r->asked);
 	report_cmp_free(r->cmp);
 	arena_free(&r->arena);
 	free(r);
@@ -276,8 +277,8 @@ done:
  * to keep groups at k people (docs/ARCHITECTURE.md §4.2): "人事部 / *" reads
  * "人事部 / （統合）", and a group merged in every dimension reads
  * "少人数のグループ（統合）". NULL when memory runs out. */
-static const char *
-display_label(struct report *r, const char *label)
+const char *
+report_display_label(struct report *r, const char *label)
 {
 	static const char sep[] = " / ";
 	const char *merged = REPORT_TR(r, "（統合）", "(merged)");
@@ -387,7 +388,7 @@ make_segments(struct report *r, const struct report_source *src)
 				sg->label = src->segs[i].label;
 				sg->invited = src->segs[i].invited;
 			}
-		if ((sg->display = display_label(r, sg->label)) == NULL)
+		if ((sg->display = report_display_label(r, sg->label)) == NULL)
 			return KOE_ENOMEM;
 		sg->shown = st->group_shown[g] == STATS_SHOWN;
 		sg->rate = (struct stats_prop){.p = NAN, .lo = NAN, .hi = NAN,
@@ -550,230 +551,85 @@ done:
 	return err;
 }
 
-/* A comment as compared for grouping (README, "Comments"): spaces (ASCII
- * and ideographic) at either end dropped and inside collapsed to one, and
- * the sentence-ending marks 。．.!！?？ at the end dropped, so "情報管理が
- * 心配です。" and "情報管理が心配です" are one text. */
-static const char *
-comment_norm(struct report *r, const char *text)
+/* Whether survey item i is asked of some people only ([[ShowIf]]): how
+ * many of the invited would have been asked is unknown, so its intervals
+ * take no finite-population correction. */
+static bool
+conditioned(const struct report *r, size_t i)
 {
-	size_t n = strlen(text), len = 0;
-	char *out = arena_alloc(&r->arena, n + 1);
-	bool space = false;
-	if (out == NULL)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		bool sp = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r';
-		size_t w = 1;
-		if (strncmp(text + i, "\u3000", 3) == 0) {
-			sp = true;
-			w = 3;
-		}
-		if (sp) {
-			space = len > 0;
-			i += w;
-			continue;
-		}
-		if (space)
-			out[len++] = ' ';
-		space = false;
-		out[len++] = text[i++];
-	}
-	out[len] = '\0';
-	static const char *const ends[] = {"。", "．", "！", "？", ".", "!", "?"};
-	for (bool again = true; again;) {
-		again = false;
-		for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
-			size_t el = strlen(ends[e]);
-			if (len >= el && memcmp(out + len - el, ends[e], el) == 0) {
-				len -= el;
-				out[len] = '\0';
-				again = true;
-			}
-		}
-	}
-	return out;
+	const struct qn_question *q = &r->s->questions[r->s->items[i].question];
+	return q->show_if != NULL || r->s->blocks[q->block].show_if != NULL;
 }
 
-/* Canonical order: item, text, group; independent of how the database
- * happened to return the responses. */
-static int
-comment_canon_cmp(const void *a, const void *b)
+bool
+report_scale_conditioned(const struct report *r, size_t s)
 {
-	const struct report_comment *x = a, *y = b;
-	int c = (x->item > y->item) - (x->item < y->item);
-	if (c == 0)
-		c = strcmp(x->norm, y->norm);
-	if (c == 0)
-		c = strcmp(x->text, y->text);
-	if (c == 0)
-		c = (x->group > y->group) - (x->group < y->group);
-	return c;
+	for (size_t i = 0; i < r->s->nitems; i++)
+		if (r->s->items[i].kind == QN_ITEM_LIKERT && r->s->items[i].scale == (int)s &&
+		    conditioned(r, i))
+			return true;
+	return false;
 }
 
-static int
-comment_key_cmp(const void *a, const void *b)
-{
-	const struct report_comment *x = a, *y = b;
-	int c = memcmp(x->key, y->key, sizeof(x->key));
-	return c ? c : comment_canon_cmp(a, b);
-}
-
-/* Identical comments printed once (README, "Comments"): the first of each
- * run in the printed order carries the run's size and the label its
- * comments share (none when they differ: naming one group would say
- * where the others came from). */
+/* Intervals that describe this company's employees, or one group of them,
+ * carry the finite-population correction over the people invited (README,
+ * "Who answered"): items, scales and choices over everyone invited, each
+ * group's cells over that group's invited headcount. A group that answered
+ * more often than it was invited (reissued links) keeps the uncorrected,
+ * wider interval. A final report only: an interim one has no figures. */
 static enum koe_err
-group_comments(struct report *r)
+apply_fpc(struct report *r)
 {
-	size_t *first = malloc((r->ncomments + 1) * sizeof(*first));
-	if (first == NULL)
-		return KOE_ENOMEM;
-	for (size_t i = 0; i < r->ncomments; i++)
-		first[i] = SIZE_MAX;
-	for (size_t i = 0; i < r->ncomments; i++) {
-		struct report_comment *c = &r->comments[i];
-		if (first[c->run] == SIZE_MAX) {
-			first[c->run] = i;
-			c->count = 1;
-			c->run_segment = c->segment;
-			c->run_display = c->display;
-			continue;
-		}
-		struct report_comment *f = &r->comments[first[c->run]];
-		f->count++;
-		if (f->run_segment && (c->segment == NULL || strcmp(f->run_segment, c->segment) != 0))
-			f->run_segment = f->run_display = NULL;
-	}
-	free(first);
-	return KOE_OK;
-}
+	struct stats_report *st = r->st;
+	size_t ng = r->nsegs;
+	double all = (double)r->rec->invited;
+	enum koe_err err = KOE_OK;
 
-/* HR's [[Theme]]s (README, "Comments"): a comment mentions a theme when its
- * text contains one of the theme's keywords; the share is of all comments,
- * with a Wilson interval; the quotes are the first two texts mentioning it
- * in the printed order (each run of identical comments once). */
-static enum koe_err
-count_themes(struct report *r)
-{
-	const struct qn_survey *s = r->s;
-	if (s->nthemes == 0 || r->ncomments == 0)
+	if (r->rounded || st->shown != STATS_SHOWN || !(all > 0))
 		return KOE_OK;
-	if ((r->themes = calloc(s->nthemes, sizeof(*r->themes))) == NULL)
-		return KOE_ENOMEM;
-	r->nthemes = s->nthemes;
-	for (size_t t = 0; t < s->nthemes; t++) {
-		const struct qn_theme *th = &s->themes[t];
-		struct report_theme *rt = &r->themes[t];
-		size_t hits = 0, nq = 0;
-		rt->name = th->name;
-		rt->quotes[0] = rt->quotes[1] = -1;
-		for (size_t c = 0; c < r->ncomments; c++) {
-			bool hit = false;
-			for (size_t k = 0; k < th->nkeywords && !hit; k++)
-				hit = strstr(r->comments[c].text, th->keywords[k]) != NULL;
-			if (!hit)
-				continue;
-			hits++;
-			if (r->comments[c].count > 0 && nq < 2)
-				rt->quotes[nq++] = (long)c;
+	for (size_t j = 0; j < r->nstats && err == KOE_OK; j++)
+		if (st->items[j].shown == STATS_SHOWN && (double)st->items[j].n <= all &&
+		    !conditioned(r, r->stats_to_item[j]))
+			err = stats_item_fpc(&st->items[j], all);
+	for (size_t s = 0; s < st->nscales && err == KOE_OK; s++)
+		if (st->scales[s].shown == STATS_SHOWN && (double)st->scales[s].n <= all &&
+		    !report_scale_conditioned(r, s))
+			err = stats_scale_fpc(&st->scales[s], all);
+	for (size_t g = 0; g < ng && err == KOE_OK; g++) {
+		double inv = (double)r->segs[g].invited;
+		for (size_t j = 0; j < r->nstats && err == KOE_OK; j++) {
+			struct stats_item *it = &st->items_by_group[j * ng + g];
+			if (it->shown == STATS_SHOWN && inv > 0 && (double)it->n <= inv &&
+			    !conditioned(r, r->stats_to_item[j]))
+				err = stats_item_fpc(it, inv);
 		}
-		enum koe_err err = stats_proportion(hits, r->ncomments, &rt->share);
-		if (err != KOE_OK)
-			return err;
+		for (size_t s = 0; s < st->nscales && err == KOE_OK; s++) {
+			struct stats_scale *sc = &st->scales_by_group[s * ng + g];
+			if (sc->shown == STATS_SHOWN && inv > 0 && (double)sc->n <= inv &&
+			    !report_scale_conditioned(r, s))
+				err = stats_scale_fpc(sc, inv);
+		}
 	}
-	return KOE_OK;
+	return err;
 }
 
-/* The comments in a shuffled order that depends only on the survey and the
- * answers: each is sorted by a keyed hash of its text (and, for identical
- * texts, of how many identical ones come before it, so that repeated
- * comments are spread out rather than printed in a block). The order says
- * nothing about when or in which group a comment was written, and the same
- * answers always print in the same order. */
+/* The choice questions' shares, as apply_fpc. */
 static enum koe_err
-make_comments(struct report *r, const struct resp_table *t)
+choices_fpc(struct report *r)
 {
-	static const char domain[] = "koe-report-comments/1";
-	uint8_t seed[crypto_generichash_KEYBYTES];
-	crypto_generichash_state h;
-
-	r->comments_shown = r->st->shown == STATS_SHOWN && !r->rounded;
-	if (!r->comments_shown || t->ntexts == 0)
+	double all = (double)r->rec->invited;
+	enum koe_err err = KOE_OK;
+	if (r->rounded || r->st->shown != STATS_SHOWN || !(all > 0))
 		return KOE_OK;
-	r->comments = calloc(t->ntexts, sizeof(*r->comments));
-	const char **labels = calloc(r->nsegs + 1, sizeof(*labels));
-	const char **clabel = calloc(r->nsegs + 1, sizeof(*clabel));
-	size_t *resp = calloc(r->nsegs + 1, sizeof(*resp));
-	if (r->comments == NULL || labels == NULL || clabel == NULL || resp == NULL) {
-		free(labels);
-		free(clabel);
-		free(resp);
-		return KOE_ENOMEM;
+	for (size_t c = 0; c < r->nchoices && err == KOE_OK; c++) {
+		struct report_choice *ch = &r->choices[c];
+		if (!ch->shown || (double)ch->n > all || conditioned(r, ch->item))
+			continue;
+		for (size_t o = 0; o < ch->nopts && err == KOE_OK; o++)
+			err = stats_prop_fpc(&ch->opts[o].share, all);
+		ch->fpc = err == KOE_OK;
 	}
-	/* The label a comment of each group may carry (dc.h rule 4), from the
-	 * exact respondent counts of every group. */
-	for (size_t g = 0; g < r->nsegs; g++)
-		labels[g] = r->segs[g].label;
-	for (size_t i = 0; i < t->n; i++)
-		resp[t->segment[i]]++;
-	for (size_t g = 0; g < r->nsegs && r->nsegs > 1; g++) {
-		char buf[1024];
-		if (dc_comment_label(labels, resp, r->nsegs, g, r->segs[g].shown, r->min_comments,
-		                     buf, sizeof(buf)))
-			clabel[g] = strcmp(buf, labels[g]) == 0 ? labels[g]
-			                                        : arena_strdup(&r->arena, buf);
-	}
-	free(labels);
-	free(resp);
-	for (size_t i = 0; i < t->ntexts; i++) {
-		const struct resp_text *x = &t->texts[i];
-		struct report_comment *c = &r->comments[r->ncomments++];
-		c->item = x->item;
-		c->text = x->text;
-		if ((c->norm = comment_norm(r, x->text)) == NULL) {
-			free(clabel);
-			return KOE_ENOMEM;
-		}
-		c->group = x->segment;
-		c->segment = x->segment < r->nsegs ? clabel[x->segment] : NULL;
-		c->display = c->segment ? display_label(r, c->segment) : NULL;
-		if (c->segment && c->display == NULL) {
-			free(clabel);
-			return KOE_ENOMEM;
-		}
-	}
-	free(clabel);
-	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_canon_cmp);
-	crypto_generichash_init(&h, NULL, 0, sizeof(seed));
-	crypto_generichash_update(&h, (const uint8_t *)domain, sizeof(domain));
-	crypto_generichash_update(&h, (const uint8_t *)r->s->id, strlen(r->s->id));
-	crypto_generichash_final(&h, seed, sizeof(seed));
-	uint64_t dup = 0;
-	size_t run = 0;
-	for (size_t i = 0; i < r->ncomments; i++) {
-		struct report_comment *c = &r->comments[i];
-		uint8_t head[16];
-		if (i > 0 && c->item == c[-1].item && strcmp(c->norm, c[-1].norm) == 0) {
-			dup++;
-		} else {
-			dup = 0;
-			run = i;
-		}
-		c->run = run;
-		for (int b = 0; b < 8; b++) {
-			head[b] = (uint8_t)((uint64_t)c->item >> (8 * b));
-			head[8 + b] = (uint8_t)(dup >> (8 * b));
-		}
-		crypto_generichash_init(&h, seed, sizeof(seed), sizeof(c->key));
-		crypto_generichash_update(&h, head, sizeof(head));
-		crypto_generichash_update(&h, (const uint8_t *)c->text, strlen(c->text));
-		crypto_generichash_final(&h, c->key, sizeof(c->key));
-	}
-	qsort(r->comments, r->ncomments, sizeof(*r->comments), comment_key_cmp);
-	sodium_memzero(&h, sizeof(h));
-	enum koe_err err = group_comments(r);
-	return err != KOE_OK ? err : count_themes(r);
+	return err;
 }
 
 enum koe_err
@@ -827,10 +683,13 @@ report_compute(const struct report_source *src, const struct report_options *opt
 	for (size_t j = 0; j < r->nstats && r->enps < 0; j++)
 		if (r->meta[j].kind == STATS_NPS && r->meta[j].role == STATS_ROLE_NONE)
 			r->enps = (long)j;
+	if ((err = apply_fpc(r)) != KOE_OK)
+		goto done;
 	find_concerns(r);
 	if ((err = report_findings(r)) != KOE_OK)
 		goto done;
-	if ((err = make_choices(r, t)) != KOE_OK || (err = make_comments(r, t)) != KOE_OK)
+	if ((err = make_choices(r, t)) != KOE_OK || (err = choices_fpc(r)) != KOE_OK ||
+	    (err = report_make_comments(r, t)) != KOE_OK || (err = report_asked_compute(r, t)) != KOE_OK)
 		goto done;
 	*out = r;
 	r = NULL;

@@ -6,6 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hpdf_font.h>
+#include <hpdf_objects.h>
 
 #include "koe/utf8.h"
 #include "report_pdf_internal.h"
@@ -183,7 +188,6 @@ header_title(struct px *p, const char *title, float maxw, float size)
 void
 px_page(struct px *p)
 {
-	const struct report *r = p->r;
 	HPDF_Page page;
 
 	if (!px_ok(p))
@@ -210,18 +214,14 @@ px_page(struct px *p)
 	}
 	p->pages[p->npages++] = page;
 	p->page = page;
-	const char *title = r->en && r->s->title_en ? r->s->title_en : r->s->title;
 	float right = PX_ML + PX_CW;
-	if (r->opt.interim) {
-		/* The mark is the same in both languages so that nobody can
-		 * take an interim page for a final one, whoever reads it. */
-		static const char mark[] = "中間集計 / interim";
-		float w = px_width(p, mark, 9) + 12;
+	if (p->mark) {
+		float w = px_width(p, p->mark, 9) + 12;
 		px_rect(p, right - w, PX_PAGE_H - 38, w, 16, PX_ALERT);
-		text_at(p, right - w + 6, PX_PAGE_H - 33, 9, PX_WHITE, true, mark);
+		text_at(p, right - w + 6, PX_PAGE_H - 33, 9, PX_WHITE, true, p->mark);
 		right -= w + 8;
 	}
-	header_title(p, title, right - PX_ML, 8);
+	header_title(p, p->header ? p->header : "", right - PX_ML, 8);
 	px_hline(p, PX_ML, PX_ML + PX_CW, PX_PAGE_H - 43, 0.5f, PX_RULE);
 	p->y = PX_TOP;
 }
@@ -267,42 +267,67 @@ is_cjk(unsigned long cp)
 	       (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x3000 && cp <= 0x303F);
 }
 
-/* Characters a line must not start with (closing brackets, punctuation,
- * small kana, the long vowel mark): JIS X 4051 line-start prohibition,
- * simplified. */
+/* JIS X 4051 line-breaking classes (README, "The report"): a line must
+ * not start with a closing bracket or quote (cl-02), a hyphen or wave dash
+ * (cl-03), ? ! (cl-04), a middle dot, colon or semicolon (cl-05), a full
+ * stop (cl-06), a comma (cl-07), an iteration or prolonged-sound mark
+ * (cl-09) or a small kana (cl-11); nor end with an opening bracket or
+ * quote (cl-01); and the inseparable dashes and leaders ―― …… ‥‥ (cl-08)
+ * are not split. Half-width forms count as their full-width ones. */
 static bool
-no_line_start(unsigned long cp)
+in_set(unsigned long cp, const unsigned long *set, size_t n)
 {
-	static const unsigned long set[] = {
-		0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF09, 0x300D, 0x300F, 0x3011, 0x3015, 0x3009,
-		0x300B, 0xFF01, 0xFF1F, 0x30FC, 0x2026, 0x2025, 0x30FB, 0xFF1A, 0xFF1B, 0x309D,
-		0x309E, 0x3005, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
-		0x3087, 0x308E, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5,
-		0x30E7, 0x30EE, 0x30F5, 0x30F6, 0xFF05, '%', ')', ']', '}', ',', '.', '!', '?',
-		':', ';', 0x2013, 0x3019, 0x301F,
-	};
-	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+	for (size_t i = 0; i < n; i++)
 		if (set[i] == cp)
 			return true;
 	return false;
 }
 
-/* Characters a line must not end with (opening brackets). */
+static bool
+no_line_start(unsigned long cp)
+{
+	static const unsigned long set[] = {
+		/* cl-02 closing brackets and quotes */
+		0x2019, 0x201D, 0x3001, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017,
+		0x3019, 0x301B, 0x301E, 0x301F, 0xFF09, 0xFF3D, 0xFF5D, 0xFF60, 0xFF63, ')', ']',
+		'}',
+		/* cl-03 hyphens, cl-04 ? !, cl-05 middle dots, cl-06 full stops, cl-07 commas */
+		0x2010, 0x2013, 0x301C, 0x30A0, 0xFF5E, 0x203C, 0x2047, 0x2048, 0x2049, 0xFF01,
+		0xFF1F, '!', '?', 0x30FB, 0xFF1A, 0xFF1B, 0xFF65, ':', ';', 0x3002, 0xFF0E, 0xFF61,
+		'.', 0xFF0C, 0xFF64, ',', '%', 0xFF05, 0x2030, 0x2103,
+		/* cl-09 iteration and prolonged-sound marks */
+		0x3005, 0x303B, 0x309D, 0x309E, 0x30FC, 0x30FD, 0x30FE, 0xFF70,
+		/* cl-11 small kana */
+		0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308E,
+		0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5,
+		0x30E7, 0x30EE, 0x30F5, 0x30F6, 0xFF67, 0xFF68, 0xFF69, 0xFF6A, 0xFF6B, 0xFF6C,
+		0xFF6D, 0xFF6E, 0xFF6F,
+	};
+	return in_set(cp, set, sizeof(set) / sizeof(set[0])) || (cp >= 0x31F0 && cp <= 0x31FF);
+}
+
+/* cl-01: opening brackets and quotes. */
 static bool
 no_line_end(unsigned long cp)
 {
-	static const unsigned long set[] = {0xFF08, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008,
-	                                    0x300A, 0x3018, '(', '[', '{'};
-	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
-		if (set[i] == cp)
-			return true;
-	return false;
+	static const unsigned long set[] = {0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E,
+	                                    0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D,
+	                                    0xFF08, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62, '(', '[',
+	                                    '{'};
+	return in_set(cp, set, sizeof(set) / sizeof(set[0]));
+}
+
+/* cl-08: two of these in a row stay together. */
+static bool
+inseparable(unsigned long prev, unsigned long cp)
+{
+	return prev == cp && (cp == 0x2014 || cp == 0x2015 || cp == 0x2026 || cp == 0x2025);
 }
 
 static bool
 can_break(unsigned long prev, unsigned long cp)
 {
-	if (cp == ' ' || no_line_start(cp) || no_line_end(prev))
+	if (cp == ' ' || no_line_start(cp) || no_line_end(prev) || inseparable(prev, cp))
 		return false;
 	/* "-0.04" is a minus sign, not a hyphen to break after. */
 	if (prev == '-' && cp >= '0' && cp <= '9')
@@ -483,6 +508,17 @@ px_vline(struct px *p, float x, float y0, float y1, float lw, struct px_rgb c)
 }
 
 void
+px_footers(struct px *p)
+{
+	char buf[48];
+	for (size_t i = 0; i < p->npages && px_ok(p); i++) {
+		p->page = p->pages[i];
+		snprintf(buf, sizeof(buf), "%zu / %zu", i + 1, p->npages);
+		px_text_center(p, PX_PAGE_W / 2, 28, 8, PX_GREY, false, buf);
+	}
+}
+
+void
 px_section(struct px *p, const char *title)
 {
 	px_page(p);
@@ -542,4 +578,167 @@ px_signed(char *buf, size_t cap, double x)
 	if (strcmp(buf, "-0") == 0)
 		snprintf(buf, cap, "0");
 	return buf;
+}
+
+/* ---- the document ---------------------------------------------------------- */
+
+/* libharu 2.3.0 (Debian 12) gives a TrueType font with the UTF-8 encoder a
+ * /ToUnicode stream that is really its code-to-CID CMap ("begincidrange"),
+ * which viewers reject: poppler warns, and copying or searching Japanese
+ * text may fail elsewhere. The codes libharu writes are the characters'
+ * UTF-16 values (code = CID, and CIDToGIDMap picks the glyph), so the right
+ * ToUnicode is the identity: it is written here, in ranges that never cross
+ * a first byte (PDF 32000 9.10.3), skipping surrogates and U+FFFE/U+FFFF.
+ * The original stream stays in the file, unreferenced. */
+static HPDF_STATUS
+identity_to_unicode(HPDF_Font font)
+{
+	static const char head[] =
+		"/CIDInit /ProcSet findresource begin\n"
+		"12 dict begin\n"
+		"begincmap\n"
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		"/CMapName /Adobe-Identity-UCS def\n"
+		"/CMapType 2 def\n"
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+	static const char tail[] = "endcmap\n"
+	                           "CMapName currentdict /CMap defineresource pop\n"
+	                           "end\n"
+	                           "end\n";
+	HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+	HPDF_Dict cmap = HPDF_DictStream_New(font->mmgr, attr->xref);
+	HPDF_STATUS ret = HPDF_OK;
+	unsigned hi[256], n = 0;
+	char line[64];
+
+	if (cmap == NULL)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	for (unsigned b = 0; b < 256; b++)
+		if (b < 0xD8 || b > 0xDF)
+			hi[n++] = b;
+	ret |= HPDF_Stream_WriteStr(cmap->stream, head);
+	for (unsigned i = 0; i < n; i += 100) {
+		unsigned m = n - i < 100 ? n - i : 100;
+		snprintf(line, sizeof(line), "%u beginbfrange\n", m);
+		ret |= HPDF_Stream_WriteStr(cmap->stream, line);
+		for (unsigned j = i; j < i + m; j++) {
+			snprintf(line, sizeof(line), "<%02X00> <%02X%s> <%02X00>\n", hi[j], hi[j],
+			         hi[j] == 0xFF ? "FD" : "FF", hi[j]);
+			ret |= HPDF_Stream_WriteStr(cmap->stream, line);
+		}
+		ret |= HPDF_Stream_WriteStr(cmap->stream, "endbfrange\n");
+	}
+	ret |= HPDF_Stream_WriteStr(cmap->stream, tail);
+	if (ret != HPDF_OK)
+		return ret;
+	HPDF_Dict_RemoveElement(font, "ToUnicode");
+	return HPDF_Dict_Add(font, "ToUnicode", cmap);
+}
+
+static HPDF_Date
+pdf_date(int64_t epoch)
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+	HPDF_Date d = {1970, 1, 1, 0, 0, 0, 'Z', 0, 0};
+	if (gmtime_r(&t, &tm)) {
+		d.year = tm.tm_year + 1900;
+		d.month = tm.tm_mon + 1;
+		d.day = tm.tm_mday;
+		d.hour = tm.tm_hour;
+		d.minutes = tm.tm_min;
+		d.seconds = tm.tm_sec;
+	}
+	return d;
+}
+
+enum koe_err
+px_doc_begin(struct px *p, const char *font_path, const char *title, int64_t epoch,
+             struct koe_msg *msg)
+{
+	const char *font_name;
+	char creator[64];
+
+	font_path = font_path ? font_path : REPORT_FONT_PATH;
+	koe_msg_set(msg, KOE_OK, "out of memory");
+	if (access(font_path, R_OK) != 0) {
+		koe_msg_set(msg, KOE_OK,
+		         "cannot read the font %s (install Debian's fonts-ipaexfont-gothic)", font_path);
+		return KOE_EIO;
+	}
+	if ((p->cw = malloc(0x10000 * sizeof(*p->cw))) == NULL)
+		return KOE_ENOMEM;
+	for (size_t i = 0; i < 0x10000; i++)
+		p->cw[i] = -1;
+	if ((p->doc = HPDF_New(px_on_error, p)) == NULL)
+		return KOE_ENOMEM;
+	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(p->doc);
+	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
+	font_name = HPDF_LoadTTFontFromFile(p->doc, font_path, HPDF_TRUE);
+	if (font_name == NULL || (p->font = HPDF_GetFont(p->doc, font_name, "UTF-8")) == NULL) {
+		koe_msg_set(msg, KOE_OK, "cannot load the font %s (libharu error 0x%04X)", font_path,
+		         (unsigned)p->hpdf_err);
+		return KOE_EIO;
+	}
+	if (identity_to_unicode(p->font) != HPDF_OK)
+		return KOE_ENOMEM;
+	snprintf(creator, sizeof(creator), "koe %s", KOE_VERSION);
+	HPDF_SetInfoAttr(p->doc, HPDF_INFO_TITLE, title);
+	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, creator);
+	HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, pdf_date(epoch));
+	HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, pdf_date(epoch));
+	return KOE_OK;
+}
+
+enum koe_err
+px_doc_end(struct px *p, uint8_t **buf, size_t *len, struct koe_msg *msg)
+{
+	uint8_t *out = NULL;
+	enum koe_err err = KOE_ENOMEM;
+
+	*buf = NULL;
+	*len = 0;
+	koe_msg_set(msg, KOE_OK, "out of memory");
+	if (p->err != KOE_OK) {
+		if (p->err == KOE_ETOOBIG)
+			koe_msg_set(msg, KOE_OK, "the document would have more than %d pages",
+			            REPORT_MAX_PAGES);
+		return p->err;
+	}
+	if (p->hpdf_err == 0 && HPDF_SaveToStream(p->doc) == HPDF_OK) {
+		HPDF_UINT32 size = HPDF_GetStreamSize(p->doc);
+		HPDF_UINT32 got = size;
+		if (size > 0 && (out = malloc(size)) != NULL && HPDF_ResetStream(p->doc) == HPDF_OK) {
+			HPDF_STATUS st = HPDF_ReadFromStream(p->doc, out, &got);
+			/* Reading exactly to the end may report the end as
+			 * HPDF_STREAM_EOF; what counts is getting every byte. */
+			if ((st == HPDF_OK || st == HPDF_STREAM_EOF) && got == size) {
+				*buf = out;
+				*len = size;
+				out = NULL;
+				err = KOE_OK;
+			}
+		}
+	}
+	if (err != KOE_OK && p->hpdf_err != 0 && p->hpdf_err != HPDF_STREAM_EOF) {
+		koe_msg_set(msg, KOE_OK, "libharu error 0x%04X (detail %u) while writing the PDF",
+		         (unsigned)p->hpdf_err, (unsigned)p->hpdf_detail);
+		err = KOE_EINVAL;
+	}
+	free(out);
+	return err;
+}
+
+void
+px_doc_free(struct px *p)
+{
+	if (p->doc)
+		HPDF_Free(p->doc);
+	free(p->cw);
+	free(p->pages);
+	free(p->clean);
+	free(p->tmp);
+	free(p->lines);
 }

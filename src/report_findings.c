@@ -264,6 +264,7 @@ pools(struct report *r, bool *more)
 	 * invited (README, "Who answered"). */
 	for (size_t s = 0; s < st->nscales; s++)
 		if (st->pooled[s].status == STATS_OK && r->rec->invited > 0 &&
+		    !report_scale_conditioned(r, s) &&
 		    (double)r->rec->invited >= (double)st->pooled[s].people &&
 		    (err = stats_pooled_fpc(&r->st->pooled[s], (double)r->rec->invited)) != KOE_OK)
 			return err;

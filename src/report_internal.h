@@ -63,8 +63,17 @@ struct report_choice {
 	bool multi;
 	bool shown;               /* answered by at least k people */
 	size_t n;                 /* respondents who answered; 0 when hidden */
+	bool fpc;                 /* shares carry the finite-population correction */
 	struct report_option *opts;
 	size_t nopts;
+};
+
+/* Who a question was asked of ([[ShowIf]], docs/ARCHITECTURE.md §8.8). */
+struct report_asked {
+	const char *label;        /* NULL: asked of everyone */
+	size_t n;                 /* respondents it was shown to; 0 when hidden */
+	bool shown;               /* n may be released (include/koe/dc.h rule 1
+	                             over asked / not asked) */
 };
 
 struct report_comment {
@@ -76,11 +85,16 @@ struct report_comment {
 	                             coarser one, include/koe/dc.h rule 4), or NULL */
 	const char *display;      /* segment as people read it, or NULL */
 	uint8_t key[16];          /* the shuffle key the order is sorted by */
-	/* Identical comments (same item, same text) are printed once with
-	 * their count, where the first of them falls in the printed order. */
-	size_t run;               /* the run of identical comments it belongs to */
-	size_t count;             /* on the first printed of its run: the run's
-	                             size; 0 on the others */
+	/* Identical and near-identical comments (same item, README
+	 * "Comments") are printed once with their count, where the first of
+	 * them falls in the printed order. Runs and clusters are named by the
+	 * canonical index of their first comment. */
+	size_t run;               /* the run of identical normalized texts */
+	size_t cluster;           /* the runs joined as near-identical */
+	const char *cluster_text; /* the cluster's most frequent text (borrowed) */
+	size_t count;             /* on the first printed of its cluster: the
+	                             cluster's size; 0 on the others */
+	size_t variants;          /* on the first: how many different texts */
 	const char *run_segment;  /* on the first: the label every comment of the
 	                             run carries, or NULL when they differ */
 	const char *run_display;  /* the same as people read it */
@@ -169,6 +183,8 @@ struct report {
 	double reweighted[REPORT_NROLES];
 	size_t nfindings;
 
+	struct report_asked *asked;  /* survey->nquestions */
+
 	bool comments_shown;         /* the company reaches k */
 	struct report_comment *comments; /* printed order */
 	size_t ncomments;
@@ -186,6 +202,30 @@ void report_cmp_free(struct report_cmp *c);
 /* Page 1's figures: pooled role shares' margins over each dimension and
  * the differences to state. Called by report_compute for a final report. */
 enum koe_err report_findings(struct report *r);
+
+/* The comments in their printed order, grouped, and HR's themes
+ * (report_comments.c). */
+enum koe_err report_make_comments(struct report *r, const struct resp_table *t);
+
+/* A group label as people read it ("*" parts as merged); NULL when memory
+ * runs out. */
+const char *report_display_label(struct report *r, const char *label);
+
+/* Who each conditioned question was asked of, from the opened answers
+ * (report_asked.c). */
+enum koe_err report_asked_compute(struct report *r, const struct resp_table *t);
+
+/* The audience line of question q ("対象: … n = 37"), or NULL for a
+ * question asked of everyone. Written into buf (cap bytes). */
+const char *report_asked_line(const struct report *r, size_t q, char *buf, size_t cap);
+
+/* The question every item of scale si comes from when they share one
+ * audience, else -1 (report_asked.c). */
+long report_scale_asked(const struct report *r, size_t si);
+
+/* Whether scale s has an item asked of some people only ([[ShowIf]]):
+ * its intervals take no finite-population correction. */
+bool report_scale_conditioned(const struct report *r, size_t s);
 
 /* The share a role is read by: favorable, or unfavorable for morale. */
 double report_role_share(enum report_role role, const struct stats_pooled *p);

@@ -273,6 +273,24 @@ summary_obj(struct jw *w, const struct report *r)
 	return o;
 }
 
+/* Who question q was asked of: null for everyone, else its audience label
+ * and, when include/koe/dc.h allows it, how many ("n": null otherwise). */
+static json_t *
+asked_obj(struct jw *w, const struct report *r, long q)
+{
+	if (q < 0 || r->asked == NULL || r->asked[q].label == NULL)
+		return json_null();
+	const struct report_asked *a = &r->asked[q];
+	json_t *o = json_object();
+	if (o == NULL) {
+		w->oom = true;
+		return NULL;
+	}
+	put(w, o, "label", str(a->label));
+	put(w, o, "n", a->shown ? json_integer((json_int_t)a->n) : json_null());
+	return o;
+}
+
 static json_t *
 scales_arr(struct jw *w, const struct report *r)
 {
@@ -295,6 +313,7 @@ scales_arr(struct jw *w, const struct report *r)
 		put(w, o, "role", str(role_name(r->s->scales[si].role)));
 		put(w, o, "npoints", json_integer(r->s->scales[si].npoints));
 		put(w, o, "items", keys);
+		put(w, o, "asked", asked_obj(w, r, report_scale_asked(r, si)));
 		put(w, o, "shown", json_boolean(sc->shown == STATS_SHOWN));
 		if (sc->shown == STATS_SHOWN) {
 			const struct stats_alpha *al = &st->alphas[si];
@@ -302,6 +321,7 @@ scales_arr(struct jw *w, const struct report *r)
 			put(w, o, "mean", num(sc->mean));
 			put(w, o, "sd", num(sc->sd));
 			put(w, o, "ci", interval(sc->ci_lo, sc->ci_hi));
+			put(w, o, "fpc", json_boolean(sc->fpc));
 			put(w, o, "favorable", prop(w, &sc->fav));
 			put(w, o, "unfavorable", prop(w, &sc->unfav));
 			if (al->status == STATS_OK) {
@@ -342,6 +362,7 @@ items_arr(struct jw *w, const struct report *r)
 		/* "scale": counted over the scale's complete cases, because its
 		 * own respondents are only 1..k−1 more (include/koe/dc.h). */
 		put(w, o, "base", str(st->item_on_cc[j] ? "scale" : "own"));
+		put(w, o, "asked", asked_obj(w, r, (long)q->question));
 		put(w, o, "shown", json_boolean(it->shown == STATS_SHOWN));
 		if (it->shown == STATS_SHOWN) {
 			json_t *counts = json_array();
@@ -353,6 +374,7 @@ items_arr(struct jw *w, const struct report *r)
 			put(w, o, "mean", num(it->mean));
 			put(w, o, "sd", num(it->sd));
 			put(w, o, "ci", interval(it->ci_lo, it->ci_hi));
+			put(w, o, "fpc", json_boolean(it->fpc));
 			put(w, o, "favorable", prop(w, &it->fav));
 			put(w, o, "unfavorable", prop(w, &it->unfav));
 			put(w, o, "neutral", num(it->neutral));
@@ -382,9 +404,11 @@ choices_arr(struct jw *w, const struct report *r)
 		put(w, o, "key", str(r->s->items[c->item].key));
 		put(w, o, "label", str(r->item_label[c->item]));
 		put(w, o, "multiple", json_boolean(c->multi));
+		put(w, o, "asked", asked_obj(w, r, (long)r->s->items[c->item].question));
 		put(w, o, "shown", json_boolean(c->shown));
 		if (c->shown) {
 			put(w, o, "n", json_integer((json_int_t)c->n));
+			put(w, o, "fpc", json_boolean(c->fpc));
 			for (size_t k = 0; k < c->nopts; k++) {
 				json_t *e = json_object();
 				if (e) {
@@ -416,6 +440,7 @@ segment_scale(struct jw *w, const struct report *r, size_t si, size_t g)
 		return o;
 	put(w, o, "n", json_integer((json_int_t)sc->n));
 	put(w, o, "mean", num(sc->mean));
+	put(w, o, "fpc", json_boolean(sc->fpc));
 	put(w, o, "favorable", prop(w, &sc->fav));
 	put(w, o, "unfavorable", prop(w, &sc->unfav));
 	if (cmp->welch.status == STATS_OK) {
@@ -570,8 +595,9 @@ comments_obj(struct jw *w, const struct report *r)
 			continue;
 		if ((e = json_object()) != NULL) {
 			put(w, e, "item", str(r->s->items[cm->item].key));
-			put(w, e, "text", str(cm->text));
+			put(w, e, "text", str(cm->cluster_text));
 			put(w, e, "count", json_integer((json_int_t)cm->count));
+			put(w, e, "variants", json_integer((json_int_t)cm->variants));
 			put(w, e, "segment", str(cm->run_segment));
 		}
 		push(w, gr, e);
@@ -586,7 +612,7 @@ comments_obj(struct jw *w, const struct report *r)
 			push(w, kw, str(qt->keywords[k]));
 		for (int k = 0; qa && k < 2; k++)
 			if (th->quotes[k] >= 0)
-				push(w, qa, str(r->comments[th->quotes[k]].text));
+				push(w, qa, str(r->comments[th->quotes[k]].cluster_text));
 		if (e) {
 			put(w, e, "name", str(th->name));
 			put(w, e, "keywords", kw);

@@ -15,9 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <hpdf_font.h>
-#include <hpdf_objects.h>
-
 #include "koe/util.h"
 #include "report_pdf_internal.h"
 
@@ -754,73 +751,6 @@ other_questions(struct px *p, size_t *buf)
 	}
 }
 
-/* ---- Comments ---------------------------------------------------------- */
-
-static void
-footers(struct px *p)
-{
-	char buf[32];
-	for (size_t i = 0; i < p->npages && px_ok(p); i++) {
-		p->page = p->pages[i];
-		snprintf(buf, sizeof(buf), "%zu / %zu", i + 1, p->npages);
-		px_text_center(p, PX_PAGE_W / 2, 28, 8, PX_GREY, false, buf);
-	}
-}
-
-/* libharu 2.3.0 (Debian 12) gives a TrueType font with the UTF-8 encoder a
- * /ToUnicode stream that is really its code-to-CID CMap ("begincidrange"),
- * which viewers reject: poppler warns, and copying or searching Japanese
- * text may fail elsewhere. The codes libharu writes are the characters'
- * UTF-16 values (code = CID, and CIDToGIDMap picks the glyph), so the right
- * ToUnicode is the identity: it is written here, in ranges that never cross
- * a first byte (PDF 32000 9.10.3), skipping surrogates and U+FFFE/U+FFFF.
- * The original stream stays in the file, unreferenced. */
-static HPDF_STATUS
-identity_to_unicode(HPDF_Font font)
-{
-	static const char head[] =
-		"/CIDInit /ProcSet findresource begin\n"
-		"12 dict begin\n"
-		"begincmap\n"
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-		"/CMapName /Adobe-Identity-UCS def\n"
-		"/CMapType 2 def\n"
-		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-	static const char tail[] = "endcmap\n"
-	                           "CMapName currentdict /CMap defineresource pop\n"
-	                           "end\n"
-	                           "end\n";
-	HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-	HPDF_Dict cmap = HPDF_DictStream_New(font->mmgr, attr->xref);
-	HPDF_STATUS ret = HPDF_OK;
-	unsigned hi[256], n = 0;
-	char line[64];
-
-	if (cmap == NULL)
-		return HPDF_FAILD_TO_ALLOC_MEM;
-	cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	for (unsigned b = 0; b < 256; b++)
-		if (b < 0xD8 || b > 0xDF)
-			hi[n++] = b;
-	ret |= HPDF_Stream_WriteStr(cmap->stream, head);
-	for (unsigned i = 0; i < n; i += 100) {
-		unsigned m = n - i < 100 ? n - i : 100;
-		snprintf(line, sizeof(line), "%u beginbfrange\n", m);
-		ret |= HPDF_Stream_WriteStr(cmap->stream, line);
-		for (unsigned j = i; j < i + m; j++) {
-			snprintf(line, sizeof(line), "<%02X00> <%02X%s> <%02X00>\n", hi[j], hi[j],
-			         hi[j] == 0xFF ? "FD" : "FF", hi[j]);
-			ret |= HPDF_Stream_WriteStr(cmap->stream, line);
-		}
-		ret |= HPDF_Stream_WriteStr(cmap->stream, "endbfrange\n");
-	}
-	ret |= HPDF_Stream_WriteStr(cmap->stream, tail);
-	if (ret != HPDF_OK)
-		return ret;
-	HPDF_Dict_RemoveElement(font, "ToUnicode");
-	return HPDF_Dict_Add(font, "ToUnicode", cmap);
-}
-
 static void
 layout(struct px *p)
 {
@@ -840,7 +770,7 @@ layout(struct px *p)
 		px_segments(p);
 		section(p, &no, REPORT_TR(r, "方法と匿名性", "Method and anonymity"));
 		px_method(p);
-		footers(p);
+		px_footers(p);
 		free(buf);
 		return;
 	}
@@ -889,105 +819,25 @@ layout(struct px *p)
 	px_comments(p);
 	section(p, &no, REPORT_TR(r, "方法と匿名性", "Method and anonymity"));
 	px_method(p);
-	footers(p);
+	px_footers(p);
 	free(buf);
-}
-
-static HPDF_Date
-pdf_date(int64_t epoch)
-{
-	time_t t = (time_t)epoch;
-	struct tm tm;
-	HPDF_Date d = {1970, 1, 1, 0, 0, 0, 'Z', 0, 0};
-	if (gmtime_r(&t, &tm)) {
-		d.year = tm.tm_year + 1900;
-		d.month = tm.tm_mon + 1;
-		d.day = tm.tm_mday;
-		d.hour = tm.tm_hour;
-		d.minutes = tm.tm_min;
-		d.seconds = tm.tm_sec;
-	}
-	return d;
 }
 
 enum koe_err
 report_pdf(const struct report *r, uint8_t **buf, size_t *len, struct koe_msg *msg)
 {
 	struct px p = {.r = r};
-	const char *font_path = r->opt.font_path ? r->opt.font_path : REPORT_FONT_PATH;
-	const char *font_name;
-	uint8_t *out = NULL;
-	enum koe_err err = KOE_ENOMEM;
-	char creator[64];
+	enum koe_err err;
 
-	*buf = NULL;
-	*len = 0;
-	koe_msg_set(msg, KOE_OK, "out of memory");
-	if (access(font_path, R_OK) != 0) {
-		koe_msg_set(msg, KOE_OK,
-		         "cannot read the font %s (install Debian's fonts-ipaexfont-gothic)", font_path);
-		return KOE_EIO;
+	/* The mark is the same in both languages so that nobody can take an
+	 * interim page for a final one, whoever reads it. */
+	p.header = survey_title(r);
+	p.mark = r->opt.interim ? "中間集計 / interim" : NULL;
+	err = px_doc_begin(&p, r->opt.font_path, survey_title(r), r->opt.epoch, msg);
+	if (err == KOE_OK) {
+		layout(&p);
+		err = px_doc_end(&p, buf, len, msg);
 	}
-	if ((p.cw = malloc(0x10000 * sizeof(*p.cw))) == NULL)
-		goto done;
-	for (size_t i = 0; i < 0x10000; i++)
-		p.cw[i] = -1;
-	if ((p.doc = HPDF_New(px_on_error, &p)) == NULL)
-		goto done;
-	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(p.doc);
-	HPDF_SetCurrentEncoder(p.doc, "UTF-8");
-	font_name = HPDF_LoadTTFontFromFile(p.doc, font_path, HPDF_TRUE);
-	if (font_name == NULL || (p.font = HPDF_GetFont(p.doc, font_name, "UTF-8")) == NULL) {
-		koe_msg_set(msg, KOE_OK, "cannot load the font %s (libharu error 0x%04X)", font_path,
-		         (unsigned)p.hpdf_err);
-		err = KOE_EIO;
-		goto done;
-	}
-	if (identity_to_unicode(p.font) != HPDF_OK)
-		goto done;
-	snprintf(creator, sizeof(creator), "koe %s", KOE_VERSION);
-	HPDF_SetInfoAttr(p.doc, HPDF_INFO_TITLE, survey_title(r));
-	HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, creator);
-	HPDF_SetInfoDateAttr(p.doc, HPDF_INFO_CREATION_DATE, pdf_date(r->opt.epoch));
-	HPDF_SetInfoDateAttr(p.doc, HPDF_INFO_MOD_DATE, pdf_date(r->opt.epoch));
-
-	layout(&p);
-
-	if (p.err != KOE_OK) {
-		err = p.err;
-		if (err == KOE_ETOOBIG)
-			koe_msg_set(msg, KOE_OK, "the report would have more than %d pages", REPORT_MAX_PAGES);
-		goto done;
-	}
-	if (p.hpdf_err == 0 && HPDF_SaveToStream(p.doc) == HPDF_OK) {
-		HPDF_UINT32 size = HPDF_GetStreamSize(p.doc);
-		HPDF_UINT32 got = size;
-		if (size > 0 && (out = malloc(size)) != NULL && HPDF_ResetStream(p.doc) == HPDF_OK) {
-			HPDF_STATUS st = HPDF_ReadFromStream(p.doc, out, &got);
-			/* Reading exactly to the end may report the end as
-			 * HPDF_STREAM_EOF; what counts is getting every byte. */
-			if ((st == HPDF_OK || st == HPDF_STREAM_EOF) && got == size) {
-				*buf = out;
-				*len = size;
-				out = NULL;
-				err = KOE_OK;
-			}
-		}
-	}
-	if (err != KOE_OK && p.hpdf_err != 0 && p.hpdf_err != HPDF_STREAM_EOF) {
-		koe_msg_set(msg, KOE_OK, "libharu error 0x%04X (detail %u) while writing the PDF",
-		         (unsigned)p.hpdf_err, (unsigned)p.hpdf_detail);
-		err = KOE_EINVAL;
-	}
-done:
-	free(out);
-	if (p.doc)
-		HPDF_Free(p.doc);
-	free(p.cw);
-	free(p.pages);
-	free(p.clean);
-	free(p.tmp);
-	free(p.lines);
+	px_doc_free(&p);
 	return err;
 }

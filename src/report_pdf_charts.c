@@ -200,9 +200,21 @@ px_likert_chart(struct px *p, const size_t *items, size_t n, const char *const *
 	likert_legend(p, points, np);
 }
 
+/* "対象: 同僚の退職を見聞きした人 n = 37" above the figures of a question
+ * shown only to some people (report_asked.c decides whether n is given). */
+static void
+asked_line(struct px *p, long q)
+{
+	char line[700];
+	const char *text = q >= 0 ? report_asked_line(p->r, (size_t)q, line, sizeof(line)) : NULL;
+	if (text)
+		px_para(p, PX_ML, PX_CW, 8.5f, 12, PX_ACCENT, false, text);
+}
+
 void
 px_scale_line(struct px *p, size_t si)
 {
+	asked_line(p, report_scale_asked(p->r, si));
 	const struct report *r = p->r;
 	const struct stats_scale *sc = &r->st->scales[si];
 	const struct stats_alpha *al = &r->st->alphas[si];
@@ -255,6 +267,7 @@ px_nps_chart(struct px *p, size_t j)
 	char line[400], a[32], b[32], c[32], d[32], e[32], f[32];
 	double n = (double)it->n, top = 0.1;
 
+	asked_line(p, (long)r->s->items[r->stats_to_item[j]].question);
 	if (it->shown != STATS_SHOWN || it->n == 0) {
 		px_para(p, PX_ML, PX_CW, 9, 13, PX_GREY, false, hidden_text(r, line, sizeof(line)));
 		return;
@@ -303,6 +316,7 @@ px_choice_chart(struct px *p, const struct report_choice *c)
 	const struct report *r = p->r;
 	char line[200], a[32], ci[64];
 
+	asked_line(p, (long)r->s->items[c->item].question);
 	if (!c->shown) {
 		px_para(p, PX_ML, PX_CW, 9, 13, PX_GREY, false, hidden_text(r, line, sizeof(line)));
 		return;

@@ -43,7 +43,9 @@ struct px_line {
 };
 
 struct px {
-	const struct report *r;
+	const struct report *r; /* the report being laid out, or NULL (questionnaire) */
+	const char *header;     /* the page header's title; borrowed */
+	const char *mark;       /* a red mark at the header's right ("中間集計 / interim"), or NULL */
 	HPDF_Doc doc;
 	HPDF_Font font;
 	HPDF_Page page;
@@ -61,6 +63,18 @@ struct px {
 	struct px_line *lines;  /* the last wrap, see px_wrap() */
 	size_t nlines, linecap;
 };
+
+/* A document in p: IPAex Gothic (font_path, or REPORT_FONT_PATH when NULL)
+ * with UTF-8 text and a working ToUnicode map, the title and creator, dates
+ * from epoch. Set p->header and p->mark first. KOE_EIO (font), KOE_ENOMEM;
+ * msg says which. px_doc_free() in every case. */
+enum koe_err px_doc_begin(struct px *p, const char *font_path, const char *title, int64_t epoch,
+                          struct koe_msg *msg);
+/* The laid-out document as bytes: *buf malloc'ed (the caller frees it).
+ * p->err, or KOE_EINVAL for a libharu error (msg has its code). */
+enum koe_err px_doc_end(struct px *p, uint8_t **buf, size_t *len, struct koe_msg *msg);
+/* Frees the document and p's buffers. */
+void px_doc_free(struct px *p);
 
 /* The libharu error handler: records the first error. */
 void px_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data);
@@ -110,6 +124,9 @@ void px_rect(struct px *p, float x, float y, float w, float h, struct px_rgb c);
 void px_frame(struct px *p, float x, float y, float w, float h, float lw, struct px_rgb c);
 void px_hline(struct px *p, float x0, float x1, float y, float lw, struct px_rgb c);
 void px_vline(struct px *p, float x, float y0, float y1, float lw, struct px_rgb c);
+
+/* "n / N" centred at the foot of every page; call last. */
+void px_footers(struct px *p);
 
 /* A section heading at the top of a new page, and a sub-heading at the
  * cursor. */

@@ -27,7 +27,7 @@ px_comments(struct px *p)
 	                 "shown as (merged)), or none. Comments are printed as written."
 	               : "自由記述は回答順ではなく無作為な順序で掲載しています。グループ名は、そのグループの"
 	                 "回答者が %zu 人以上の場合にのみ記載し、それ未満のときは %zu 人以上になる広い"
-	                 "まとまり（（統合）と表示）を記載するか、記載しません。記述は原文のままです。",
+	                 "まとまり（「（統合）」と表示）を記載するか、記載しません。記述は原文のままです。",
 	         r->min_comments, r->min_comments);
 	px_para(p, PX_ML, PX_CW, 8, 11.5f, PX_GREY, false, line);
 	if (r->nthemes > 0) {
@@ -45,7 +45,7 @@ px_comments(struct px *p)
 				size_t len = strlen(q);
 				if (th->quotes[k] >= 0)
 					snprintf(q + len, sizeof(q) - len, r->en ? "%s\"%s\"" : "%s「%s」",
-					         k ? " " : "", r->comments[th->quotes[k]].text);
+					         k ? " " : "", r->comments[th->quotes[k]].cluster_text);
 			}
 			if (q[0])
 				px_para(p, PX_ML + 14, PX_CW - 14, 7.5f, 10.5f, PX_GREY, false, q);
@@ -68,9 +68,9 @@ px_comments(struct px *p)
 			distinct += r->comments[c].item == i && r->comments[c].count > 0;
 		if (distinct < count)
 			snprintf(line, sizeof(line),
-			         r->en ? "%zu comments, %zu different texts (identical comments are "
-			                 "printed once with their count)"
-			               : "%zu 件、異なる記述 %zu 種類（同じ記述は 1 回だけ掲載し、件数を添えています）",
+			         r->en ? "%zu comments, %zu different texts (identical and near-identical "
+			                 "comments are printed once with their count)"
+			               : "%zu 件、異なる記述 %zu 種類（同じ・ほぼ同じ記述は 1 回だけ掲載し、件数を添えています）",
 			         count, distinct);
 		else
 			snprintf(line, sizeof(line), r->en ? "%zu comments" : "%zu 件", count);
@@ -82,13 +82,17 @@ px_comments(struct px *p)
 				continue;
 			px_need(p, 30);
 			px_text(p, PX_ML + 2, p->y - 9, 9, PX_ACCENT, false, "・");
-			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->text);
+			px_para(p, PX_ML + 14, PX_CW - 14, 9, 13.5f, PX_TEXT, false, cm->cluster_text);
 			line[0] = '\0';
-			if (cm->count > 1 && cm->run_display)
-				snprintf(line, sizeof(line), r->en ? "× %zu — %s" : "同じ記述 %zu 件 — %s",
-				         cm->count, cm->run_display);
+			if (cm->count > 1 && r->en)
+				snprintf(line, sizeof(line), "× %zu%s", cm->count,
+				         cm->variants > 1 ? " (similar wordings)" : "");
 			else if (cm->count > 1)
-				snprintf(line, sizeof(line), r->en ? "× %zu" : "同じ記述 %zu 件", cm->count);
+				snprintf(line, sizeof(line), "%s %zu 件",
+				         cm->variants > 1 ? "ほぼ同じ記述" : "同じ記述", cm->count);
+			if (cm->run_display)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s— %s",
+				         line[0] ? " " : "", cm->run_display);
 			else if (cm->run_display)
 				snprintf(line, sizeof(line), "— %s", cm->run_display);
 			if (line[0])
@@ -120,7 +124,7 @@ px_method(struct px *p)
 {
 	const struct report *r = p->r;
 	const struct db_survey *rec = r->rec;
-	char line[1200];
+	char line[4096];
 
 	snprintf(line, sizeof(line),
 	         r->en ? "A figure is shown only for a group of at least %d people (k). When one group "
@@ -207,7 +211,7 @@ static void
 method_statistics(struct px *p)
 {
 	const struct report *r = p->r;
-	char line[1200], date[32] = "";
+	char line[4096], date[32] = "";
 	time_t t = (time_t)r->opt.epoch;
 	struct tm tm;
 
@@ -241,10 +245,13 @@ method_statistics(struct px *p)
 	                 "pools the groups sharing that value (a margin, shown only when it reveals no "
 	                 "hidden group) and is stated when it is at least %d points from the nearest "
 	                 "other value, the value has at least %d people and its interval excludes "
-	                 "that other value's share. The company's intervals on page 1 and in the "
-	                 "sections' pooled lines describe this company's employees, so they carry the "
-	                 "finite-population correction: n is raised to n(N − 1)/(N − n) for N people "
-	                 "invited (everyone answering leaves no uncertainty); this assumes those who "
+	                 "that other value's share. Every interval of the company or of one group (page 1, "
+	                 "items, scales, choices, eNPS) describes this company's employees, so it "
+	                 "carries the finite-population correction: for n answers from N people invited "
+	                 "(the group's invited headcount for a group), Wilson's n is raised to "
+	                 "n(N − 1)/(N − n) and t and eNPS half-widths are multiplied by "
+	                 "√((N − n)/(N − 1)) (everyone answering leaves no uncertainty); the "
+	                 "comparisons between groups and margins are not corrected; this assumes those who "
 	                 "answered are like those who did not, which the reweighting check on page 1 "
 	                 "probes by group."
 	               : "1ページ目の割合は、尺度の全項目への回答をまとめた（プールした）ものです。肯定的な"
@@ -254,9 +261,11 @@ method_statistics(struct px *p)
 	                 "なります。部署・勤続年数による違いは、同じ値をもつグループをまとめた集計（非表示の"
 	                 "グループが分かってしまう場合は表示しません）で、最も近い他の値と %d ポイント以上"
 	                 "離れ、その値の回答者が %d 人以上で、信頼区間が他の値の割合を含まない場合に記載します。"
-	                 "全社の割合（1ページ目と各章のまとめの行）の信頼区間は、この会社の社員を表す数値なので"
-	                 "有限母集団修正を行っています（招待者 N 人のうち n 人が回答したとき、n を "
-	                 "n(N − 1)/(N − n) として計算。全員が回答すれば幅はなくなります）。回答した人と"
+	                 "全社・各グループの信頼区間（1ページ目、項目、尺度、選択式、eNPS）は、この会社の社員を"
+	                 "表す数値なので有限母集団修正を行っています（招待者 N 人（グループはその招待者数）の"
+	                 "うち n 人が回答したとき、Wilson 法の n を n(N − 1)/(N − n) とし、t と eNPS の幅に "
+	                 "√((N − n)/(N − 1)) を掛けます。全員が回答すれば幅はなくなります。グループ間・"
+	                 "集計間の比較には用いません）。回答した人と"
 	                 "しなかった人が似ていることが前提で、1ページ目の重み付けの確認がそれをグループ別に"
 	                 "確かめます。",
 	         (int)(REPORT_MIN_GAP * 100 + 0.5), REPORT_MIN_COMPARE);

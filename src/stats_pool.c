@@ -106,27 +106,3 @@ stats_pooled_from(const struct stats_pool_acc *a, size_t nitems, struct stats_po
 	out->status = STATS_OK;
 	return KOE_OK;
 }
-
-enum koe_err
-stats_pooled_fpc(struct stats_pooled *p, double population)
-{
-	double n = (double)p->people;
-	if (p->status != STATS_OK || !(population >= n) || !(n > 0))
-		return KOE_EINVAL;
-	if (population <= 1 || n >= population) {
-		/* Everyone answered: the share is the population's own. */
-		p->fav_lo = p->fav_hi = p->fav;
-		p->unfav_lo = p->unfav_hi = p->unfav;
-		p->fpc = true;
-		return KOE_OK;
-	}
-	/* Wilson at the effective n = n (N − 1) / (N − n): the variance
-	 * p(1 − p)/n times the correction (N − n)/(N − 1). */
-	double neff = n * (population - 1) / (population - n);
-	enum koe_err err;
-	if ((err = stats_wilson(p->fav, neff, &p->fav_lo, &p->fav_hi)) != KOE_OK ||
-	    (err = stats_wilson(p->unfav, neff, &p->unfav_lo, &p->unfav_hi)) != KOE_OK)
-		return err;
-	p->fpc = true;
-	return KOE_OK;
-}

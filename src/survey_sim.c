@@ -98,6 +98,30 @@ static const char *const comments_neutral[] = {
 	"イベントよりも、業務委託などの具体的な機会があると良いと思います。",
 };
 
+/* The qn_has_fn of the answers built so far (a JSON object): what the page
+ * evaluates [[ShowIf]] on, so a simulated employee is shown what a real
+ * one would be. */
+struct sim_answers {
+	const struct qn_survey *q;
+	const json_t *a;
+};
+
+static bool
+sim_has(const void *ctx, size_t item, int lo, int hi)
+{
+	const struct sim_answers *sa = ctx;
+	const json_t *v = json_object_get(sa->a, sa->q->items[item].key);
+	size_t i;
+	json_t *e;
+
+	if (json_is_integer(v))
+		return json_integer_value(v) >= lo && json_integer_value(v) <= hi;
+	json_array_foreach(v, i, e)
+		if (json_integer_value(e) >= lo && json_integer_value(e) <= hi)
+			return true;
+	return false;
+}
+
 /* Builds a believable answer set for one person as JSON text. */
 static char *
 answers_for(const struct qn_survey *q, const struct survey_sim_person *p, int wave,
@@ -111,13 +135,19 @@ answers_for(const struct qn_survey *q, const struct survey_sim_person *p, int wa
 
 	for (size_t s = 0; s < q->nscales && s < 16; s++)
 		indiv[s] = 0.55 * rng_normal(r);
+	struct sim_answers sa = {q, a};
 	for (size_t i = 0; i < q->nitems; i++) {
 		const struct qn_item *it = &q->items[i];
 		const struct qn_question *qq = &q->questions[it->question];
-		if (it->kind == QN_ITEM_LIKERT && it->scale >= 0) {
+		if (!qn_question_shown(q, it->question, sim_has, &sa))
+			continue; /* hidden by its [[ShowIf]]: never answered */
+		if (strcmp(it->key, "saw_leave") == 0 && qq->nchoices >= 2) {
+			/* One in five has not seen a colleague leave, and so is not
+			 * asked about the offboarding battery. */
+			json_object_set_new(a, it->key,
+			                    json_integer(qq->choices[skip_offboarding ? 1 : 0].recode));
+		} else if (it->kind == QN_ITEM_LIKERT && it->scale >= 0) {
 			const char *sname = q->scales[it->scale].name;
-			if (strcmp(sname, "offboarding") == 0 && skip_offboarding)
-				continue;
 			double mu = scale_mean(sname, p) + wave_shift(sname, p, wave) + indiv[it->scale];
 			if (strcmp(sname, "morale") == 0)
 				morale_mu = mu;

@@ -27,6 +27,27 @@ get_int(const json_t *v, int *out)
 	return 0;
 }
 
+/* An answer to a question its [[ShowIf]] hid is refused, not dropped: the
+ * page never sends one, so it is a client that did not follow the
+ * questionnaire (docs/ARCHITECTURE.md §5.2). The conditions were compiled
+ * when the survey was loaded; this costs one pass over the nodes per
+ * conditioned question. Items are in question order, so a question's
+ * visibility only depends on answers already judged. */
+static void
+hidden_answers(const struct qn_survey *s, struct ans_set *out, struct val_errors *errs)
+{
+	if (s->nconds == 0)
+		return;
+	for (size_t i = 0; i < s->nitems; i++) {
+		if (!out->v[i].present || qn_question_shown(s, s->items[i].question, ans_has, out))
+			continue;
+		add(errs, s->items[i].key, "not_shown",
+		    "this question is not shown for the answers given (its display condition is "
+		    "false)");
+		memset(&out->v[i], 0, sizeof(out->v[i]));
+	}
+}
+
 enum koe_err
 val_answers(const struct qn_survey *s, const json_t *answers, struct ans_set *out,
             struct val_errors *errs)
@@ -136,8 +157,10 @@ val_answers(const struct qn_survey *s, const json_t *answers, struct ans_set *ou
 		}
 		}
 	}
+	hidden_answers(s, out, errs);
 	for (size_t i = 0; i < s->nitems; i++)
-		if (s->items[i].required && !out->v[i].present) {
+		if (s->items[i].required && !out->v[i].present &&
+		    qn_question_shown(s, s->items[i].question, ans_has, out)) {
 			/* Only report a missing answer that has no other error. */
 			int reported = 0;
 			for (size_t e = 0; e < errs->n; e++)

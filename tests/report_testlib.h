@@ -132,6 +132,16 @@ rt_up_alumni(struct fixture *f, const struct rt_group *g, size_t ng)
 	rt_up(f, src, len, g, ng);
 }
 
+/* The comment tests' company: three departments of 25 invited, g01..g03. */
+static inline void
+rt_up_three_departments(struct fixture *f)
+{
+	static const struct rt_group groups[] = {
+		{"g01", "営業部", 25}, {"g02", "開発部", 25}, {"g03", "人事部", 25},
+	};
+	rt_up_alumni(f, groups, 3);
+}
+
 static inline void
 rt_set(struct fixture *f, struct ans_set *a, const char *key, int v)
 {
@@ -176,6 +186,8 @@ rt_respond(struct fixture *f, const struct rt_resp *r, size_t n)
 		rt_scale(f, &a, "acceptance", r[k].acceptance);
 		rt_scale(f, &a, "morale", r[k].morale);
 		rt_scale(f, &a, "offboarding", r[k].offboarding);
+		/* The battery is shown only to those who saw a colleague leave. */
+		rt_set(f, &a, "saw_leave", r[k].offboarding ? 1 : 2);
 		if (r[k].leak)
 			rt_set(f, &a, "morale.3", r[k].leak);
 		if (r[k].enps >= 0)

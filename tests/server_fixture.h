@@ -389,6 +389,7 @@ valid_answers(void)
 		json_object_set_new(a, k, json_integer(2));
 	}
 	json_object_set_new(a, "enps", json_integer(8));
+	json_object_set_new(a, "saw_leave", json_integer(2));
 	json_object_set_new(a, "rehire_terms", json_integer(3));
 	json_object_set_new(a, "offerings", json_pack("[i,i]", 1, 3));
 	json_object_set_new(a, "comments", json_string("処遇の公平性が気になります。"));

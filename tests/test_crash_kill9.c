@@ -70,7 +70,7 @@ static const char answers[] =
 	"\"support.6\":4,\"support.7\":4,\"rejoin.1\":3,\"rejoin.2\":3,\"rejoin.3\":3,"
 	"\"rejoin.4\":3,\"acceptance.1\":5,\"acceptance.2\":5,\"acceptance.3\":5,"
 	"\"acceptance.4\":5,\"morale.1\":2,\"morale.2\":2,\"morale.3\":2,\"morale.4\":2,"
-	"\"morale.5\":2,\"morale.6\":2,\"enps\":8,\"rehire_terms\":3,\"offerings\":[1,3]}";
+	"\"morale.5\":2,\"morale.6\":2,\"enps\":8,\"saw_leave\":2,\"rehire_terms\":3,\"offerings\":[1,3]}";
 
 static int
 post_issue(struct httpc *c, const char *code, const uint8_t blinded[32], uint8_t ev[32],

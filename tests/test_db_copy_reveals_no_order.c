@@ -11,6 +11,11 @@
  *   - which sealed row holds a long comment (row sizes);
  *   - the order of commits from the WAL.
  *
+ * The same attack runs on the copies `koe backup` writes at the same two
+ * moments (docs/ARCHITECTURE.md §4.6), which must besides be one file
+ * (mode 0600, no WAL, a rollback-journal header, no free page) holding none
+ * of the bytes an answer overwrote.
+ *
  * The test knows the truth because it watches the rows the server stored
  * after each answer (a new sealed row appears); the attacker has only the
  * copy. Rows are read from whichever table holds the sealed answers, so the
@@ -35,6 +40,12 @@ struct row {
 static struct srv s;
 static struct row truth[MAX_ROWS];
 static size_t ntruth;
+
+/* The random bytes each slot held before any answer (the middle of the
+ * box, as for the rows above), by slot number. */
+#define MAX_SLOTS 1024
+static uint8_t before[MAX_SLOTS][ID_BYTES];
+static int nslots;
 
 /* The table holding sealed answers: slots (one row per sealed chunk, used
  * ones) or, in the storage this test first attacked, responses. */
@@ -360,6 +371,84 @@ attack_copy(const char *name)
 	free(a);
 }
 
+static int
+sql_int(const char *db, const char *q)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* Remembers every slot's random content before the server starts. */
+static void
+learn_slots_before(void)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	CHECK(sqlite3_open_v2(s.db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(h, "SELECT slot, box FROM slots WHERE used = 0", -1, &st, NULL) ==
+	      SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int slot = sqlite3_column_int(st, 0);
+		if (slot >= 0 && slot < MAX_SLOTS && sqlite3_column_bytes(st, 1) >= 40 + ID_BYTES) {
+			memcpy(before[slot], (const uint8_t *)sqlite3_column_blob(st, 1) + 40, ID_BYTES);
+			nslots = slot + 1 > nslots ? slot + 1 : nslots;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	CHECK(nslots > N_ANSWERS);
+}
+
+/* `koe backup` of the live database, made while the server runs. */
+static void
+backup(const char *name)
+{
+	char out[600];
+	snprintf(out, sizeof(out), "%s/%s", s.dir, name);
+	CHECK_INT(run_cmd("'%s' backup --db '%s' --out '%s' >/dev/null", getenv("KOE_BIN"), s.db,
+	                  out),
+	          0);
+}
+
+/* A backup is one file with nothing but its rows: 0600, no WAL beside it,
+ * a rollback-journal header, no free page, and none of the random bytes
+ * that answers overwrote in their slots. */
+static void
+attack_backup_file(const char *name)
+{
+	char db[600], wal[610], q[128];
+	struct stat sb;
+	size_t len = 0;
+	int overwritten = 0, leftovers = 0;
+	snprintf(db, sizeof(db), "%s/%s", s.dir, name);
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	CHECK(stat(db, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	CHECK(access(wal, F_OK) != 0);
+	uint8_t *file = slurp_file(db, &len);
+	CHECK(file != NULL && len > 20 && file[18] == 1 && file[19] == 1);
+	CHECK_INT(sql_int(db, "PRAGMA freelist_count"), 0);
+	for (int slot = 0; file && slot < nslots; slot++) {
+		snprintf(q, sizeof(q), "SELECT used FROM slots WHERE slot = %d", slot);
+		if (sql_int(db, q) != 1)
+			continue;
+		overwritten++;
+		leftovers += memmem(file, len, before[slot], ID_BYTES) != NULL;
+	}
+	printf("  %s: one file, %zu bytes, no free page; %d of %d overwritten slots left bytes "
+	       "behind\n",
+	       name, len, leftovers, overwritten);
+	CHECK(overwritten > 0);
+	CHECK_INT(leftovers, 0);
+	free(file);
+}
+
 /* Employees answer one after another; every fifth writes a long comment. */
 static void
 answer(int from, int to)
@@ -391,17 +480,24 @@ static void
 copy_of_files_reveals_no_order_batch_or_length(void)
 {
 	srv_open(&s, N_ANSWERS);
+	learn_slots_before();
 	srv_start(&s, NULL);
 	answer(0, N_ANSWERS / 2);
 	snapshot("copy-half.db");
+	backup("backup-half.db");
 	/* A restart: the server makes a new sealing key. */
 	CHECK_INT(srv_stop(&s), 0);
 	srv_start(&s, NULL);
 	answer(N_ANSWERS / 2, N_ANSWERS);
 	snapshot("copy-end.db");
+	backup("backup-end.db");
 	printf("  %zu sealed rows written by %d answers\n", ntruth, N_ANSWERS);
 	attack_copy("copy-half.db");
 	attack_copy("copy-end.db");
+	attack_copy("backup-half.db");
+	attack_copy("backup-end.db");
+	attack_backup_file("backup-half.db");
+	attack_backup_file("backup-end.db");
 	CHECK_INT(srv_stop(&s), 0);
 	srv_cleanup(&s);
 }

@@ -53,7 +53,22 @@ page_and_manifest(void)
 	for (size_t i = 0; i < json_array_size(segs); i++)
 		CHECK(json_integer_value(json_object_get(json_array_get(segs, i), "invited")) >= 5);
 	json_t *q = json_object_get(m, "questions");
-	CHECK(json_array_size(q) == 10);
+	CHECK(json_array_size(q) == 11);
+	/* Display conditions travel compiled: postfix nodes, tests by answer
+	 * key (docs/ARCHITECTURE.md §3.4). Only the offboarding battery has one. */
+	size_t nconds = 0;
+	for (size_t i = 0; i < json_array_size(q); i++) {
+		json_t *qq = json_array_get(q, i), *c = json_object_get(qq, "show_if");
+		CHECK(c != NULL);
+		if (json_is_null(c))
+			continue;
+		nconds++;
+		CHECK_STR(json_string_value(json_object_get(qq, "id")), "offboarding");
+		char *got = json_dumps(c, JSON_COMPACT);
+		CHECK_STR(got, "[{\"key\":\"saw_leave\",\"in\":[[1,1]]}]");
+		free(got);
+	}
+	CHECK_INT(nconds, 1);
 	json_decref(m);
 	hc_free(&r);
 	CHECK_INT(hc(S.port, "GET", "/api/v1/surveys/nope", NULL, NULL, &r), 0);

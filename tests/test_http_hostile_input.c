@@ -276,13 +276,16 @@ employee_answers(void)
 #define J "application/json"
 /* A valid submission's fields around an answers object. */
 #define SUBMIT_PRE "{\"survey\":\"@SID@\",\"segment\":\"@SEG@\",\"token\":{\"input\":\"@IN@\",\"output\":\"@OUT@\"},\"answers\":"
-/* Every answer of the flagship survey but support.1, without braces. */
+/* Every answer of the flagship survey but support.1, without braces. The
+ * employee has not seen a colleague leave (saw_leave 2), so the offboarding
+ * battery ([[ShowIf:saw_leave = 1]]) is not shown to them. */
 #define ANS_REST                                                                                 \
 	"\"support.2\":4,\"support.3\":4,\"support.4\":4,\"support.5\":4,"                        \
 	"\"support.6\":4,\"support.7\":4,\"rejoin.1\":3,\"rejoin.2\":3,\"rejoin.3\":3,"             \
 	"\"rejoin.4\":3,\"acceptance.1\":5,\"acceptance.2\":5,\"acceptance.3\":5,"                  \
 	"\"acceptance.4\":5,\"morale.1\":2,\"morale.2\":2,\"morale.3\":2,\"morale.4\":2,"           \
-	"\"morale.5\":2,\"morale.6\":2,\"enps\":8,\"rehire_terms\":3,\"offerings\":[1,3]"
+	"\"morale.5\":2,\"morale.6\":2,\"enps\":8,\"saw_leave\":2,\"rehire_terms\":3,"      \
+	"\"offerings\":[1,3]"
 #define VALID_ANS "{\"support.1\":4," ANS_REST "}"
 /* A valid submission up to its last answer; WITH(x) adds x (",\"key\":value")
  * and closes it, LIKERT1(v) gives support.1 the value v. */
@@ -431,6 +434,13 @@ static const struct hostile catalogue[] = {
 	{"responses: HTML text + bad answer", "POST", "/api/v1/responses", J, SUBMIT_PRE "{\"comments\":\"<img src=x onerror=alert(1)>\"}}", NULL, 422},
 	{"responses: unknown key (SQL)", "POST", "/api/v1/responses", J, WITH(",\"support.1' OR 1=1 --\":3"), NULL, 422},
 	{"responses: unknown key (HTML)", "POST", "/api/v1/responses", J, WITH(",\"<svg onload=alert(1)>\":3"), NULL, 422},
+	/* Display conditions: an answer to a question the page did not show. */
+	{"responses: answer to a hidden question", "POST", "/api/v1/responses", J, WITH(",\"offboarding.1\":3"), NULL, 422},
+	{"responses: hidden battery in full", "POST", "/api/v1/responses", J, WITH(",\"offboarding.1\":3,\"offboarding.2\":3,\"offboarding.3\":3,\"offboarding.4\":3"), NULL, 422},
+	{"responses: trigger given twice to unlock", "POST", "/api/v1/responses", J, WITH(",\"offboarding.1\":3,\"saw_leave\":1"), NULL, 400},
+	{"responses: trigger out of range to unlock", "POST", "/api/v1/responses", J, SUBMIT_PRE "{\"saw_leave\":3,\"offboarding.1\":3}}", NULL, 422},
+	{"responses: trigger as a list to unlock", "POST", "/api/v1/responses", J, SUBMIT_PRE "{\"saw_leave\":[1],\"offboarding.1\":3}}", NULL, 422},
+	{"responses: hidden answer without the required trigger", "POST", "/api/v1/responses", J, SUBMIT_PRE "{\"offboarding.1\":3}}", NULL, 422},
 	{"responses: key of 30000 chars", "POST", "/api/v1/responses", J, NULL, gen_long_key, 422},
 	{"responses: matrix row that does not exist", "POST", "/api/v1/responses", J, WITH(",\"support.99\":3"), NULL, 422},
 	{"responses: other survey's answers", "POST", "/api/v1/responses", J, SUBMIT_PRE "{\"q1\":1}}", NULL, 422},
@@ -763,6 +773,30 @@ too_many_connections(void)
 	}
 }
 
+/* An answer to a hidden question is refused with its reason, by key, and
+ * the token stays unspent (abused_tokens_still_valid spends it after). */
+static void
+hidden_answer_refused_with_reason(struct tkn *good)
+{
+	struct hc_resp r;
+	json_t *a = valid_answers(), *body, *errs;
+	json_object_set_new(a, "offboarding.2", json_integer(4));
+	CHECK(hc_post_json(S.port, "/api/v1/responses",
+	                   json_pack("{s:s, s:s, s:{s:s, s:s}, s:o}", "survey", good->survey,
+	                             "segment", good->segment, "token", "input", good->in64,
+	                             "output", good->out64, "answers", a),
+	                   &r) == 0);
+	CHECK_INT(r.status, 422);
+	body = json_loads(r.body ? r.body : "", 0, NULL);
+	errs = json_object_get(body, "errors");
+	CHECK_INT(json_array_size(errs), 1);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(errs, 0), "question")),
+	          "offboarding.2");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(errs, 0), "code")), "not_shown");
+	json_decref(body);
+	hc_free(&r);
+}
+
 /* The tokens the catalogue abused were never spent: they still work once. */
 static void
 abused_tokens_still_valid(struct tkn *good, struct tkn *other_survey)
@@ -847,6 +881,8 @@ main(void)
 	RUN(trickling_connections_are_dropped);
 	RUN(keep_alive_trickle_is_dropped);
 	RUN(too_many_connections);
+	harness_current = "hidden answer";
+	hidden_answer_refused_with_reason(&good);
 	harness_current = "abused tokens";
 	abused_tokens_still_valid(&good, &s2);
 	printf("%zu hostile requests or connections tried; %zu catalogue entries each followed "

@@ -93,10 +93,7 @@ identical_comments_are_grouped(void)
 int
 main(void)
 {
-	static const struct rt_group groups[] = {
-		{"g01", "営業部", 25}, {"g02", "開発部", 25}, {"g03", "人事部", 25},
-	};
-	rt_up_alumni(&f, groups, 3);
+	rt_up_three_departments(&f);
 	respond();
 	rt_close(&f);
 	RUN(identical_comments_are_grouped);

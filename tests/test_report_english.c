@@ -14,6 +14,9 @@ english_survey_gives_english_report(void)
 		"Comments", "Method and anonymity", "Biggest concerns",
 		"The company should introduce an alumni program", "95% CI",
 		"Public key fingerprint", "Sales",
+		"Asked of: People who have seen a colleague leave · n = 12",
+		/* The method page's long paragraphs are printed to their end. */
+		"probes by group.",
 	};
 	char *text;
 	CHECK_INT(rt_report(&f, NULL), 0);

@@ -65,7 +65,8 @@ summary_page_shows_every_figure(void)
 	char *text, want[200];
 	double pp = (double)e.promoters / N, pd = (double)e.detractors / N;
 	double nps = 100 * (pp - pd);
-	double half = 196 * sqrt((pp + pd - (pp - pd) * (pp - pd)) / N);
+	/* With the finite-population correction: 30 of 40 invited answered. */
+	double half = 196 * sqrt((pp + pd - (pp - pd) * (pp - pd)) / N) * sqrt((40.0 - N) / 39.0);
 
 	CHECK_INT(rt_report(&f, NULL), 0);
 	text = rt_pdftext(&f, "out.pdf", false);
@@ -109,7 +110,7 @@ summary_page_shows_every_figure(void)
 	snprintf(want, sizeof(want), "%.0f%% が「そう思う」または「とてもそう思う」と回答",
 	         100.0 * e.leak_worry / N);
 	CHECK(rt_has(text, want));
-	CHECK(rt_has(text, rt_ci_ja(e.leak_worry, N)));
+	CHECK(rt_has(text, rt_ci_ja(e.leak_worry * neff / N, neff)));
 	free(text);
 }
 
@@ -121,6 +122,8 @@ sections_follow_the_reading_order(void)
 		"その他の設問", "グループ別の結果", "支持との関連", "自由記述", "方法と匿名性",
 	};
 	char *text = rt_pdftext(&f, "out.pdf", false);
+	/* The method page's long paragraphs are printed to their end. */
+	CHECK(rt_has(text, "確かめます。"));
 	const char *at = text;
 	for (size_t i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
 		const char *h = at ? strstr(at, headings[i]) : NULL;
@@ -172,7 +175,10 @@ json_holds_the_same_figures(void)
 	CHECK(fabs(jnum(j, "responses.rate.p") - 0.75) < 1e-6);
 	CHECK_INT(jnum(j, "summary.support.favorable.x"), e.support_fav);
 	CHECK_INT(jnum(j, "summary.support.favorable.n"), N);
-	rt_wilson(e.support_fav, N, &lo, &hi);
+	/* Every interval describing the company carries the finite-population
+	 * correction (30 of 40 invited): Wilson at n = 30 · 39 / 10. */
+	const double neff = N * 39.0 / (40 - N);
+	rt_wilson(e.support_fav * neff / N, neff, &lo, &hi);
 	CHECK(fabs(jnum(j, "summary.support.favorable.lo") - lo) < 1e-5);
 	CHECK(fabs(jnum(j, "summary.support.favorable.hi") - hi) < 1e-5);
 	CHECK_INT(jnum(j, "summary.rejoin.favorable.x"), e.rejoin_fav);
@@ -191,9 +197,37 @@ json_holds_the_same_figures(void)
 		snprintf(path, sizeof(path), "items.0.counts.%d", p);
 		CHECK_INT(jnum(j, path), counts[p]);
 	}
-	/* Choice shares: rehire_terms answered 1..6 in turn. */
-	CHECK_INT(jnum(j, "choices.0.n"), N);
-	CHECK_INT(jnum(j, "choices.0.options.0.share.x"), 5);
+	/* Choice shares: rehire_terms (after saw_leave) answered 1..6 in turn. */
+	CHECK_INT(jnum(j, "choices.1.n"), N);
+	CHECK_INT(jnum(j, "choices.1.options.0.share.x"), 5);
+	/* Items and choices carry the correction too, and say so. */
+	rt_wilson(5 * neff / N, neff, &lo, &hi);
+	CHECK(fabs(jnum(j, "choices.1.options.0.share.lo") - lo) < 1e-5);
+	CHECK(fabs(jnum(j, "choices.1.options.0.share.hi") - hi) < 1e-5);
+	rt_wilson(counts[3] + counts[4] + 0.0, N, &lo, &hi);
+	CHECK(jnum(j, "items.0.favorable.hi") - jnum(j, "items.0.favorable.lo") < hi - lo - 0.01);
+	rt_wilson((counts[3] + counts[4]) * neff / N, neff, &lo, &hi);
+	CHECK(fabs(jnum(j, "items.0.favorable.lo") - lo) < 1e-5);
+	CHECK(fabs(jnum(j, "summary.enps.ci.1") - jnum(j, "summary.enps.nps") -
+	           196 * sqrt((pp + pd - (pp - pd) * (pp - pd)) / N) * sqrt(10.0 / 39)) < 1e-4);
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(j, "items"), 0), "fpc")));
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(j, "choices"), 1), "fpc")));
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(j, "scales"), 0), "fpc")));
+	/* A question asked of some people only ([[ShowIf]]): how many of the
+	 * invited would have been asked is unknown, so no correction. */
+	size_t ci;
+	json_t *ce;
+	int conditioned = 0;
+	json_array_foreach(json_object_get(j, "items"), ci, ce)
+		if (strncmp(json_string_value(json_object_get(ce, "key")), "offboarding.", 12) == 0 &&
+		    json_is_true(json_object_get(ce, "shown"))) {
+			conditioned++;
+			CHECK(json_is_false(json_object_get(ce, "fpc")));
+		}
+	CHECK(conditioned > 0);
+	json_array_foreach(json_object_get(j, "scales"), ci, ce)
+		if (strcmp(json_string_value(json_object_get(ce, "name")), "offboarding") == 0)
+			CHECK(json_is_false(json_object_get(ce, "fpc")));
 	/* Both groups have 15 respondents: shown. */
 	CHECK_INT(jnum(j, "segments.0.responded"), 15);
 	CHECK_INT(jnum(j, "segments.1.responded"), 15);

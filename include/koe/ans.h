@@ -55,6 +55,11 @@ enum koe_err ans_encode(const struct qn_survey *s, const struct ans_set *a, uint
 enum koe_err ans_decode(const struct qn_survey *s, const uint8_t *buf, size_t len,
                         struct ans_set *a);
 
+/* The qn_has_fn of an answer set: whether item has an answer in [lo, hi]
+ * (any ticked choice of a multiple-answer item). ctx is the
+ * const struct ans_set *. */
+bool ans_has(const void *ctx, size_t item, int lo, int hi);
+
 /* Checks one integer against an item (range, recode membership). */
 bool ans_value_ok(const struct qn_survey *s, const struct qn_item *it, int v);
 

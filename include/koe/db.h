@@ -255,4 +255,31 @@ enum koe_err db_survey_state(struct db *db, const char *survey, int *state);
  * it, and rebuilds the file so deleted rows leave no trace. */
 enum koe_err db_compact(struct db *db);
 
+/* Copies (koe backup, koe restore; docs/ARCHITECTURE.md §4.6). */
+
+/* Writes a consistent copy of the whole database to out, which must not
+ * exist (nor out-wal, which SQLite would apply to it). One snapshot is
+ * rebuilt table by table in key order (VACUUM INTO) into a temporary file
+ * beside out, created 0600, synced and checked (integrity_check ok, no free
+ * page, a rollback-journal file with no write-ahead log), then linked into
+ * place: out is whole or absent. The copy's bytes follow from its content
+ * alone, so it reveals no more than a read of its tables. Safe while koe
+ * serve writes: the copy holds every transaction committed before the call
+ * and none committed after it returned; meanwhile the server's WAL cannot
+ * be truncated (db_commit). KOE_EEXIST when out or out-wal exists, KOE_EIO
+ * (errno set), KOE_EDB; msg says which. */
+enum koe_err db_backup(struct db *db, const char *out, struct koe_msg *msg);
+
+/* PRAGMA integrity_check: KOE_OK when SQLite answers "ok", else KOE_EDB
+ * with its first finding in msg. */
+enum koe_err db_integrity_check(struct db *db, struct koe_msg *msg);
+
+/* Replaces the database at path with the content of src (a copy opened
+ * with db_open) in one transaction of path's own journal, so a failure
+ * leaves path as it was. KOE_ESTATE when any other connection has path
+ * open (koe serve, another command): a database in use is never replaced.
+ * KOE_EINVAL when path is not a koe database, KOE_EDB when it cannot be
+ * read (damaged). path ends 0600 with its WAL checkpointed and removed. */
+enum koe_err db_restore_over(struct db *src, const char *path, struct koe_msg *msg);
+
 #endif

@@ -20,6 +20,7 @@ struct koe_diag {
 	int col;       /* 1-based character column; 0 when unknown */
 	char *message; /* owned; never NULL */
 	char *hint;    /* owned; NULL when there is none */
+	int warning;   /* 1: a warning (the file still loads), 0: an error */
 };
 
 struct koe_diags {
@@ -27,6 +28,8 @@ struct koe_diags {
 	size_t n;
 	size_t cap;
 	size_t dropped; /* errors beyond KOE_DIAGS_MAX */
+	size_t nwarn;   /* entries of v that are warnings */
+	size_t dropped_warn; /* warnings beyond KOE_DIAGS_MAX (counted in dropped) */
 	int oom;        /* set when an allocation failed while recording */
 };
 
@@ -36,7 +39,17 @@ struct koe_diags {
 void koe_diags_add(struct koe_diags *d, int line, int col, const char *hint,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Prints every diagnostic as "file:line:col: error: message (hint)". */
+/* Appends a warning: something the parser changed or left out but that does
+ * not stop the file from loading (HTML it does not show). Same rules as
+ * koe_diags_add(). */
+void koe_diags_warn(struct koe_diags *d, int line, int col, const char *hint,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The number of errors (not warnings) recorded, dropped ones included. */
+size_t koe_diags_errors(const struct koe_diags *d);
+
+/* Prints every diagnostic as "file:line:col: error: message (hint)", or
+ * "warning:" for a warning. */
 void koe_diags_print(const struct koe_diags *d, const char *file, FILE *out);
 
 /* Frees what the list owns and resets it to empty. Accepts an empty list. */

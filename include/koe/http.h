@@ -21,18 +21,26 @@ struct http_config {
 	const char *key_path;
 	const char *listen_addr;   /* IPv4 or IPv6 literal */
 	uint16_t port;             /* 0: pick a free port */
+	int listen_fd;             /* -1: listen on listen_addr:port; else a socket
+	                            * already listening (systemd socket activation),
+	                            * used instead; the server closes it */
 	unsigned threads;          /* request threads; 0 = one per CPU */
 	unsigned max_connections;  /* total */
 	unsigned max_per_ip;       /* connections from one address; 0 = no limit */
 	unsigned timeout_s;        /* idle connection timeout */
 	const char *tls_cert_pem;  /* both NULL, or both PEM text */
 	const char *tls_key_pem;
+	/* `koe preview` (docs/ARCHITECTURE.md §3.6): when set, the server has no
+	 * database, key or worker; it serves the page at / for this
+	 * questionnaire file, read again on every request, and stores nothing. */
+	const char *preview_path;
 };
 
 /* Fills c with the defaults. */
 void http_config_defaults(struct http_config *c);
 
-/* Loads the surveys, derives their keys and starts listening. On failure
+/* Loads the surveys, derives their keys and starts listening (or, with
+ * preview_path, only starts listening). On failure
  * writes a message for the operator into msg. Stop with http_stop(). */
 enum koe_err http_start(const struct http_config *c, struct http_server **out, struct koe_msg *msg);
 

@@ -20,6 +20,7 @@
 #define QN_MAX_CHOICES     200   /* choices, Matrix rows or Matrix columns */
 #define QN_MAX_TEXT_BYTES  8000  /* one question, choice or title text */
 #define QN_MAX_ID_LEN      64
+#define QN_MAX_ID_TEXT     200   /* bytes of an [[ID]] as written */
 #define QN_MAX_SEGMENTS    4
 #define QN_MAX_THEMES      20  /* [[Theme:name|keyword,keyword]] per survey */
 #define QN_MAX_THEME_WORDS 20  /* keywords per theme */
@@ -27,6 +28,45 @@
 #define QN_MIN_GROUP_FLOOR 3     /* k may never be lower */
 #define QN_MIN_GROUP_DEFAULT 5
 #define QN_MIN_GROUP_COMMENTS_DEFAULT 10 /* never below MinGroup */
+#define QN_MAX_COND_NODES  64    /* tests, ands and ors in one [[ShowIf]] */
+#define QN_MAX_COND_RANGES 128   /* values and ranges in one [[ShowIf]] */
+#define QN_MAX_COND_DEPTH  8     /* nested parentheses */
+
+/* A display condition, [[ShowIf:...]] on a question or a block
+ * (docs/ARCHITECTURE.md §5.2), compiled once when the questionnaire is
+ * parsed. Nodes are in postfix order: operands come before the node that
+ * combines them, and the last node is the whole condition. */
+enum qn_cond_op {
+	QN_COND_TEST, /* the answer to item is in one of ranges */
+	QN_COND_AND,
+	QN_COND_OR,
+};
+
+struct qn_cond_range {
+	int lo, hi; /* inclusive; lo == hi for one value */
+};
+
+struct qn_cond_node {
+	enum qn_cond_op op;
+	size_t left, right;                 /* AND, OR: operand nodes */
+	size_t item;                        /* TEST: index into survey->items */
+	const struct qn_cond_range *ranges; /* TEST */
+	size_t nranges;
+};
+
+struct qn_cond {
+	const char *text;     /* the condition as written, for koe check */
+	const char *label;    /* HR's words for who is asked ("同僚の退職を見聞き
+	                         した人"), or NULL */
+	const char *label_en; /* or NULL */
+	const struct qn_cond_node *nodes;
+	size_t nnodes;
+	int line;
+};
+
+/* Whether item has an answer in [lo, hi] (for a multiple-answer item: any
+ * ticked choice in it). An unanswered item has none. */
+typedef bool (*qn_has_fn)(const void *ctx, size_t item, int lo, int hi);
 
 enum qn_type {
 	QN_MC_SINGLE,  /* one choice */
@@ -54,7 +94,11 @@ struct qn_choice {
 struct qn_question {
 	enum qn_type type;
 	enum qn_layout layout;
-	const char *id;      /* [[ID:x]], or "Q<position>" as Qualtrics numbers them */
+	const char *id;      /* the answer key: [[ID:x]] made safe (letters, digits,
+	                        '-', '_'; "Stim 1" is "Stim_1"), or "Q<position>"
+	                        as Qualtrics numbers them */
+	const char *id_text; /* [[ID]] as written when it differs from id, else NULL */
+	int id_line, id_col; /* where [[ID]]'s value is, or 0 */
 	const char *text;    /* allow-listed HTML */
 	const char *text_en; /* or NULL */
 	bool required;
@@ -67,6 +111,8 @@ struct qn_question {
 	struct qn_choice *answers; /* Matrix columns (scale points), sorted by recode */
 	size_t nanswers;
 	int line;            /* line of the [[Question]] tag */
+	const struct qn_cond *show_if; /* [[ShowIf]] of the question, or NULL; its
+	                                  block's applies too */
 };
 
 struct qn_scale {
@@ -79,6 +125,7 @@ struct qn_scale {
 struct qn_block {
 	const char *name;    /* may be "" for the implicit first block */
 	const char *name_en; /* or NULL */
+	const struct qn_cond *show_if; /* [[ShowIf]] of the block, or NULL */
 };
 
 /* How an answer item is validated and scored. */
@@ -137,6 +184,8 @@ struct qn_survey {
 	size_t nscales;
 	struct qn_item *items;  /* answer items in questionnaire order */
 	size_t nitems;
+	size_t nconds;          /* [[ShowIf]] tags: 0 when every question is
+	                           always shown */
 };
 
 /* Parses a questionnaire. name is the file name, used only to derive the
@@ -156,19 +205,59 @@ void qn_survey_free(struct qn_survey *s);
  * the survey. */
 const struct qn_item *qn_item_find(const struct qn_survey *s, const char *key);
 
+/* Whether condition c holds for the answers has() sees. c may be NULL
+ * (always true). Constant work per node, no allocation. */
+bool qn_cond_eval(const struct qn_cond *c, qn_has_fn has, const void *ctx);
+
+/* Whether question q is shown to a person whose earlier answers has() sees:
+ * its block's condition and its own both hold. A condition only looks at
+ * earlier questions, so answers to q and later never change the result. */
+bool qn_question_shown(const struct qn_survey *s, size_t q, qn_has_fn has, const void *ctx);
+
+/* Who question q is asked of, in the report's words (label_en when en and
+ * there is one): its own condition's label, its block's, or both joined;
+ * a condition without a label reads as written. NULL for a question shown
+ * to everyone. Borrowed from the survey, or written into buf (cap bytes). */
+const char *qn_audience(const struct qn_survey *s, size_t q, bool en, char *buf, size_t cap);
+
 const char *qn_type_name(enum qn_type t);
 const char *qn_role_name(enum qn_role r);
 
-/* Reduces question text to an allow-list of HTML: <br>, <b>, </b>, <i>, </i>
- * are kept (canonical lower-case spelling, b/i balanced); the entities &amp;
- * &lt; &gt; &quot; &#39; &nbsp; and numeric ones are kept; everything else is
- * escaped so it shows as text. The result is safe to place in an HTML element.
- * Returns NULL when memory runs out. Borrowed until arena_free(). */
+/* Reduces question text to an allow-list of HTML (docs/ARCHITECTURE.md §5.1):
+ * b, strong, i, em, u, sup, sub, p, ul, ol, li and br are kept in canonical
+ * lower-case spelling, never with an attribute, balanced and well nested (a
+ * block closes the inline elements it would sit in, a list item outside a
+ * list gets one, unclosed elements are closed at the end). script, style,
+ * iframe, svg and other elements whose content is not text are removed with
+ * their content; comments, CDATA and declarations are removed; span, div,
+ * font and every other element are removed keeping their text. The entities
+ * &amp; &lt; &gt; &quot; &#39; &nbsp; stay, numeric ones become decimal
+ * (non-characters U+FFFD), a few common named ones (&copy; &rsquo; ...)
+ * become their characters; every other '<', '>', '&' and quote is escaped, so
+ * it shows as text. The result is safe to place in an HTML element. Returns
+ * NULL when memory runs out. Borrowed until arena_free(). */
 char *qn_html_sanitize(struct arena *a, const char *text, size_t len);
 
-/* Writes text with every tag removed and entities decoded, for PDF output.
- * <br> becomes a space. Returns NULL when memory runs out. Borrowed until
- * arena_free(). */
+/* What the sanitizer removed (besides wrappers such as span and div, which
+ * carry no meaning): for koe check's warning. */
+struct qn_html_note {
+	size_t count;  /* pieces removed */
+	size_t off;    /* byte offset in the input of the first */
+	char what[160]; /* "attributes, <script> with its content, <img>" */
+};
+
+/* qn_html_sanitize() that also fills *nt (which may be NULL). */
+char *qn_html_sanitize_note(struct arena *a, const char *text, size_t len,
+                            struct qn_html_note *nt);
+
+/* Text of sanitized HTML with every tag removed and entities decoded, on one
+ * line for labels in the report: <br>, paragraphs and lists become spaces,
+ * a list item starts with "・". Returns NULL when memory runs out. Borrowed
+ * until arena_free(). */
 char *qn_html_to_plain(struct arena *a, const char *html);
+
+/* The same with line breaks: <br>, paragraphs and list items start new
+ * lines (no blank lines), for the printed questionnaire. */
+char *qn_html_to_lines(struct arena *a, const char *html);
 
 #endif

@@ -72,6 +72,14 @@ void report_free(struct report *r);
  * KOE_EINVAL (libharu reported an error; msg has its code). */
 enum koe_err report_pdf(const struct report *r, uint8_t **buf, size_t *len, struct koe_msg *msg);
 
+/* The questionnaire q (borrowed) as a printable A4 PDF for approval rounds
+ * (`koe preview --pdf`, docs/ARCHITECTURE.md §8.7): title and settings, then
+ * every question page by page with its choices, Matrix rows and scale
+ * points, required marks and answer keys. opt: epoch and font_path
+ * (interim is ignored). *buf as report_pdf(), same errors. */
+enum koe_err report_questionnaire_pdf(const struct qn_survey *q, const struct report_options *opt,
+                                      uint8_t **buf, size_t *len, struct koe_msg *msg);
+
 /* Every figure the PDF shows, as JSON (schema "koe-report/1", documented in
  * the README under "Report JSON schema"). r is borrowed; *buf (malloc'ed,
  * NUL-terminated, the caller frees it) holds *len bytes. KOE_ENOMEM. */

@@ -167,6 +167,8 @@ struct stats_item {
 	double neutral;                   /* 1 − fav − unfav; NaN when n == 0 */
 	/* NPS only (NaN for Likert): 100·(p_P − p_D) and its 95% CI. */
 	double nps, nps_lo, nps_hi;
+	bool fpc;                         /* intervals carry the finite-population
+	                                     correction (stats_item_fpc) */
 };
 
 /* Figures of one scale score over one group of respondents. */
@@ -178,6 +180,8 @@ struct stats_scale {
 	enum stats_status status;
 	struct stats_prop fav;         /* score ≥ neutral + 0.5 */
 	struct stats_prop unfav;       /* score ≤ neutral − 0.5 (morale risk) */
+	bool fpc;                      /* intervals carry the finite-population
+	                                  correction (stats_scale_fpc) */
 };
 
 /* Cronbach's α of a scale on complete cases. */
@@ -470,6 +474,14 @@ enum koe_err stats_pool_counts(const struct stats_data *d, size_t scale, const b
  * answering the interval is the share itself. KOE_EINVAL when p has no
  * figure or population < people. */
 enum koe_err stats_pooled_fpc(struct stats_pooled *p, double population);
+
+/* The same correction for a share (KOE_OK and unchanged when it has no
+ * figure), an item (t interval, both shares, the NPS interval) and a scale
+ * (t interval and both shares), each of n answers out of population
+ * people; KOE_EINVAL when population < n. */
+enum koe_err stats_prop_fpc(struct stats_prop *p, double population);
+enum koe_err stats_item_fpc(struct stats_item *it, double population);
+enum koe_err stats_scale_fpc(struct stats_scale *sc, double population);
 
 /* The pooled shares of accumulated counts (shown: STATS_SHOWN). */
 enum koe_err stats_pooled_from(const struct stats_pool_acc *a, size_t nitems,

@@ -16,7 +16,7 @@
 struct val_error {
 	const char *question; /* the answer key, or the unknown key as sent
 	                         (borrowed from the JSON value) */
-	const char *code;     /* "required", "type", "range", "unknown", "too_long",
+	const char *code;     /* "required", "type", "range", "unknown", "too_long", "not_shown",
 	                         "duplicate" */
 	const char *message;  /* English, for people reading the API */
 };

@@ -18,6 +18,9 @@ trap 'rm -rf "$tmp"' EXIT
 expect "clean file exit" 0 $?
 expect "clean file stderr" "" "$(cat "$tmp/err")"
 grep -q "ok: survey 'alumni-readiness-2026'" "$tmp/out" || { echo "FAIL: summary" >&2; fail=1; }
+# Its display condition is listed under the summary, as the server applies it.
+grep -qx "  question 'offboarding' shown only if saw_leave = 1 (同僚の退職を見聞きした人 / People who have seen a colleague leave)" "$tmp/out" ||
+	{ echo "FAIL: condition in the summary" >&2; fail=1; }
 
 cp "$src/tests/data/qn-bad/several-errors.txt" "$tmp/bad.txt"
 "$koe" check "$src/surveys/alumni-readiness.txt" "$tmp/bad.txt" >"$tmp/out" 2>"$tmp/err"
@@ -43,6 +46,29 @@ sed 's/^\[\[MinGroup:5\]\]$/[[MinGroup:5]]\n[[MinGroupComments:12]]/' \
 "$koe" check "$tmp/mgc.txt" >/dev/null 2>"$tmp/err"
 expect "MinGroupComments above MinGroup exit" 0 $?
 rm -f "$tmp/mgc.txt"
+
+# A file exported from Qualtrics: question ids with spaces get answer keys
+# (one note each), HTML the page does not show is removed with a warning at
+# its line and column, and the file loads (exit 0).
+q="$src/tests/data/qn-good/qualtrics-export.txt"
+"$koe" check "$q" >"$tmp/out" 2>"$tmp/err"
+expect "qualtrics export exit" 0 $?
+expect "qualtrics warning 1" "$q:24:43: warning: HTML removed from the text: <img> (koe shows b, strong, i, em, u, sup, sub, p, ul, ol, li and br)" \
+	"$(sed -n 1p "$tmp/err")"
+expect "qualtrics warning 2" "$q:55:20: warning: HTML removed from the text: <script> with its content (koe shows b, strong, i, em, u, sup, sub, p, ul, ol, li and br)" \
+	"$(sed -n 2p "$tmp/err")"
+expect "qualtrics warnings only" 2 "$(wc -l <"$tmp/err")"
+expect "qualtrics summary" "$q: ok: survey 'qualtrics-export', 5 questions, 5 answer items, 2 pages" \
+	"$(sed -n 1p "$tmp/out")"
+expect "qualtrics key note" "$q:11:6: note: question id 'Stim 1' has the answer key 'Stim_1'" \
+	"$(sed -n 3p "$tmp/out")"
+expect "qualtrics key note (a)" "$q:23:6: note: question id 'Stim 2 (a)' has the answer key 'Stim_2_a_'" \
+	"$(sed -n 4p "$tmp/out")"
+# Two ids that make the same key: an error naming both places.
+"$koe" check "$src/tests/data/qn-bad/id-key-clash.txt" >/dev/null 2>"$tmp/err"
+expect "key clash exit" 1 $?
+expect "key clash" "$src/tests/data/qn-bad/id-key-clash.txt:9:6: error: question id 'Stim_1' makes the answer key 'Stim_1', as 'Stim 1' at 5:7 does (change one of the two ids)" \
+	"$(sed -n 1p "$tmp/err")"
 
 "$koe" check "$tmp/missing.txt" 2>"$tmp/err"
 expect "missing file exit" 1 $?

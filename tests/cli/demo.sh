@@ -39,6 +39,7 @@ pdftotext r/demo.pdf - 2>/dev/null | grep -q "前回との比較" || say_fail "c
 pdftotext r/demo-before.pdf - 2>/dev/null | grep -q "前回との比較" && say_fail "first report compared"
 # Page 1 stays one page: the comparison's first section starts on page 2.
 pdftotext -f 2 -l 2 r/demo.pdf - 2>/dev/null | grep -q "^2 制度への支持" || say_fail "page 1 spills over"
+pdftotext r/demo.pdf - 2>/dev/null | grep -q "対象: 同僚の退職を見聞きした人 n = " || say_fail "offboarding audience line"
 node -e '
 const j = require(process.argv[1]);
 const byCode = Object.fromEntries(j.segments.map(s => [s.code, s]));
@@ -62,6 +63,13 @@ if (!sup || !sup.marked || !(sup.diff > 0.1) || !(sup.ci[0] > 0))
 if (c.changes[c.largest[0]] !== sup) throw new Error("largest change is not support");
 if (c.changes.some(x => x.segment && !j.segments.find(s => s.label === x.segment && s.shown)))
   throw new Error("a change for a group hidden now");
+// The offboarding battery is shown only to those who saw a colleague leave
+// ([[ShowIf:saw_leave = 1]]): about four in five of the respondents.
+const off = j.scales.find(x => x.name === "offboarding");
+if (!off.asked || off.asked.label !== "同僚の退職を見聞きした人") throw new Error("offboarding asked: " + JSON.stringify(off.asked));
+const share = off.asked.n / j.responses.responded;
+if (!(share > 0.7 && share < 0.9)) throw new Error("offboarding asked of " + off.asked.n + " of " + j.responses.responded);
+if (!(off.n <= off.asked.n)) throw new Error("offboarding n " + off.n + " above the people asked " + off.asked.n);
 ' "$t/r/demo.json" || say_fail "the demo story in demo.json"
 
 [ $fail -eq 0 ] && echo "cli demo: all passed"

@@ -157,6 +157,7 @@ function alumniPlan(m, shift, skip = []) {
   for (const q of m.questions) {
     if (q.type === 'matrix') q.rows.forEach((r, i) => (plan[r.key] = q.columns[(i + shift) % q.columns.length].value));
     else if (q.type === 'nps') plan[q.key] = 8;
+    else if (q.key === 'saw_leave') plan[q.key] = 1; // shows the offboarding battery
     else if (q.type === 'single') plan[q.key] = q.choices[2].value;
     else if (q.type === 'multiple') plan[q.key] = [q.choices[1].value, q.choices[2].value];
     else if (q.type === 'text') plan[q.key] = '制度には期待しています。\n情報管理のルールをはっきりさせてほしいです。';

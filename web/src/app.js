@@ -13,7 +13,9 @@
 import { api, NetworkError } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
+import { pagesShown, shownIds } from './conditions.js';
 import { answersToSend, focusTarget, itemKeys, missingRequired, renderQuestion, setError } from './questions.js';
+import { previewSubmitted, startPreview } from './preview.js';
 import { Store } from './store.js';
 import { IssueError, keyIdMatches, obtainToken, receiptOf } from './token.js';
 
@@ -24,6 +26,7 @@ const ERROR_CODES = {
   unknown: 'errUnknown',
   too_long: 'errTooLong',
   duplicate: 'errDuplicate',
+  not_shown: 'errOther',
 };
 
 class App {
@@ -436,6 +439,7 @@ class App {
   // ---- start ------------------------------------------------------------
 
   async start() {
+    if (this.state.startsWith('preview')) return startPreview(this);
     if (this.state === 'receipts') return this.startReceipts();
     if (this.state === 'closed') return this.startClosed();
     if (this.state === 'replaced') return this.startReplaced();
@@ -530,6 +534,8 @@ class App {
     if (draft && draft.answers && typeof draft.answers === 'object') {
       this.answers = draft.answers;
       this.page = Math.min(Math.max(0, draft.page | 0), this.pageCount() - 1);
+      const pages = this.shownPages();
+      if (!pages.includes(this.page)) this.page = pages.filter((p) => p < this.page).pop() || pages[0];
       if (Object.keys(this.answers).length) this.notice = 'draftRestored';
     }
     this.renderForm(!!focus);
@@ -571,8 +577,56 @@ class App {
     return Math.max(1, m.pages | 0, last + 1);
   }
 
+  // Every question of page p, shown or not (hidden ones are rendered with
+  // the hidden attribute, so an answer that reveals one keeps the focus).
   pageQuestions(p) {
     return this.manifest.questions.filter((q) => (q.page | 0) === p);
+  }
+
+  shownSet() {
+    return shownIds(this.manifest, this.answers, itemKeys);
+  }
+
+  shownQuestions(p) {
+    const shown = this.shownSet();
+    return this.pageQuestions(p).filter((q) => shown.has(q.id));
+  }
+
+  // The only pages visited and counted by the progress bar.
+  shownPages() {
+    return pagesShown(this.manifest, this.shownSet(), this.pageCount());
+  }
+
+  // After an answer: questions its conditions reveal or hide appear or
+  // disappear in place; when that changes the pages left, the form is
+  // drawn again (progress, next or send) with the focus kept.
+  updateShown() {
+    const shown = this.shownSet();
+    const key = [...shown].join('\n');
+    if (key === this.shownKey) return;
+    const before = this.shownKey.split('\n');
+    const added = [...shown].filter((id) => !before.includes(id)).length;
+    const removed = before.filter((id) => !shown.has(id)).length;
+    this.shownKey = key;
+    // Said politely to screen readers: the form changed below the answer.
+    const say = () => {
+      const live = document.getElementById('shown-live');
+      if (live) live.textContent = added ? this.t('shownMore', { n: added }) : this.t('shownFewer', { n: removed });
+    };
+    const pagesKey = this.shownPages().join(',');
+    if (pagesKey !== this.pagesKey) {
+      const active = document.activeElement;
+      const sel = active && active.name ? `[name="${CSS.escape(active.name)}"][value="${CSS.escape(active.value)}"]` : null;
+      this.renderForm(false);
+      const again = sel && document.querySelector(sel);
+      if (again) again.focus();
+      return say();
+    }
+    for (const q of this.pageQuestions(this.page)) {
+      const el = document.getElementById(`q-${q.id}`);
+      if (el) el.hidden = !shown.has(q.id);
+    }
+    say();
   }
 
   saveDraft() {
@@ -587,6 +641,8 @@ class App {
     if (value === undefined) delete this.answers[key];
     else this.answers[key] = value;
     this.saveDraft();
+    if (this.manifest.questions.some((x) => x.show_if) || (this.manifest.blocks || []).some((b) => b && b.show_if))
+      this.updateShown();
     const q = this.keyMap.get(key);
     if (!q) return;
     const qEl = document.getElementById(`q-${q.id}`);
@@ -600,7 +656,7 @@ class App {
   }
 
   blockName(p) {
-    const q = this.pageQuestions(p)[0];
+    const q = this.shownQuestions(p)[0] || this.pageQuestions(p)[0];
     const b = q && this.manifest.blocks ? this.manifest.blocks[q.block | 0] : null;
     if (!b) return '';
     return (this.lang === 'en' && this.manifest.language !== 'en' && b.name_en) || b.name || '';
@@ -675,9 +731,15 @@ class App {
 
   renderForm(focus) {
     this.rerender = () => this.renderForm(false);
-    const n = this.pageCount();
+    const pages = this.shownPages();
+    const shown = this.shownSet();
+    this.shownKey = [...shown].join('\n');
+    this.pagesKey = pages.join(',');
     const p = this.page;
-    const last = p === n - 1;
+    // Pages whose questions are all hidden are skipped and not counted.
+    const n = pages.length;
+    const at = Math.max(0, pages.indexOf(p));
+    const last = at === n - 1;
     const ctx = {
       lang: this.lang,
       t: (k, v) => this.t(k, v),
@@ -691,13 +753,13 @@ class App {
     const progress = h(
       'div',
       { class: 'progress' },
-      h('span', { class: 'progress-text', 'aria-hidden': 'true', text: this.t('progress', { i: p + 1, n }) }),
+      h('span', { class: 'progress-text', 'aria-hidden': 'true', text: this.t('progress', { i: at + 1, n }) }),
       h('progress', {
         class: 'bar',
         id: 'progress',
         max: String(n),
-        value: String(p + 1),
-        'aria-label': this.t('progressLabel', { i: p + 1, n }),
+        value: String(at + 1),
+        'aria-label': this.t('progressLabel', { i: at + 1, n }),
       }),
     );
 
@@ -705,9 +767,13 @@ class App {
     // introduce the survey and before the first question.
     const pageQs = this.pageQuestions(p);
     let lead = 0;
-    while (lead < pageQs.length && pageQs[lead].type === 'descriptive') lead++;
+    while (lead < pageQs.length && pageQs[lead].type === 'descriptive' && shown.has(pageQs[lead].id)) lead++;
     const status = h('div', { class: 'form-status', id: 'form-status', role: 'alert', tabindex: '-1' });
-    const questions = pageQs.map((q) => renderQuestion(q, ctx));
+    const questions = pageQs.map((q) => {
+      const el = renderQuestion(q, ctx);
+      if (!shown.has(q.id)) el.hidden = true;
+      return el;
+    });
     if (p === 0) questions.splice(lead, 0, this.intro());
     const submitBtn = h('button', {
       type: 'submit',
@@ -718,13 +784,13 @@ class App {
     const nav = h(
       'div',
       { class: 'nav' },
-      p > 0
+      at > 0
         ? h('button', {
             type: 'button',
             class: 'btn',
             id: 'back',
             text: this.t('back'),
-            onclick: () => this.goto(p - 1),
+            onclick: () => this.goto(pages[at - 1]),
           })
         : h('span'),
       submitBtn,
@@ -748,10 +814,11 @@ class App {
         },
       },
       progress,
-      h('h2', { id: 'page-heading', tabindex: '-1', text: this.blockName(p) || this.t('progressLabel', { i: p + 1, n }) }),
+      h('h2', { id: 'page-heading', tabindex: '-1', text: this.blockName(p) || this.t('progressLabel', { i: at + 1, n }) }),
       this.notice ? h('p', { class: 'notice', role: 'status', text: this.t(this.notice) }) : null,
       !this.store.persistent ? h('p', { class: 'notice warn', text: this.t('storageWarn') }) : null,
       questions,
+      h('p', { class: 'sr-only', id: 'shown-live', role: 'status' }),
       last ? h('p', { class: 'small final-note', text: this.t('finalNote') }) : null,
       status,
       nav,
@@ -760,7 +827,7 @@ class App {
     const block = this.blockName(p);
     this.show([form], {
       toggle: this.canSwitch(),
-      title: `${this.t('progressLabel', { i: p + 1, n })}${block ? `: ${block}` : ''}`,
+      title: `${this.t('progressLabel', { i: at + 1, n })}${block ? `: ${block}` : ''}`,
     });
 
     // Errors the server reported for questions of this page.
@@ -784,7 +851,7 @@ class App {
   checkPage(p) {
     let first = null;
     let count = 0;
-    for (const q of this.pageQuestions(p)) {
+    for (const q of this.shownQuestions(p)) {
       const qEl = document.getElementById(`q-${q.id}`);
       const miss = missingRequired(q, this.answers);
       if (!miss.length) {
@@ -809,7 +876,8 @@ class App {
   next() {
     const first = this.checkPage(this.page);
     if (first) return this.focusError(first);
-    this.goto(this.page + 1);
+    const pages = this.shownPages();
+    this.goto(pages.find((x) => x > this.page) ?? this.page);
   }
 
   setStatus(text, actions, focus) {
@@ -835,8 +903,8 @@ class App {
     if (this.sending) return;
     // Required questions on earlier pages (reachable after a server error
     // or an edited draft) are checked too: go to the first page lacking one.
-    for (let p = 0; p < this.pageCount(); p++) {
-      const missing = this.pageQuestions(p).some((q) => missingRequired(q, this.answers).length);
+    for (const p of this.shownPages()) {
+      const missing = this.shownQuestions(p).some((q) => missingRequired(q, this.answers).length);
       if (!missing) continue;
       if (p !== this.page) {
         this.page = p;
@@ -861,7 +929,10 @@ class App {
       this.sending = false;
       return this.otherTab();
     }
-    const answers = answersToSend(this.manifest.questions, this.answers);
+    const shown = this.shownSet();
+    const answers = answersToSend(this.manifest.questions.filter((q) => shown.has(q.id)), this.answers);
+    // `koe preview`: nothing is sent anywhere (preview.js).
+    if (this.state === 'preview') return previewSubmitted(this, answers, btn);
     const tried = this.tried;
     this.tried = true;
     let res;

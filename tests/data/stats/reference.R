@@ -392,3 +392,49 @@ for (v in preds) {
 qv <- c(0.3, 0.1, 0.5, 0.2, 0.9, 0.4, 0.35)
 put("quantile7.025", quantile(qv, 0.025, type = 7))
 put("quantile7.975", quantile(qv, 0.975, type = 7))
+
+# ---- finite-population correction of items and scales (stats_item_fpc,
+# stats_scale_fpc) ----
+# N = 60 invited: the variance times f = (N - n) / (N - 1); t and NPS
+# half-widths times sqrt(f); Wilson at n / f.
+fpc_N <- 60
+fpc_figures <- function(prefix, x, fav, unfav, nps) {
+	x <- x[!is.na(x)]
+	n <- length(x)
+	f <- (fpc_N - n) / (fpc_N - 1)
+	half <- qt(0.975, n - 1) * sd(x) / sqrt(n) * sqrt(f)
+	put(paste0(prefix, ".ci_lo"), mean(x) - half)
+	put(paste0(prefix, ".ci_hi"), mean(x) + half)
+	ci <- wilson_pn(fav / n, n / f)
+	put(paste0(prefix, ".fav_lo"), ci[1]); put(paste0(prefix, ".fav_hi"), ci[2])
+	ci <- wilson_pn(unfav / n, n / f)
+	put(paste0(prefix, ".unfav_lo"), ci[1]); put(paste0(prefix, ".unfav_hi"), ci[2])
+	if (nps) {
+		pp <- fav / n; pd <- unfav / n
+		h <- 196 * sqrt((pp + pd - (pp - pd)^2) / n) * sqrt(f)
+		put(paste0(prefix, ".nps_lo"), max(-100, 100 * (pp - pd) - h))
+		put(paste0(prefix, ".nps_hi"), min(100, 100 * (pp - pd) + h))
+	}
+}
+for (i in seq_len(nrow(items))) {
+	it <- items[i, ]
+	x <- d[[it$key]]
+	if (it$kind == "likert" && !is.na(it$scale) && it$scale != "") {
+		own <- sum(!is.na(x))
+		cc <- !is.na(score[[it$scale]])
+		if (own > sum(cc) && own - sum(cc) < k) x[!cc] <- NA
+	}
+	y <- x[!is.na(x)]
+	if (it$kind == "likert") {
+		top <- sum(y >= it$npoints - 1); bottom <- sum(y <= 2)
+		fav <- if (it$reverse == 1) bottom else top
+		unf <- if (it$reverse == 1) top else bottom
+	} else {
+		fav <- sum(y >= 9); unf <- sum(y <= 6)
+	}
+	fpc_figures(paste0("fpc60.item.", it$key), x, fav, unf, it$kind == "nps")
+}
+for (s in scales$name) {
+	v <- score[[s]][!is.na(score[[s]])]
+	fpc_figures(paste0("fpc60.scale.", s), v, sum(v >= 3.5), sum(v <= 2.5), FALSE)
+}

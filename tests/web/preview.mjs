@@ -1,0 +1,244 @@
+// `koe preview` in a real headless Chromium (docs/ARCHITECTURE.md §3.6): a
+// questionnaire file served with no roster, no database and no token, on
+// the same page code as `koe serve`. The banner is visible on a phone and a
+// desktop; every question type is answered on both pages, in both
+// languages; sending shows "not saved", makes no request that could store
+// anything and leaves nothing in the browser; a reload shows an edit of the
+// file; a broken file shows koe check's lines on the page, escaped, and a
+// fixed one the form again; axe finds nothing serious; a non-loopback
+// address is refused. Screenshots go to KOE_SCREENSHOTS for people to look at.
+//
+// Environment: KOE_BIN, KOE_SRC (see lib/koe.mjs), KOE_SCREENSHOTS.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { BIN, freePort, SRC, Tally } from './lib/koe.mjs';
+
+const T = new Tally();
+const SHOTS = resolve(process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots'));
+const AXE = readFileSync(join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+mkdirSync(SHOTS, { recursive: true });
+
+const dir = mkdtempSync(join(tmpdir(), 'koe-preview-'));
+const file = join(dir, 'every-type.txt');
+copyFileSync(join(SRC, 'tests', 'web', 'data', 'every-type.txt'), file);
+const original = readFileSync(file, 'utf8');
+let proc = null;
+let log = '';
+let base = '';
+let browser = null;
+
+async function startPreview() {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  proc = spawn(BIN, ['preview', file, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.on('data', (d) => (log += d));
+  proc.stderr.on('data', (d) => (log += d));
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/`)).status === 200) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`koe preview did not answer: ${log}`);
+}
+
+async function open(viewport) {
+  const ctx = await browser.newContext({ viewport, locale: 'ja-JP', deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  const problems = [];
+  const requests = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
+  return { ctx, page, problems, requests };
+}
+
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  for (const v of res) console.log(`     axe (${v.impact}) ${v.id}: ${v.nodes.join(', ')}`);
+  T.eq(`${label}: axe finds no serious or critical violation`, res.filter((v) => v.impact === 'serious' || v.impact === 'critical'), []);
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const text = async (page, sel) => ((await page.textContent(sel)) || '').trim();
+
+// The banner is on screen (not only in the DOM) and says both things.
+async function bannerShown(page, label) {
+  const b = await page.locator('#preview-banner').boundingBox();
+  const vp = page.viewportSize();
+  T.ok(`${label}: banner visible at the top`, b && b.y >= 0 && b.y < 10 && b.width >= vp.width - 1, b);
+  const t = await text(page, '#preview-banner');
+  T.ok(`${label}: banner says preview and not saved, in both languages`, t.includes('プレビュー') && t.includes('保存されません') && t.includes('Preview') && t.includes('not saved'), t);
+  T.eq(`${label}: banner is a named region`, await page.getAttribute('#preview-banner', 'role'), 'region');
+}
+
+// Answers every question of the current page in a plain way.
+async function answerPage(page) {
+  await page.evaluate(() => {
+    for (const q of document.querySelectorAll('.q')) {
+      const sel = q.querySelector('select');
+      if (sel) {
+        sel.selectedIndex = 1;
+        sel.dispatchEvent(new Event('change'));
+      }
+      for (const row of q.querySelectorAll('.mx-row')) row.querySelector('input').click();
+      if (!q.querySelector('.mx-row')) {
+        const first = q.querySelector('input[type=radio], input[type=checkbox]');
+        if (first && !first.checked) first.click();
+      }
+      for (const t of q.querySelectorAll('textarea, input[type=text]')) {
+        t.value = 'プレビューの回答';
+        t.dispatchEvent(new Event('input'));
+      }
+    }
+  });
+}
+
+async function formFlow(viewport, label) {
+  const s = await open(viewport);
+  const { page } = s;
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#start');
+  await bannerShown(page, `${label}, start screen`);
+  await shot(page, `${label}-ja-preview-00-start`);
+  await axe(page, `${label}, start screen`);
+  await page.click('#start');
+  await page.waitForSelector('form.survey');
+  await bannerShown(page, label);
+  T.eq(`${label}: the title of the file`, await text(page, 'h1'), '画面テスト用アンケート');
+  T.ok(`${label}: the questions of the file, formatted`, (await text(page, '#q-about .q-text b')) === 'すべての質問形式');
+  await shot(page, `${label}-ja-preview-01`);
+  await axe(page, `${label}, page 1`);
+  await page.mouse.wheel(0, 2000);
+  await page.waitForTimeout(200);
+  T.ok(`${label}: banner stays in view when scrolled`, (await page.locator('#preview-banner').boundingBox()).y < 10);
+
+  // Required questions are checked as for employees.
+  await page.click('#next');
+  T.ok(`${label}: required questions enforced`, await page.isVisible('#q-office_days .q-err'));
+  await answerPage(page);
+  await page.click('#next');
+  await page.waitForSelector('#q-week');
+  await answerPage(page);
+  await shot(page, `${label}-ja-preview-02`);
+  await axe(page, `${label}, page 2`);
+
+  // English, as employees get it.
+  await page.click('.lang-toggle');
+  T.eq(`${label}: English title`, await text(page, 'h1'), 'Page test survey');
+  T.eq(`${label}: English question`, await text(page, '#q-week .q-text'), 'About the past week, how much do you agree with these statements?');
+  await shot(page, `${label}-en-preview-02`);
+
+  await page.click('#submit');
+  await page.waitForSelector('#preview-done');
+  T.eq(`${label}: sending says not saved`, await text(page, '#preview-done h2'), 'Preview: answers not saved');
+  T.ok(`${label}: what would be sent, by answer key`, (await text(page, '.preview-sent')).includes('week.1'));
+  T.eq(`${label}: focus on the message`, await page.evaluate(() => document.activeElement.textContent), 'Preview: answers not saved');
+  await shot(page, `${label}-en-preview-sent`);
+  await axe(page, `${label}, not saved`);
+  const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
+  T.eq(`${label}: nothing kept in the browser`, stored, [0, 0, '']);
+  T.eq(`${label}: no request but GET, all to the preview`, s.requests.filter((r) => !r.startsWith(`GET ${base}/`)), []);
+  T.eq(`${label}: no request to an endpoint that takes answers or tokens`, s.requests.filter((r) => /responses|issue/.test(r)), []);
+  await page.click('#preview-again');
+  await page.waitForSelector('form.survey');
+  T.eq(`${label}: start again: nothing was ever sent`, s.requests.filter((r) => !r.startsWith(`GET ${base}/`)), []);
+  T.eq(`${label}: start again: back on page 1, answers gone`, [await text(page, '.progress-text'), await page.isChecked('[name="a:office_days"] >> nth=0')], ['1 / 2', false]);
+  T.eq(`${label}: no script errors or CSP violations`, s.problems, []);
+  await s.ctx.close();
+}
+
+async function reloadAndErrors() {
+  const s = await open(PHONE);
+  const { page } = s;
+  await page.goto(`${base}/`);
+  await page.click('#start');
+  await page.waitForSelector('form.survey');
+
+  // HR edits, saves, reloads.
+  writeFileSync(file, original.replace('週に何日、出社していますか。', '編集しました：週に何日、出社していますか。'));
+  await page.reload();
+  await page.click('#start');
+  await page.waitForSelector('form.survey');
+  T.eq('reload shows the edit', await text(page, '#q-office_days .q-text'), '編集しました：週に何日、出社していますか。');
+
+  // A broken file: koe check's lines on the page, escaped.
+  const broken = original
+    .replace('[[Question:MC:SingleAnswer:DropDown]]', '[[Question:MC:SingelAnswer:DropDown]]')
+    .replace('[[Block:働き方]]', '[[Block:働き方]]\n[[<img src=x onerror="document.title=1">]]');
+  writeFileSync(file, broken);
+  const check = spawnSync(BIN, ['check', file], { encoding: 'utf8' });
+  await page.reload();
+  await page.waitForSelector('#preview-check');
+  const shown = await page.textContent('#preview-check pre');
+  T.eq('broken file: the page shows what koe check prints', shown, check.stderr);
+  T.ok('broken file: errors as FILE:LINE:COL: error:', new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: `, 'm').test(shown), shown);
+  T.eq('broken file: its markup is text, not elements', await page.locator('#preview-check img, img').count(), 0);
+  T.ok('broken file: nothing of it ran', (await page.title()) !== '1');
+  T.eq('broken file: no form', await page.locator('form.survey').count(), 0);
+  await bannerShown(page, 'broken file');
+  await shot(page, 'phone-preview-errors');
+  await axe(page, 'broken file');
+
+  writeFileSync(file, original);
+  await page.reload();
+  await page.click('#start');
+  await page.waitForSelector('form.survey');
+  T.eq('fixed file: the form again', await page.locator('#preview-check').count(), 0);
+  T.eq('reload and errors: no script errors or CSP violations', s.problems, []);
+  await s.ctx.close();
+}
+
+async function serverSide() {
+  const post = await fetch(`${base}/api/v1/responses`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  T.eq('POST is not allowed anywhere in a preview', post.status, 405);
+  const issue = await fetch(`${base}/api/v1/issue`);
+  T.eq('no issuance endpoint', issue.status, 404);
+  const m = await (await fetch(`${base}/api/v1/surveys/web-every-type`)).json();
+  T.eq('manifest: the file\'s questions, one preview group, no key', [m.questions.length, m.segments.map((x) => x.code), /^-+$/.test(m.key_id)], [8, ["preview"], true]);
+
+  const far = spawnSync(BIN, ['preview', file, '--listen', '0.0.0.0:0'], { encoding: 'utf8', timeout: 10000 });
+  T.eq('a non-loopback address is refused (exit 2)', far.status, 2);
+  T.ok('… with a clear message', /0\.0\.0\.0 is not a loopback address.*--allow-remote/s.test(far.stderr), far.stderr);
+  const v6 = spawnSync(BIN, ['preview', file, '--listen', '[::]:0'], { encoding: 'utf8', timeout: 10000 });
+  T.eq('the IPv6 any address is refused too', v6.status, 2);
+}
+
+await T.scenario('setup', async () => {
+  await startPreview();
+  browser = await chromium.launch({
+    executablePath: process.env.KOE_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+if (browser) {
+  await T.scenario('phone: every type, both languages, not saved', () => formFlow(PHONE, 'phone'));
+  await T.scenario('desktop: every type, both languages, not saved', () => formFlow(DESKTOP, 'desktop'));
+  await T.scenario('an edit seen on reload, errors on the page', reloadAndErrors);
+  await T.scenario('what the preview server refuses', serverSide);
+  await browser.close();
+}
+if (proc) {
+  proc.kill('SIGTERM');
+  const code = await new Promise((r) => proc.on('exit', (c) => r(c)));
+  T.eq('koe preview exits 0 on SIGTERM', code, 0);
+}
+if (T.failed) console.log(`--- koe preview output ---\n${log}`);
+console.log(`screenshots: ${SHOTS}`);
+rmSync(dir, { recursive: true, force: true });
+T.finish();
