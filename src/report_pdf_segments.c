@@ -255,6 +255,24 @@ px_segments(struct px *p)
 /* Margins (README, "Page 1: findings"): per dimension, each value's pooled
  * shares of the three roles, the groups sharing it together. This answers
  * "does tenure matter" without testing each cell against everyone else. */
+/* The rows px_margins draws for dimension d: its shown margins. */
+static size_t
+margin_rows(const struct report *r, size_t d)
+{
+	size_t n = 0;
+	for (size_t m = 0; m < r->nmargins; m++) {
+		const struct report_margin *mg = &r->margins[m];
+		bool any = false;
+		if (mg->dim != d || strcmp(mg->value, "*") == 0)
+			continue;
+		for (int role = 0; role < REPORT_NROLES; role++)
+			any |= r->role_scale[role] >= 0 && mg->pool[role].shown == STATS_SHOWN &&
+			       mg->pool[role].status == STATS_OK;
+		n += any;
+	}
+	return n;
+}
+
 void
 px_margins(struct px *p)
 {
@@ -267,7 +285,10 @@ px_margins(struct px *p)
 	px_heading(p, REPORT_TR(r, "区分ごとのまとめ（同じ値の、表示しているグループを合わせた集計）",
 	                        "By dimension (the shown groups sharing a value together)"));
 	for (size_t d = 0; d < r->ndims && px_ok(p); d++) {
-		px_need(p, 60);
+		/* A dimension's table stays on one page (a row alone on the next
+		 * page would lose its header), unless it is longer than a page. */
+		float whole = 30 + (float)margin_rows(r, d) * SEG_ROW_H;
+		px_need(p, whole < PX_TOP - PX_BOTTOM ? whole : 60);
 		float top = p->y;
 		px_text(p, PX_ML, top - 10, 7.5f, PX_GREY, true, r->dim_name[d]);
 		px_text_center(p, PX_ML + lw + nw / 2, top - 10, 7, PX_GREY, false, "n");
