@@ -324,6 +324,11 @@ cmd_report_run(int argc, char **argv)
 		cli_err(C, "--json and --out name the same file");
 		return 2;
 	}
+	if (a.compare && ((a.json && strcmp(a.compare, a.json) == 0) || strcmp(a.compare, a.out) == 0)) {
+		cli_err(C, "--compare names the file this report writes; the earlier report would be "
+		           "replaced");
+		return 2;
+	}
 	if (!util_report_epoch(&epoch)) {
 		cli_err(C, "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970");
 		return 1;

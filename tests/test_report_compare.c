@@ -254,6 +254,11 @@ bad_file_refused(void)
 	char *err = rt_read(&b, "err", NULL);
 	CHECK(err && strstr(err, "bad.json: error: survey: expected an object"));
 	free(err);
+	/* The earlier report is never overwritten by this one. */
+	CHECK_INT(rt_report(&b, "--compare prev.json --out x.pdf --json prev.json"), 2);
+	err = rt_read(&b, "err", NULL);
+	CHECK(err && strstr(err, "--compare names the file this report writes"));
+	free(err);
 	CHECK_INT(rt_report(&b, "--compare missing.json --out x.pdf --json x.json"), 1);
 	err = rt_read(&b, "err", NULL);
 	CHECK(err && strstr(err, "cannot read 'missing.json'"));
