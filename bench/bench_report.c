@@ -3,7 +3,8 @@
  *
  * Seals N responses (default 100,000) to a 40-item questionnaire (five
  * Likert scales of 35 items with reverse items, two NPS items, a single and
- * a multiple choice, a comment box answered by 10%) in 30 groups into a
+ * a multiple choice, a comment box answered by 10%, a quarter of them in a
+ * wording of their own) in 30 groups into a
  * real database, closes the survey with the real `koe close`, then runs the
  * real `koe report --out X.pdf --json X.json` as a child process and
  * measures its wall time and peak resident memory (wait4's ru_maxrss).
@@ -107,6 +108,12 @@ static const char *const comments[] = {
 	"Good idea, as long as the terms are transparent.",
 };
 
+/* Wordings that make every fourth comment its own text: one word
+ * changed, so the report joins most of them to a commoner wording
+ * (README, "Comments") and must find those pairs among thousands. */
+static const char *const endings[] = {"", "以上です", "よろしくお願いします", "ぜひ", "特に",
+                                      "個人的には", "正直", "今後"};
+
 /* Seals n responses with answers driven by one attitude per person, so the
  * scales correlate as real ones do. */
 static int
@@ -114,7 +121,7 @@ seal_all(struct db *db, const struct qn_survey *s, const struct db_survey *rec, 
 {
 	struct seal_key b;
 	struct ans_set a;
-	char seg[16];
+	char seg[16], text[512];
 	if (ans_set_new(s, &a) != KOE_OK || seal_key_new(&b, rec->report_pk) != KOE_OK)
 		return -1;
 	/* One server run: one sealing key, as `koe serve` stores it. */
@@ -161,7 +168,14 @@ seal_all(struct db *db, const struct qn_survey *s, const struct db_survey *rec, 
 				break;
 			case QN_ITEM_TEXT:
 				v->present = r % 10 == 0;
-				v->text = comments[(r / 10) % 5];
+				/* 10% answer; of those, 3 in 4 write one of five
+				 * texts, the others a wording of their own. */
+				if (r % 40 == 0)
+					snprintf(text, sizeof(text), "%s%s%zu", endings[(r / 40) % 8],
+					         comments[(r / 10) % 5], r / 40);
+				else
+					snprintf(text, sizeof(text), "%s", comments[(r / 10) % 5]);
+				v->text = text;
 				v->textlen = strlen(v->text);
 				break;
 			}
