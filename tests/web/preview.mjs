@@ -6,7 +6,11 @@
 // anything and leaves nothing in the browser; a reload shows an edit of the
 // file; a broken file shows koe check's lines on the page, escaped, and a
 // fixed one the form again; axe finds nothing serious; a non-loopback
-// address is refused. Screenshots go to KOE_SCREENSHOTS for people to look at.
+// address is refused. A second preview, of tests/data/qn-good/branching.txt,
+// checks display conditions ([[ShowIf]], a block and a nested condition
+// inside it): answers show and hide the block's page and the battery as on
+// `koe serve`, and "not saved" lists only the answers to questions shown.
+// Screenshots go to KOE_SCREENSHOTS for people to look at.
 //
 // Environment: KOE_BIN, KOE_SRC (see lib/koe.mjs), KOE_SCREENSHOTS.
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,27 +31,29 @@ const dir = mkdtempSync(join(tmpdir(), 'koe-preview-'));
 const file = join(dir, 'every-type.txt');
 copyFileSync(join(SRC, 'tests', 'web', 'data', 'every-type.txt'), file);
 const original = readFileSync(file, 'utf8');
-let proc = null;
-let log = '';
 let base = '';
 let browser = null;
+const previews = [];
 
-async function startPreview() {
+// A `koe preview` of path on a free loopback port, once it answers:
+// {proc, base, out} (out: what it printed).
+async function launch(path) {
   const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  proc = spawn(BIN, ['preview', file, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.on('data', (d) => (log += d));
-  proc.stderr.on('data', (d) => (log += d));
+  const p = { base: `http://127.0.0.1:${port}`, out: '' };
+  p.proc = spawn(BIN, ['preview', path, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  p.proc.stdout.on('data', (d) => (p.out += d));
+  p.proc.stderr.on('data', (d) => (p.out += d));
+  previews.push(p);
   const deadline = Date.now() + 15000;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`${base}/`)).status === 200) return;
+      if ((await fetch(`${p.base}/`)).status === 200) return p;
     } catch {
       /* not yet */
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`koe preview did not answer: ${log}`);
+  throw new Error(`koe preview did not answer: ${p.out}`);
 }
 
 async function open(viewport) {
@@ -218,8 +224,80 @@ async function serverSide() {
   T.eq('the IPv6 any address is refused too', v6.status, 2);
 }
 
+// ---- display conditions --------------------------------------------------
+
+const BRANCHING = join(SRC, 'tests', 'data', 'qn-good', 'branching.txt');
+const byId = (id) => `[id="${id}"]`;
+// The questions the page shows (rendered and not hidden), by id.
+const visible = (page) =>
+  page.evaluate(() => [...document.querySelectorAll('[id^="q-"]')].filter((e) => e.offsetParent !== null && /^q-[^-]+$/.test(e.id)).map((e) => e.id.slice(2)));
+// What "not saved" lists as the answers that would have been sent.
+const listed = (page) =>
+  page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.preview-sent dt')].map((dt) => [dt.textContent, JSON.parse(dt.nextElementSibling.textContent)])));
+
+// branching.txt: the block 退職の経験 is shown when saw = 1; inside it the
+// battery `handled` when how = 2 or (how = 1 and enps = 0..6).
+async function conditions() {
+  const pv = await launch(BRANCHING);
+  const s = await open(DESKTOP);
+  const { page } = s;
+  await page.goto(`${pv.base}/`);
+  await page.click('#start');
+  await page.waitForSelector('form.survey');
+  T.eq('conditions: before any answer, page 1 shows saw and enps of two pages', [await visible(page), await text(page, '.progress-text')], [['saw', 'enps'], '1 / 2']);
+
+  // Yes, and a detractor: the block's page comes, and "from them" shows
+  // the battery through the nested "and".
+  await page.check(byId('i-saw-1'));
+  T.eq('conditions: "yes" adds the block\'s page to the count', await text(page, '.progress-text'), '1 / 3');
+  await page.check(byId('i-enps-3'));
+  await page.click('#next');
+  T.eq('conditions: page 2 is the conditioned block, battery hidden', [await text(page, '#page-heading'), await visible(page)], ['退職の経験', ['how']]);
+  await page.check(byId('i-how-1'));
+  T.eq('conditions: "from them" and a detractor shows the battery', await visible(page), ['how', 'handled']);
+  await page.click('#next');
+  T.ok('conditions: the shown battery is required', await page.isVisible('#q-handled .q-err'));
+  await page.check(byId('i-handled.1-2'));
+  await shot(page, 'desktop-ja-preview-branching-battery');
+  await page.click('#next');
+  T.eq('conditions: progress 3 / 3', await text(page, '.progress-text'), '3 / 3');
+  await page.fill(byId('i-comments'), 'なし');
+  await page.click('#submit');
+  await page.waitForSelector('#preview-done');
+  T.eq('conditions: "not saved" lists the block\'s answers when it was shown', await listed(page), { saw: 1, enps: 3, how: [1], 'handled.1': 2, comments: 'なし' });
+
+  // Again as a promoter: "from them" keeps the battery hidden, "from a
+  // manager" shows it, taking that back hides it with its answer; then
+  // "no" takes the whole block away.
+  await page.click('#preview-again');
+  await page.waitForSelector('form.survey');
+  await page.check(byId('i-saw-1'));
+  await page.check(byId('i-enps-9'));
+  await page.click('#next');
+  await page.check(byId('i-how-1'));
+  T.eq('conditions: "from them" and a promoter: the battery stays hidden', await visible(page), ['how']);
+  await page.check(byId('i-how-2'));
+  T.eq('conditions: "from a manager" shows it in place', await visible(page), ['how', 'handled']);
+  await page.check(byId('i-handled.1-3'));
+  await page.uncheck(byId('i-how-2'));
+  T.eq('conditions: taking "from a manager" back hides it again', await visible(page), ['how']);
+  await page.click('#back');
+  await page.check(byId('i-saw-2'));
+  T.eq('conditions: "no" takes the block out of the count', await text(page, '.progress-text'), '1 / 2');
+  await page.click('#next');
+  T.eq('conditions: the block\'s page is skipped', [await visible(page), await text(page, '.progress-text')], [['comments'], '2 / 2']);
+  await page.click('#submit');
+  await page.waitForSelector('#preview-done');
+  T.eq('conditions: "not saved" lists only answers to questions shown', await listed(page), { saw: 2, enps: 9 });
+  await shot(page, 'desktop-ja-preview-branching-sent');
+  await axe(page, 'conditions, not saved');
+  T.eq('conditions: no request but GET, all to the preview', s.requests.filter((r) => !r.startsWith(`GET ${pv.base}/`)), []);
+  T.eq('conditions: no script errors or CSP violations', s.problems, []);
+  await s.ctx.close();
+}
+
 await T.scenario('setup', async () => {
-  await startPreview();
+  base = (await launch(file)).base;
   browser = await chromium.launch({
     executablePath: process.env.KOE_CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -231,14 +309,15 @@ if (browser) {
   await T.scenario('desktop: every type, both languages, not saved', () => formFlow(DESKTOP, 'desktop'));
   await T.scenario('an edit seen on reload, errors on the page', reloadAndErrors);
   await T.scenario('what the preview server refuses', serverSide);
+  await T.scenario('display conditions: shown, hidden, and only shown answers listed', conditions);
   await browser.close();
 }
-if (proc) {
-  proc.kill('SIGTERM');
-  const code = await new Promise((r) => proc.on('exit', (c) => r(c)));
-  T.eq('koe preview exits 0 on SIGTERM', code, 0);
+for (const p of previews) {
+  p.proc.kill('SIGTERM');
+  const code = await new Promise((r) => (p.proc.exitCode !== null ? r(p.proc.exitCode) : p.proc.on('exit', (c) => r(c))));
+  T.eq(`koe preview exits 0 on SIGTERM (${p.base})`, code, 0);
 }
-if (T.failed) console.log(`--- koe preview output ---\n${log}`);
+if (T.failed) for (const p of previews) console.log(`--- koe preview output (${p.base}) ---\n${p.out}`);
 console.log(`screenshots: ${SHOTS}`);
 rmSync(dir, { recursive: true, force: true });
 T.finish();
