@@ -9,13 +9,16 @@
 // is the form shown. Answers are kept as a
 // draft on every change and sent with the token in a separate request; the
 // receipt replaces token and draft once the server has accepted them. See
-// store.js for what is kept on the device.
+// store.js for what is kept on the device, and receipts.js for the screens
+// that show and check a receipt (after sending, after closing, the public
+// page /receipts/{sid}).
 import { api, NetworkError } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
 import { pagesShown, shownIds } from './conditions.js';
 import { answersToSend, focusTarget, itemKeys, missingRequired, renderQuestion, setError } from './questions.js';
 import { previewSubmitted, startPreview } from './preview.js';
+import { showClosed, showReceipt, startClosed, startReceipts } from './receipts.js';
 import { Store } from './store.js';
 import { IssueError, keyIdMatches, obtainToken, receiptOf } from './token.js';
 
@@ -87,6 +90,12 @@ class App {
     const titleLang = m ? (lang === 'en' && m.title_en ? 'en' : m.language) : this.pageLang;
     if (titleLang !== lang) this.titleEl.setAttribute('lang', titleLang);
     else this.titleEl.removeAttribute('lang');
+  }
+
+  // The language chosen earlier in this browser, else the page's.
+  restoreLang() {
+    const lang = this.store.get('lang');
+    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
   }
 
   renderToggle(show) {
@@ -166,260 +175,10 @@ class App {
     this.message('error', 'errorHeading', this.t(key, vars), actions);
   }
 
-  // The survey closed: what was never sent is wiped from this browser; a
-  // stored receipt is offered for checking against the published list.
-  closed() {
-    const wiped = this.forget();
-    this.closedScreen(this.store.get('receipt'), wiped);
-  }
-
-  closedScreen(receipt, wiped) {
-    this.rerender = () => this.closedScreen(receipt, wiped);
-    const code = receipt && typeof receipt.receipt === 'string' ? receipt.receipt : '';
-    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
-    this.show(
-      [
-        h(
-          'section',
-          { class: 'panel msg msg-closed', id: 'closed' },
-          h('h2', { tabindex: '-1', text: this.t('closedHeading') }),
-          h('p', { text: this.t('closedText') }),
-          wiped ? h('p', { class: 'notice', text: this.t('closedWiped') }) : null,
-          code
-            ? [
-                h('p', { text: this.t('closedReceipt') }),
-                this.receiptBox(code),
-                h('p', {}, h('button', { type: 'button', class: 'btn primary', id: 'check', text: this.t('checkButton'), onclick: () => this.checkReceipt(code, result) })),
-                result,
-              ]
-            : h('p', { text: this.t('closedNoReceipt') }),
-          h('p', { class: 'url' }, h('a', { href: this.publicPath(), id: 'public-link', text: this.t('publicLink') })),
-        ),
-      ],
-      { toggle: true, title: this.t('closedHeading') },
-    );
-    this.focusHeading();
-  }
-
-  publicPath() {
-    return `/receipts/${encodeURIComponent(this.survey)}`;
-  }
-
-  // The receipt code with a copy button.
-  receiptBox(code) {
-    const copyStatus = h('span', { class: 'copy-status', role: 'status' });
-    const codeEl = h('code', { class: 'receipt', id: 'receipt', text: code });
-    const copy = async () => {
-      try {
-        await navigator.clipboard.writeText(code);
-      } catch {
-        // No clipboard access: select the code so the employee can copy it.
-        const rg = document.createRange();
-        rg.selectNodeContents(codeEl);
-        const sel = window.getSelection();
-        sel.removeAllRanges();
-        sel.addRange(rg);
-        return;
-      }
-      copyStatus.textContent = this.t('copied');
-    };
-    return h(
-      'div',
-      { class: 'receipt-box' },
-      h('p', { class: 'receipt-label', id: 'receipt-label', text: this.t('receiptLabel') }),
-      h('p', { class: 'receipt-line' }, codeEl),
-      h(
-        'p',
-        { class: 'receipt-actions' },
-        h('button', { type: 'button', class: 'btn', text: this.t('copy'), onclick: copy, 'aria-describedby': 'receipt-label' }),
-        copyStatus,
-      ),
-    );
-  }
-
-  // Looks code up in the published list and shows, in `out` (a live
-  // region), whether it is included, with the list's count and digest.
-  async checkReceipt(code, out) {
-    clear(out);
-    out.append(h('p', { text: this.t('checking') }));
-    let res;
-    try {
-      res = await api.receipts(this.survey);
-    } catch {
-      res = null;
-    }
-    clear(out);
-    if (!res || res.status !== 200 || !res.body || !Array.isArray(res.body.receipts)) {
-      const key = res && res.status === 403 ? 'checkNotYet' : 'checkFailed';
-      out.className = 'check-result';
-      out.append(h('p', { text: this.t(key) }));
-      return;
-    }
-    const found = res.body.receipts.includes(code);
-    out.className = `check-result ${found ? 'found' : 'missing'}`;
-    out.append(
-      h('p', { class: 'verdict' }, h('strong', { text: this.t(found ? 'included' : 'notIncluded') })),
-      h('p', { text: this.t(found ? 'checkFound' : 'checkMissing') }),
-      h(
-        'dl',
-        { class: 'facts' },
-        h('dt', { text: this.t('listCount') }),
-        h('dd', { class: 'count', text: this.t('listCountN', { n: res.body.count }) }),
-        h('dt', { text: this.t('listDigest') }),
-        h('dd', {}, h('code', { class: 'digest', text: String(res.body.digest || '') })),
-      ),
-      h('p', { class: 'small', text: this.t('digestNote') }),
-      h('p', {}, h('a', { href: `${this.publicPath()}.txt`, download: '', id: 'download', text: this.t('download') })),
-    );
-  }
-
-  // Receipts stored in this browser for this survey (any link).
-  storedReceipts() {
-    const out = [];
-    try {
-      const ls = window.localStorage;
-      for (let i = 0; i < ls.length; i++) {
-        const key = ls.key(i);
-        if (!/^koe1:[^:]+:receipt$/.test(key || '')) continue;
-        let v = null;
-        try {
-          v = JSON.parse(ls.getItem(key));
-        } catch {
-          v = null;
-        }
-        if (!v || typeof v.receipt !== 'string' || !/^[0-9a-f]{64}$/.test(v.receipt)) continue;
-        if (v.survey && v.survey !== this.survey) continue;
-        if (!out.includes(v.receipt)) out.push(v.receipt);
-      }
-    } catch {
-      /* no storage: nothing to fill in */
-    }
-    return out;
-  }
-
-  // The manifest for the title and the language toggle of the pages that
-  // do not need it otherwise; failures leave the page as served.
-  async quietManifest() {
-    try {
-      const res = await api.manifest(this.survey);
-      if (res.status === 200 && res.body && res.body.survey === this.survey && Array.isArray(res.body.questions))
-        this.manifest = res.body;
-    } catch {
-      /* offline: the page as served */
-    }
-  }
-
-  // GET /receipts/{sid}: paste (or have filled in) a receipt and check it.
-  receiptsPage(value, auto) {
-    this.rerender = () => this.receiptsPage(input.value);
-    const input = h('input', {
-      type: 'text',
-      id: 'receipt-input',
-      name: 'receipt',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      inputmode: 'latin',
-      'aria-describedby': 'receipt-hint',
-    });
-    input.value = value || '';
-    const hint = h('p', { class: 'small', id: 'receipt-hint', text: this.t('receiptHint') });
-    const err = h('p', { class: 'q-err', id: 'receipt-err', hidden: true });
-    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
-    const run = () => {
-      const code = input.value.replace(/\s+/g, '').toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(code)) {
-        err.textContent = this.t('receiptBad');
-        err.hidden = false;
-        input.setAttribute('aria-invalid', 'true');
-        input.setAttribute('aria-describedby', 'receipt-err receipt-hint');
-        clear(result);
-        input.focus();
-        return;
-      }
-      err.hidden = true;
-      err.textContent = '';
-      input.removeAttribute('aria-invalid');
-      input.setAttribute('aria-describedby', 'receipt-hint');
-      this.checkReceipt(code, result);
-    };
-    const form = h(
-      'form',
-      {
-        class: 'panel receipts',
-        id: 'receipts',
-        novalidate: true,
-        'aria-labelledby': 'receipts-heading',
-        onsubmit: (ev) => {
-          ev.preventDefault();
-          run();
-        },
-      },
-      h('h2', { id: 'receipts-heading', tabindex: '-1', text: this.t('receiptsHeading') }),
-      h('p', { text: this.t('receiptsIntro') }),
-      auto ? h('p', { class: 'notice', text: this.t('receiptFilled') }) : null,
-      h('label', { class: 'q-label', for: 'receipt-input', text: this.t('receiptInputLabel') }),
-      err,
-      input,
-      hint,
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'check', text: this.t('checkSubmit') })),
-      result,
-    );
-    this.show([form], { toggle: true, title: this.t('receiptsHeading') });
-    this.focusHeading();
-    if (auto) run();
-  }
-
-  // Once the survey is closed, what other links of it left in this browser
-  // and never sent (identified by the survey in their blinded request) goes.
-  async wipeClosedLeftovers() {
-    let res = null;
-    try {
-      res = await api.receipts(this.survey);
-    } catch {
-      return;
-    }
-    if (!res || res.status !== 200) return;
-    try {
-      const ls = window.localStorage;
-      const invites = [];
-      for (let i = 0; i < ls.length; i++) {
-        const m = /^koe1:([^:]+):pending$/.exec(ls.key(i) || '');
-        if (!m) continue;
-        let v = null;
-        try {
-          v = JSON.parse(ls.getItem(ls.key(i)));
-        } catch {
-          v = null;
-        }
-        if (v && v.survey === this.survey) invites.push(m[1]);
-      }
-      for (const inv of invites) for (const name of ['token', 'draft', 'pending']) ls.removeItem(`koe1:${inv}:${name}`);
-    } catch {
-      /* no storage: nothing left behind */
-    }
-  }
-
-  async startReceipts() {
-    await this.quietManifest();
-    await this.wipeClosedLeftovers();
-    const lang = this.store.get('lang');
-    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
-    const stored = this.storedReceipts();
-    this.receiptsPage(stored[0] || '', stored.length > 0);
-  }
-
-  async startClosed() {
-    await this.quietManifest();
-    const lang = this.store.get('lang');
-    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
-    this.closed();
-  }
-
   // A link replaced by a newer one (a new e-mail, or a reissued link):
   // what it left in this browser is of no use any more.
   startReplaced() {
-    const lang = this.store.get('lang');
-    this.setLang(lang === 'ja' || lang === 'en' ? lang : this.pageLang);
+    this.restoreLang();
     this.forget();
     this.rerender = () => this.startReplaced();
     this.show(
@@ -440,8 +199,8 @@ class App {
 
   async start() {
     if (this.state.startsWith('preview')) return startPreview(this);
-    if (this.state === 'receipts') return this.startReceipts();
-    if (this.state === 'closed') return this.startClosed();
+    if (this.state === 'receipts') return startReceipts(this);
+    if (this.state === 'closed') return startClosed(this);
     if (this.state === 'replaced') return this.startReplaced();
     const lang = this.store.get('lang');
     if (lang === 'ja' || lang === 'en') this.setLang(lang);
@@ -450,7 +209,7 @@ class App {
     const receipt = this.store.get('receipt');
     if (receipt && receipt.receipt) {
       this.forget(); // a draft another tab left behind
-      return this.done(receipt, true);
+      return showReceipt(this, receipt, true);
     }
     // Another tab of this link sends its answers: this one is told at once
     // that what it shows was not sent (see otherTab).
@@ -467,7 +226,7 @@ class App {
       throw e;
     }
     if (res.status === 404) return this.fail('noSurvey');
-    if (res.status === 410) return this.closed();
+    if (res.status === 410) return showClosed(this);
     if (res.status !== 200 || !res.body || !Array.isArray(res.body.questions))
       return this.fail('server', { msg: (res.body && res.body.message) || `HTTP ${res.status}` }, () => this.start());
 
@@ -554,7 +313,7 @@ class App {
       return true;
     } catch (e) {
       if (e instanceof NetworkError) this.fail('network', null, () => this.start());
-      else if (e instanceof IssueError && e.kind === 'closed') this.closed();
+      else if (e instanceof IssueError && e.kind === 'closed') showClosed(this);
       else if (e instanceof IssueError && e.kind === 'server') this.fail('server', { msg: e.detail }, () => this.start());
       else if (e instanceof IssueError && e.kind === 'otherDevice') {
         // No receipt here (that case never gets this far): the link was
@@ -966,7 +725,7 @@ class App {
       // our own input, so the employee still gets it.
       return this.accepted({ receipt: receiptOf(this.token), check: true, spent: true }, true);
     }
-    if (res.status === 410) return this.closed();
+    if (res.status === 410) return showClosed(this);
     if (res.status === 422) return this.showServerErrors(body);
     if (res.status === 403) {
       if (this.restarted) return this.setStatus(this.t('tokenInvalidAgain'));
@@ -1038,7 +797,7 @@ class App {
     this.finished = true;
     this.answers = {};
     const receipt = this.store.get('receipt');
-    const actions = receipt && receipt.receipt ? [{ label: 'showReceipt', run: () => this.done(receipt, true) }] : [];
+    const actions = receipt && receipt.receipt ? [{ label: 'showReceipt', run: () => showReceipt(this, receipt, true) }] : [];
     this.message('warn', 'otherTabHeading', this.t('otherTab'), actions);
   }
 
@@ -1051,35 +810,7 @@ class App {
     }
     this.forget();
     this.answers = {};
-    this.done(receipt, already);
-  }
-
-  // ---- the receipt --------------------------------------------------------
-
-  done(receipt, already) {
-    this.rerender = () => this.done(receipt, already);
-    const code = receipt.receipt;
-    const url = window.location.origin + this.publicPath();
-    const result = h('div', { class: 'check-result', id: 'check-result', role: 'status' });
-    this.show(
-      [
-        h(
-          'section',
-          { class: 'panel done', id: 'done' },
-          h('h2', { tabindex: '-1', text: this.t(already ? 'alreadyHeading' : 'doneHeading') }),
-          h('p', { text: this.t(receipt.spent ? 'alreadySpent' : 'doneThanks') }),
-          this.receiptBox(code),
-          receipt.check === false ? h('p', { class: 'notice warn', text: this.t('receiptMismatch') }) : null,
-          h('p', { text: this.t('receiptNote') }),
-          h('p', { text: this.t('receiptCheck') }),
-          h('p', { class: 'url' }, h('a', { href: url, rel: 'noreferrer', text: url })),
-          h('p', {}, h('button', { type: 'button', class: 'btn', id: 'check', text: this.t('checkButton'), onclick: () => this.checkReceipt(code, result) })),
-          result,
-        ),
-      ],
-      { toggle: true, title: this.t(already ? 'alreadyHeading' : 'doneHeading') },
-    );
-    this.focusHeading();
+    showReceipt(this, receipt, already);
   }
 }
 
