@@ -66,7 +66,8 @@ likert_header(struct px *p, const char *const *points, int np, double axis)
 	snprintf(buf, sizeof(buf), "%s →", REPORT_TR(r, "肯定的", "favorable"));
 	px_text_right(p, BAR_X + BAR_W, y - 10, 6.5f, PX_GREY, false, buf);
 	px_text(p, NUM_X, y - 10, 6.5f, PX_GREY, false,
-	        REPORT_TR(r, "肯定的 · 否定的", "favorable · unfavorable"));
+	        r->cmp ? REPORT_TR(r, "肯定的 · 否定的 · 前回比", "fav. · unfav. · change")
+	               : REPORT_TR(r, "肯定的 · 否定的", "favorable · unfavorable"));
 	p->y -= 24;
 }
 
@@ -174,8 +175,10 @@ likert_row(struct px *p, size_t j, const char *const *points, int npoints, doubl
 		right += w;
 	}
 #undef RAW
-	snprintf(line, sizeof(line), "%s · %s", px_pct(a, sizeof(a), it->fav.p),
-	         px_pct(b, sizeof(b), it->unfav.p));
+	char since[64];
+	snprintf(line, sizeof(line), "%s · %s%s", px_pct(a, sizeof(a), it->fav.p),
+	         px_pct(b, sizeof(b), it->unfav.p),
+	         px_compare_item(r, r->s->items[r->stats_to_item[j]].key, since, sizeof(since)));
 	px_text(p, NUM_X, mid + 1, 8, PX_TEXT, false, line);
 	if (isfinite(it->mean))
 		snprintf(line, sizeof(line), r->en ? "mean %.2f · n = %zu" : "平均 %.2f · n = %zu",

@@ -170,6 +170,19 @@ change_where(const struct report_cmp *c, enum cmp_thing thing, const char *name,
 	return NULL;
 }
 
+const char *
+px_compare_item(const struct report *r, const char *key, char *buf, size_t cap)
+{
+	char d[48];
+	const struct cmp_change *ch =
+		r->cmp ? change_where(r->cmp, CMP_ITEM, key, "favorable") : NULL;
+	buf[0] = '\0';
+	if (ch != NULL)
+		snprintf(buf, cap, "  %s%s", diff_text(r, d, sizeof(d), ch->cur->unit, ch->ch.diff),
+		         ch->ch.marked ? (ch->ch.diff > 0 ? " ▲" : " ▼") : "");
+	return buf;
+}
+
 void
 px_compare_card(struct px *p, int kpi, float x, float top)
 {

@@ -176,6 +176,9 @@ void px_compare_summary(struct px *p);
 /* Under a scale's score line: its change (pooled share for a role's scale,
  * and the mean). */
 void px_compare_scale(struct px *p, size_t scale);
+/* After an item's shares in its chart row: the change of its favorable
+ * share, "  +3 pt ▲", or "" without one. Written into buf. */
+const char *px_compare_item(const struct report *r, const char *key, char *buf, size_t cap);
 void px_compare(struct px *p);
 
 #endif

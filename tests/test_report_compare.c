@@ -275,6 +275,24 @@ pdf_shows_the_comparison(void)
 	CHECK(text && rt_has(text, "比較できなかったもの"));
 	/* Next to the support scale's own figures, its change. */
 	CHECK(text && rt_has(text, "前回との比較: 肯定的（全回答）38% → 53%（+15 pt）"));
+	/* Next to each item's shares in its chart, the change of its favorable
+	 * share, as the JSON's compare section has it. */
+	json_t *cur = rt_json(&b, "cmp.json");
+	json_t *c = change_of(json_object_get(cur, "compare"), "item", "support.1", NULL, "favorable");
+	json_t *it = json_array_get(json_object_get(cur, "items"), 0);
+	CHECK(c != NULL && it != NULL);
+	if (c && it) {
+		char want[96];
+		double d = 100 * jd(c, "diff");
+		snprintf(want, sizeof(want), "%.0f%% · %.0f%% %s%.0f pt%s",
+		         100 * jd(json_object_get(it, "favorable"), "p"),
+		         100 * jd(json_object_get(it, "unfavorable"), "p"), d > 0.5 ? "+" : "", d,
+		         json_is_true(json_object_get(c, "marked")) ? (d > 0 ? " ▲" : " ▼") : "");
+		CHECK(rt_has(text, want));
+		if (!rt_has(text, want))
+			fprintf(stderr, "missing: %s\n", want);
+	}
+	json_decref(cur);
 	free(text);
 }
 
