@@ -48,6 +48,74 @@ hidden_answers(const struct qn_survey *s, struct ans_set *out, struct val_errors
 	}
 }
 
+/* A multiple-answer question: a list of distinct choices; an empty list
+ * is "nothing ticked", unanswered. */
+static void
+multi_answer(const struct qn_survey *s, const struct qn_item *it, const char *key, json_t *v,
+             struct ans_value *a, struct val_errors *errs)
+{
+	size_t i;
+	json_t *e;
+	int bad = 0, x;
+	if (!json_is_array(v)) {
+		add(errs, key, "type", "expected a list of choices");
+		return;
+	}
+	if (json_array_size(v) > ANS_MAX_MULTI) {
+		add(errs, key, "range", "too many choices");
+		return;
+	}
+	json_array_foreach(v, i, e) {
+		if (get_int(e, &x) != 0 || !ans_value_ok(s, it, x)) {
+			bad = 1;
+			break;
+		}
+		for (size_t j = 0; j < a->nmulti; j++)
+			if (a->multi[j] == x)
+				bad = 2;
+		if (bad)
+			break;
+		a->multi[a->nmulti++] = x;
+	}
+	if (bad) {
+		a->nmulti = 0;
+		add(errs, key, bad == 2 ? "duplicate" : "range",
+		    bad == 2 ? "a choice is listed twice" : "not one of the choices");
+		return;
+	}
+	a->present = a->nmulti > 0;
+}
+
+/* A free-text answer: at most QN_MAX_ANSWER_CHARS characters, no NUL;
+ * whitespace only counts as unanswered. */
+static void
+text_answer(const char *key, json_t *v, struct ans_value *a, struct val_errors *errs)
+{
+	if (!json_is_string(v)) {
+		add(errs, key, "type", "expected text");
+		return;
+	}
+	/* jansson rejects invalid UTF-8 while parsing, so the string is valid
+	 * here; only its length is checked. */
+	const char *t = json_string_value(v);
+	size_t len = json_string_length(v), k = 0;
+	if (memchr(t, '\0', len) != NULL) {
+		add(errs, key, "type", "text must not contain NUL characters");
+		return;
+	}
+	if (utf8_count(t, len) > QN_MAX_ANSWER_CHARS) {
+		add(errs, key, "too_long", "text is longer than 4000 characters");
+		return;
+	}
+	while (k < len && (t[k] == ' ' || t[k] == '\n' || t[k] == '\r' || t[k] == '\t'))
+		k++;
+	if (k == len)
+		return;
+	a->text = t;
+	a->textlen = len;
+	a->present = true;
+}
+
 enum koe_err
 val_answers(const struct qn_survey *s, const json_t *answers, struct ans_set *out,
             struct val_errors *errs)
@@ -91,70 +159,12 @@ val_answers(const struct qn_survey *s, const json_t *answers, struct ans_set *ou
 			a->num = x;
 			a->present = true;
 			break;
-		case QN_ITEM_MULTI: {
-			size_t i;
-			json_t *e;
-			int bad = 0;
-			if (!json_is_array(v)) {
-				add(errs, key, "type", "expected a list of choices");
-				continue;
-			}
-			if (json_array_size(v) > ANS_MAX_MULTI) {
-				add(errs, key, "range", "too many choices");
-				continue;
-			}
-			json_array_foreach(v, i, e) {
-				if (get_int(e, &x) != 0 || !ans_value_ok(s, it, x)) {
-					bad = 1;
-					break;
-				}
-				for (size_t j = 0; j < a->nmulti; j++)
-					if (a->multi[j] == x)
-						bad = 2;
-				if (bad)
-					break;
-				a->multi[a->nmulti++] = x;
-			}
-			if (bad) {
-				a->nmulti = 0;
-				add(errs, key, bad == 2 ? "duplicate" : "range",
-				    bad == 2 ? "a choice is listed twice" : "not one of the choices");
-				continue;
-			}
-			/* An empty list is "nothing ticked": unanswered. */
-			a->present = a->nmulti > 0;
+		case QN_ITEM_MULTI:
+			multi_answer(s, it, key, v, a, errs);
 			break;
-		}
-		case QN_ITEM_TEXT: {
-			const char *t;
-			size_t len;
-			if (!json_is_string(v)) {
-				add(errs, key, "type", "expected text");
-				continue;
-			}
-			/* jansson rejects invalid UTF-8 while parsing, so the
-			 * string is valid here; only its length is checked. */
-			t = json_string_value(v);
-			len = json_string_length(v);
-			if (memchr(t, '\0', len) != NULL) {
-				add(errs, key, "type", "text must not contain NUL characters");
-				continue;
-			}
-			if (utf8_count(t, len) > QN_MAX_ANSWER_CHARS) {
-				add(errs, key, "too_long", "text is longer than 4000 characters");
-				continue;
-			}
-			/* Whitespace-only text counts as unanswered. */
-			size_t k = 0;
-			while (k < len && (t[k] == ' ' || t[k] == '\n' || t[k] == '\r' || t[k] == '\t'))
-				k++;
-			if (k == len)
-				continue;
-			a->text = t;
-			a->textlen = len;
-			a->present = true;
+		case QN_ITEM_TEXT:
+			text_answer(key, v, a, errs);
 			break;
-		}
 		}
 	}
 	hidden_answers(s, out, errs);
