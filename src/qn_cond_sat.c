@@ -8,7 +8,8 @@
  * of the choices the conditions mention), skips the combinations in which a
  * hidden question has an answer, and reports the condition when none makes
  * it true. Questionnaires are small and hand-written; when the combinations
- * exceed a bound the check gives up silently rather than guess. */
+ * exceed a bound the check does not guess: it says with a warning that it
+ * could not tell. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +177,13 @@ qn_cond_check_reachable(struct ctx *c, const struct pcond *pc)
 	}
 	st->s = c->s;
 	bool reachable = !sat_setup(st, pc);
+	if (reachable) {
+		/* Too many combinations to try: say so rather than guess. */
+		koe_diags_warn(c->d, pc->line, pc->col,
+		               "preview the questionnaire (koe preview) and answer along this path",
+		               "koe could not check whether this [[ShowIf]] can ever be true: its "
+		               "conditions involve too many answers to try");
+	}
 	while (!reachable) {
 		if (consistent(st) && target_true(st, pc)) {
 			reachable = true;

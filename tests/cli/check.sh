@@ -22,6 +22,23 @@ grep -q "ok: survey 'alumni-readiness-2026'" "$tmp/out" || { echo "FAIL: summary
 grep -qx "  question 'offboarding' shown only if saw_leave = 1 (同僚の退職を見聞きした人 / People who have seen a colleague leave)" "$tmp/out" ||
 	{ echo "FAIL: condition in the summary" >&2; fail=1; }
 
+# A condition over more answers than koe can try: it does not guess that
+# the question can be shown, it says it could not tell (a warning).
+{
+	printf '[[AdvancedFormat]]\n[[Survey:many]]\n[[Title:多くの条件]]\n[[MinGroup:3]]\n\n'
+	cond=""
+	for i in $(seq 1 13); do
+		printf '[[Question:MC:SingleAnswer]]\n[[ID:q%d]]\n質問 %d\n[[Choices]]\nはい\nいいえ\n\n' "$i" "$i"
+		cond="$cond${cond:+ and }q$i = 1"
+	done
+	printf '[[Question:TE:Essay]]\n[[ID:last]]\n[[ShowIf:%s]]\n最後に\n' "$cond"
+} >"$tmp/many.txt"
+"$koe" check "$tmp/many.txt" >"$tmp/out" 2>"$tmp/err"
+expect "too many to check exit" 0 $?
+expect "too many to check warning" "$tmp/many.txt:99:3: warning: koe could not check whether this [[ShowIf]] can ever be true: its conditions involve too many answers to try (preview the questionnaire (koe preview) and answer along this path)" \
+	"$(cat "$tmp/err")"
+rm -f "$tmp/many.txt"
+
 cp "$src/tests/data/qn-bad/several-errors.txt" "$tmp/bad.txt"
 "$koe" check "$src/surveys/alumni-readiness.txt" "$tmp/bad.txt" >"$tmp/out" 2>"$tmp/err"
 expect "errors exit" 1 $?
