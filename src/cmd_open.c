@@ -241,6 +241,29 @@ read_input(const char *path, size_t max, size_t *len)
 }
 
 /* Everything after the arguments: the files, the operation, the summary. */
+/* A bad mail template is found before the survey is opened. */
+static bool
+template_ok(const char *path)
+{
+	char *t = NULL;
+	size_t tlen = 0;
+	struct mail_template tmpl;
+	struct koe_diags d = {0};
+	if ((t = read_input(path, 1 << 20, &tlen)) == NULL)
+		return false;
+	enum koe_err terr = mail_template_parse(t, tlen, &tmpl, &d);
+	free(t);
+	if (terr != KOE_OK) {
+		koe_diags_print(&d, path, stderr);
+		koe_diags_free(&d);
+		cli_err(C, "fix the template first; nothing was changed");
+		return false;
+	}
+	koe_diags_free(&d);
+	mail_template_free(&tmpl);
+	return true;
+}
+
 static int
 open_survey(const struct open_args *a)
 {
@@ -283,22 +306,8 @@ open_survey(const struct open_args *a)
 		cli_err(C, "%s", msg.text);
 		goto done;
 	}
-	if (a->mail.template_path) {
-		/* A bad template is found before the survey is opened. */
-		char *t = NULL;
-		size_t tlen = 0;
-		struct mail_template tmpl;
-		if ((t = read_input(a->mail.template_path, 1 << 20, &tlen)) == NULL)
-			goto done;
-		enum koe_err terr = mail_template_parse(t, tlen, &tmpl, &d);
-		free(t);
-		if (terr != KOE_OK) {
-			koe_diags_print(&d, a->mail.template_path, stderr);
-			cli_err(C, "fix the template first; nothing was changed");
-			goto done;
-		}
-		mail_template_free(&tmpl);
-	}
+	if (a->mail.template_path && !template_ok(a->mail.template_path))
+		goto done;
 	if (a->out_path && access(a->out_path, F_OK) == 0) {
 		cli_err(C, "'%s' already exists; move it away or choose another file with --out "
 		           "(it may hold the links of a running survey)",
