@@ -19,11 +19,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { BIN, cleanup, closeSurvey, postJson, setup, SRC, stop, Tally } from './lib/koe.mjs';
+import { BIN, cleanup, closeSurvey, postJson, setup, SRC, stop, Tally, openPage, checkAxe } from './lib/koe.mjs';
 
 const T = new Tally();
 const SURVEY = 'branching';
-const AXE = readFileSync(join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const SHOTS = process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -35,32 +34,6 @@ const unb64 = (s) => new Uint8Array(Buffer.from(s, 'base64url'));
 
 let k = null;
 let browser = null;
-
-async function open(viewport) {
-  const ctx = await browser.newContext({ viewport, locale: 'ja-JP', deviceScaleFactor: 1 });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15000);
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  const posts = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().endsWith('/api/v1/responses')) posts.push(r);
-  });
-  return { ctx, page, problems, posts };
-}
-
-async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  });
-  T.eq(`${label}: axe finds no serious or critical violation`, res.filter((v) => v.impact === 'serious' || v.impact === 'critical'), []);
-}
 
 const text = async (page, sel) => ((await page.textContent(sel)) || '').trim();
 // The questions the page shows (rendered and not hidden), by id.
@@ -88,7 +61,7 @@ async function submitted(s) {
 // Path A: yes, promoter; "from them" keeps the battery hidden; "from a
 // manager" shows it on the same page, with the focus kept.
 async function pathA() {
-  const s = await open(DESKTOP);
+  const s = await openPage(browser, DESKTOP, (u) => u.endsWith('/api/v1/responses'));
   const { page } = s;
   await begin(page, k.surveys[SURVEY].links[0]);
   T.eq('A: before any answer, two pages are counted', await text(page, '.progress-text'), '1 / 2');
@@ -97,7 +70,7 @@ async function pathA() {
   T.eq('A: "yes" adds the block\'s page to the count', await text(page, '.progress-text'), '1 / 3');
   T.eq('A: the focus stays on the answer given', await page.evaluate(() => document.activeElement.id), 'i-saw-1');
   await npsKey(page, 'enps', 9);
-  await axe(page, 'A page 1');
+  await checkAxe(T, page, 'A page 1');
   await page.click('#next');
   T.eq('A: page 2 is the block', await text(page, '#page-heading'), '退職の経験');
   T.eq('A: progress 2 / 3', await text(page, '.progress-text'), '2 / 3');
@@ -108,7 +81,7 @@ async function pathA() {
   T.eq('A: "from a manager" shows the battery in place', await visible(page), ['how', 'handled']);
   T.eq('A: screen readers are told a question appeared', await text(page, '#shown-live'), 'この回答により、質問が1問表示されました。');
   T.eq('A: the focus stays on the answer given', await page.evaluate(() => document.activeElement.id), 'i-how-2');
-  await axe(page, 'A page 2 with the battery shown');
+  await checkAxe(T, page, 'A page 2 with the battery shown');
   await shot(page, 'desktop-ja-branching-battery-shown');
   // The battery is required once shown.
   await page.click('#next');
@@ -126,7 +99,7 @@ async function pathA() {
 // Path B (phone): yes, answers the block, goes back and says no: the block
 // goes, its page is skipped and not counted, its answers are not sent.
 async function pathB() {
-  const s = await open(PHONE);
+  const s = await openPage(browser, PHONE, (u) => u.endsWith('/api/v1/responses'));
   const { page } = s;
   await begin(page, k.surveys[SURVEY].links[1]);
   await page.check(byId('i-saw-1'));
@@ -135,7 +108,7 @@ async function pathB() {
   await page.check(byId('i-how-1'));
   T.eq('B: "from them" and a detractor shows the battery', await visible(page), ['how', 'handled']);
   await page.check(byId('i-handled.1-2'));
-  await axe(page, 'B phone page 2');
+  await checkAxe(T, page, 'B phone page 2');
   await shot(page, 'phone-ja-branching-block');
   const sw = await page.evaluate(() => document.documentElement.scrollWidth);
   T.ok('B: the phone page does not scroll sideways', sw <= 390, `scrollWidth ${sw}`);
@@ -146,7 +119,7 @@ async function pathB() {
   T.eq('B: the block\'s page is skipped', await visible(page), ['comments']);
   T.eq('B: progress 2 / 2', await text(page, '.progress-text'), '2 / 2');
   await page.fill(byId('i-comments'), '特にありません。');
-  await axe(page, 'B phone last page');
+  await checkAxe(T, page, 'B phone last page');
   await page.click('#back');
   T.eq('B: back skips the hidden page too', await visible(page), ['saw', 'enps']);
   await page.click('#next');

@@ -15,11 +15,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { cleanup, closeSurvey, reissue, responded, setup, SRC, stop, Tally } from './lib/koe.mjs';
+import { cleanup, closeSurvey, reissue, responded, setup, SRC, stop, Tally, openPage, checkAxe } from './lib/koe.mjs';
 
 const T = new Tally();
 const SHOTS = resolve(process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots'));
-const AXE = readFileSync(join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const ALUMNI = 'alumni-readiness-2026';
 const EVERY = 'web-every-type';
 const PHONE = { width: 390, height: 844 };
@@ -35,24 +34,6 @@ let browser = null;
 
 // ---- helpers --------------------------------------------------------------
 
-async function open(viewport) {
-  const ctx = await browser.newContext({ viewport, locale: 'ja-JP', deviceScaleFactor: 1 });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15000);
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (msg) => {
-    // Answers with status 4xx are expected in some scenarios; anything else
-    // (a CSP violation, an exception) is a problem.
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  const posts = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().includes('/api/v1/')) posts.push(r);
-  });
-  return { ctx, page, problems, posts };
-}
-
 async function close(s, label) {
   T.eq(`${label}: no script errors or CSP violations`, s.problems, []);
   await s.ctx.close();
@@ -61,18 +42,6 @@ async function close(s, label) {
 // axe-core on the current screen. Its source is evaluated through the
 // DevTools protocol: a <script> added to the page would (rightly) be
 // refused by the page's CSP.
-async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  });
-  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of res.filter((x) => !bad.includes(x))) console.log(`     axe (${v.impact}) ${v.id}: ${v.nodes.join(', ')}`);
-  T.eq(`${label}: axe finds no serious or critical violation`, bad, []);
-}
-
 async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -187,7 +156,7 @@ async function fullFlowDesktop() {
   const link = k.surveys[ALUMNI].links[7]; // E08: group g02, tenure merged
   const prefix = `koe1:${link.invite}:`;
   const plan = alumniPlan(m, 0);
-  const s = await open(DESKTOP);
+  const s = await openPage(browser, DESKTOP, (u) => u.includes('/api/v1/'));
   const { page } = s;
   await page.goto(k.base + link.path);
   await page.waitForSelector('#start');
@@ -195,7 +164,7 @@ async function fullFlowDesktop() {
     (await text(page, '#start-panel')).includes('このブラウザで最後まで回答します'));
   T.eq('desktop: nothing fetched before the start button', s.posts.length, 0);
   T.eq('desktop: start screen title', await page.title(), `回答を始める前に | ${m.title}`);
-  await axe(page, 'desktop start screen');
+  await checkAxe(T, page, 'desktop start screen');
   await shot(page, 'desktop-ja-00-start');
   await begin(page);
 
@@ -219,14 +188,14 @@ async function fullFlowDesktop() {
   const token = await ls(page, `${prefix}token`);
   T.ok('desktop: token stored before the form is shown (32-byte input, 64-byte output)',
     token && unb64(token.input).length === 32 && unb64(token.output).length === 64, token);
-  await axe(page, 'desktop page 1');
+  await checkAxe(T, page, 'desktop page 1');
   await shot(page, 'desktop-ja-01-intro');
 
   for (let p = 0; p < m.pages; p++) {
     const qs = pageQs(m, p);
     if (p > 0) {
       T.eq(`desktop page ${p + 1}: progress`, await progress(page), `${p + 1} / ${m.pages}`);
-      await axe(page, `desktop page ${p + 1}`);
+      await checkAxe(T, page, `desktop page ${p + 1}`);
       await shot(page, `desktop-ja-${String(p + 1).padStart(2, '0')}-${qs.map((q) => q.id).join('-')}`);
     }
     for (const q of qs) await answer(page, q, plan);
@@ -272,7 +241,7 @@ async function fullFlowDesktop() {
   T.eq('receipt screen title', await page.title(), `回答を受け付けました | ${m.title}`);
   T.ok('receipt screen names the receipt list address',
     (await text(page, '#done .url')).endsWith(`/receipts/${ALUMNI}`));
-  await axe(page, 'desktop receipt');
+  await checkAxe(T, page, 'desktop receipt');
   await shot(page, 'desktop-ja-10-receipt');
 
   await page.reload();
@@ -292,19 +261,19 @@ function q0isText(qs) {
 }
 
 async function otherDevice(link) {
-  const s = await open(DESKTOP);
+  const s = await openPage(browser, DESKTOP, (u) => u.includes('/api/v1/'));
   await s.page.goto(k.base + link.path);
   await s.page.click('#start');
   await s.page.waitForSelector('.msg-error');
   T.ok('a link used in another browser: explained',
     (await text(s.page, '.msg-error')).includes('すでに別の端末またはブラウザで使われています'));
   T.eq('a link used in another browser: no token stored', await ls(s.page, `koe1:${link.invite}:token`), null);
-  await axe(s.page, 'other-device message');
+  await checkAxe(T, s.page, 'other-device message');
   await shot(s.page, 'desktop-ja-other-device');
   await s.page.click('.lang-toggle');
   T.eq('a link used in another browser: the message has the language toggle',
     await text(s.page, '.msg-error h2'), 'This link is in use in another browser');
-  await axe(s.page, 'other-device message, English');
+  await checkAxe(T, s.page, 'other-device message, English');
   await close(s, 'other device');
 }
 
@@ -312,14 +281,14 @@ async function otherDevice(link) {
 async function replacedLink() {
   const old = k.surveys[ALUMNI].links[9]; // E10, never started
   reissue(k, ALUMNI, old.employee_id);
-  const s = await open(PHONE);
+  const s = await openPage(browser, PHONE, (u) => u.includes('/api/v1/'));
   const res = await s.page.goto(k.base + old.path);
   T.eq('a replaced link: 410', res.status(), 410);
   await s.page.waitForSelector('#replaced h2');
   T.ok('a replaced link: says a newer link was sent',
     (await text(s.page, '#replaced')).includes('新しいリンクに置き換えられました'));
   T.eq('a replaced link: no start button', await s.page.$('#start'), null);
-  await axe(s.page, 'replaced link');
+  await checkAxe(T, s.page, 'replaced link');
   await shot(s.page, 'phone-ja-replaced');
   await s.page.click('.lang-toggle');
   T.eq('a replaced link: English', await text(s.page, '#replaced h2'), 'This link has been replaced by a newer one');
@@ -331,7 +300,7 @@ async function phoneFlow() {
   const link = k.surveys[ALUMNI].links[0]; // E01: group g01
   const prefix = `koe1:${link.invite}:`;
   const plan = alumniPlan(m, 2, ['offerings', 'comments']);
-  const s = await open(PHONE);
+  const s = await openPage(browser, PHONE, (u) => u.includes('/api/v1/'));
   const { page } = s;
 
   // The first issuance request is lost on the way: the page offers a
@@ -358,7 +327,7 @@ async function phoneFlow() {
   T.eq('issuance retried after reload with the same blinded element', issues, [first.blinded, first.blinded, first.blinded]);
   T.eq('phone: the group is named', await text(page, '.group-label'), '営業部 / 1-3年');
   T.ok('phone: no merge explanation for an unmerged group', !(await text(page, '.intro')).includes('まとめて集計します'));
-  await axe(page, 'phone page 1');
+  await checkAxe(T, page, 'phone page 1');
   await shot(page, 'phone-ja-01-intro');
   await page.click('#next');
 
@@ -389,7 +358,7 @@ async function phoneFlow() {
   const stmt = await page.textContent('fieldset[data-key="support.4"] legend');
   T.eq('required: no decorative "!" in the statement\'s accessible name',
     await page.getByRole('group', { name: stmt.trim(), exact: true }).count(), 1);
-  await axe(page, 'phone required error');
+  await checkAxe(T, page, 'phone required error');
   await shot(page, 'phone-ja-02-required-error');
   for (const r of support.rows.slice(3)) await page.check(byId(`i-${r.key}-${plan[r.key]}`));
   T.ok('required: message gone once every statement is answered', await page.isHidden('#q-support .q-err'));
@@ -399,7 +368,7 @@ async function phoneFlow() {
   for (let p = 2; p < m.pages; p++) {
     const qs = pageQs(m, p);
     T.eq(`phone page ${p + 1}: progress`, await progress(page), `${p + 1} / ${m.pages}`);
-    await axe(page, `phone page ${p + 1}`);
+    await checkAxe(T, page, `phone page ${p + 1}`);
     await shot(page, `phone-ja-${String(p + 1).padStart(2, '0')}-${qs.map((q) => q.id).join('-')}`);
     for (const q of qs) await answer(page, q, plan);
     if (p < m.pages - 1) await page.click('#next');
@@ -418,7 +387,7 @@ async function everyType() {
   const m = await manifest(EVERY);
   const link = k.surveys[EVERY].links[3]; // E04: group g01
   const prefix = `koe1:${link.invite}:`;
-  const s = await open(DESKTOP);
+  const s = await openPage(browser, DESKTOP, (u) => u.includes('/api/v1/'));
   const { page } = s;
   await page.setViewportSize(PHONE);
   await page.goto(k.base + link.path);
@@ -436,14 +405,14 @@ async function everyType() {
   T.eq('toggle: question texts in English', await text(page, '#q-office_days .q-text'), 'How many days a week do you work at the office?');
   T.eq('toggle: focus stays on the toggle', await page.evaluate(() => document.activeElement.className), 'lang-toggle');
   T.eq('toggle: the Japanese group name is marked lang=ja', await page.getAttribute('.group-label', 'lang'), 'ja');
-  await axe(page, 'every type, English, page 1');
+  await checkAxe(T, page, 'every type, English, page 1');
 
   const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
   await answer(page, q.office_days, { office_days: 3 });
   await answer(page, q.commute, { commute: 30 });
   await answer(page, q.tools, { tools: [1, 2] });
   await page.click('#next');
-  await axe(page, 'every type, English, page 2');
+  await checkAxe(T, page, 'every type, English, page 2');
   await shot(page, 'desktop-en-every-type-02');
   await answer(page, q.week, { 'week.1': 3, 'week.2': 1 });
   await answer(page, q.notes, { notes: 'Nothing else.' });
@@ -474,7 +443,7 @@ async function everyType() {
   T.eq('422: translated message at the question', await text(page, '#q-commute .q-err'), 'That is not one of the options. Please choose again.');
   T.eq('422: focus on the question', await page.evaluate(() => document.activeElement.id), 'i-commute');
   T.ok('422: token kept', !!(await ls(page, `${prefix}token`)));
-  await axe(page, '422 error');
+  await checkAxe(T, page, '422 error');
   await answer(page, q.commute, { commute: 20 });
   T.ok('422: message gone once answered again', await page.isHidden('#q-commute .q-err'));
   await page.click('#next');
@@ -488,7 +457,7 @@ async function everyType() {
   await page.click('#form-status button');
   await page.waitForSelector('#form-status button');
   T.eq('retry that fails again: focus on the status, not <body>', await page.evaluate(() => document.activeElement.id), 'form-status');
-  await axe(page, 'network failure after retry');
+  await checkAxe(T, page, 'network failure after retry');
   await page.unroute('**/api/v1/responses');
   await page.click('#form-status button');
   await page.waitForSelector('#done');
@@ -514,7 +483,7 @@ async function damagedToken() {
   const link = k.surveys[EVERY].links[4]; // E05
   const prefix = `koe1:${link.invite}:`;
   const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
-  const s = await open(PHONE);
+  const s = await openPage(browser, PHONE, (u) => u.includes('/api/v1/'));
   const { page } = s;
   await page.goto(k.base + link.path);
   await begin(page);
@@ -552,7 +521,7 @@ async function noClickLeavesLinkFresh() {
   const link = k.surveys[ALUMNI].links[2]; // E03
   const prefix = `koe1:${link.invite}:`;
   // A scanner: loads the page, runs every script, waits, never clicks.
-  const scanner = await open(DESKTOP);
+  const scanner = await openPage(browser, DESKTOP, (u) => u.includes('/api/v1/'));
   await scanner.page.goto(k.base + link.path);
   await scanner.page.waitForSelector('#start');
   await scanner.page.waitForLoadState('networkidle');
@@ -562,7 +531,7 @@ async function noClickLeavesLinkFresh() {
     await scanner.page.evaluate((p) => Object.keys(window.localStorage).filter((x) => x.startsWith(p)), prefix), []);
   await close(scanner, 'scanner');
   // A private window: loads, reloads, its storage is discarded with it.
-  const priv = await open(PHONE);
+  const priv = await openPage(browser, PHONE, (u) => u.includes('/api/v1/'));
   await priv.page.goto(k.base + link.path);
   await priv.page.waitForSelector('#start');
   await priv.page.evaluate(() => window.localStorage.clear());
@@ -570,10 +539,10 @@ async function noClickLeavesLinkFresh() {
   await priv.page.waitForSelector('#start');
   T.eq('private window: no request that uses the link', priv.posts.length, 0);
   await shot(priv.page, 'phone-ja-00-start');
-  await axe(priv.page, 'phone start screen');
+  await checkAxe(T, priv.page, 'phone start screen');
   await close(priv, 'private window');
   // The employee, in a browser of their own: the link still works.
-  const emp = await open(DESKTOP);
+  const emp = await openPage(browser, DESKTOP, (u) => u.includes('/api/v1/'));
   await emp.page.goto(k.base + link.path);
   await begin(emp.page);
   T.ok('after a scanner and a private window: the employee gets a token',
@@ -592,7 +561,7 @@ async function afterClose() {
   const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
   const answered = k.surveys[EVERY].links[5]; // E06
   const unsent = k.surveys[EVERY].links[6]; // E07
-  const s = await open(PHONE);
+  const s = await openPage(browser, PHONE, (u) => u.includes('/api/v1/'));
   const { page } = s;
   await page.goto(k.base + answered.path);
   await begin(page);
@@ -626,7 +595,7 @@ async function afterClose() {
   T.eq('closed link: count shown', await text(page, '#check-result .count'), `${list.count}件`);
   T.eq('closed link: digest shown', await text(page, '#check-result .digest'), list.digest);
   T.ok('closed link: title names the screen', (await page.title()).startsWith('この調査は終了しました'));
-  await axe(page, 'closed link with a receipt');
+  await checkAxe(T, page, 'closed link with a receipt');
   await shot(page, 'phone-ja-closed-receipt');
 
   await page.goto(k.base + unsent.path);
@@ -635,7 +604,7 @@ async function afterClose() {
     (await text(page, '#closed')).includes('記録はありません') && (await text(page, '#closed')).includes('削除しました'));
   T.eq('closed link: draft, token and blinded request wiped',
     await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, `koe1:${unsent.invite}:${n}`))), [null, null, null]);
-  await axe(page, 'closed link without a receipt');
+  await checkAxe(T, page, 'closed link without a receipt');
 
   await page.click('#public-link');
   await page.waitForSelector('#check-result .verdict');
@@ -644,14 +613,14 @@ async function afterClose() {
     await Promise.all(['token', 'draft', 'pending'].map((n) => ls(page, `koe1:${never.invite}:${n}`))), [null, null, null]);
   T.eq('public page: 含まれています', await text(page, '#check-result .verdict'), '含まれています');
   T.ok('public page: title', (await page.title()).startsWith('受付番号の確認'));
-  await axe(page, 'public receipt page');
+  await checkAxe(T, page, 'public receipt page');
   await shot(page, 'phone-ja-public-receipts');
   await page.click('.lang-toggle');
   await page.click('#check');
   await page.waitForFunction(() => document.querySelector('#check-result .verdict')?.textContent === 'Included');
   T.ok('public page in English: Included', true);
   T.eq('public page in English: the English title', [await text(page, 'h1'), await page.getAttribute('h1', 'lang')], ['Page test survey', null]);
-  await axe(page, 'public receipt page, English');
+  await checkAxe(T, page, 'public receipt page, English');
   await page.goto(`${k.base}/receipts/${ALUMNI}`);
   await page.waitForSelector('#receipt-input');
   T.eq('public page of another survey: a receipt of this one is not filled in', await page.inputValue('#receipt-input'), '');
@@ -659,12 +628,12 @@ async function afterClose() {
   await page.click('#check');
   await page.waitForFunction(() => /not published yet/.test(document.querySelector('#check-result').textContent));
   T.ok('public page of an open survey: not published yet, in English', true);
-  await axe(page, 'public receipt page before close, English');
+  await checkAxe(T, page, 'public receipt page before close, English');
   await close(s, 'after close');
 
   // Another browser: nothing stored; a pasted code that is not in the list,
   // and one that is not a receipt at all.
-  const o = await open(DESKTOP);
+  const o = await openPage(browser, DESKTOP, (u) => u.includes('/api/v1/'));
   await o.page.goto(`${k.base}/receipts/${EVERY}`);
   await o.page.waitForSelector('#receipt-input');
   T.eq('public page elsewhere: nothing filled in', await o.page.inputValue('#receipt-input'), '');
@@ -673,7 +642,7 @@ async function afterClose() {
   T.eq('public page: a malformed code is marked invalid', await o.page.getAttribute('#receipt-input', 'aria-invalid'), 'true');
   T.ok('public page: the message describes the field',
     ((await o.page.getAttribute('#receipt-input', 'aria-describedby')) || '').includes('receipt-err'));
-  await axe(o.page, 'public receipt page, malformed code');
+  await checkAxe(T, o.page, 'public receipt page, malformed code');
   await o.page.fill('#receipt-input', ` ${'ab'.repeat(16)} ${'cd'.repeat(16)} `);
   await o.page.click('#check');
   await o.page.waitForSelector('#check-result .verdict');
@@ -698,7 +667,7 @@ async function secondTab() {
   const m = await manifest(EVERY);
   const q = Object.fromEntries(m.questions.map((x) => [x.id, x]));
   const link = k.surveys[EVERY].links[7]; // E08
-  const s = await open(DESKTOP);
+  const s = await openPage(browser, DESKTOP, (u) => u.includes('/api/v1/'));
   const a = s.page;
   await a.goto(k.base + link.path);
   await begin(a);
@@ -718,7 +687,7 @@ async function secondTab() {
   await b.waitForSelector('.msg-warn');
   T.eq('second tab: told its answers were not sent', await text(b, '.msg-warn h2'), 'このタブの回答は送信されていません');
   T.eq('second tab: sent nothing', bPosts, []);
-  await axe(b, 'second tab told');
+  await checkAxe(T, b, 'second tab told');
   await shot(b, 'desktop-ja-second-tab');
   await b.click('.msg-warn .actions button');
   await b.waitForSelector('#done');
@@ -751,7 +720,7 @@ async function layout() {
   const m = await manifest(ALUMNI);
   const fresh = k.surveys[ALUMNI].links[3]; // E04, never started
   const link = k.surveys[ALUMNI].links[4]; // E05
-  const s = await open(PHONE);
+  const s = await openPage(browser, PHONE, (u) => u.includes('/api/v1/'));
   const { page } = s;
   await page.goto(k.base + link.path);
   await begin(page);
@@ -803,12 +772,12 @@ async function layout() {
 }
 
 async function notFound() {
-  const s = await open(PHONE);
+  const s = await openPage(browser, PHONE, (u) => u.includes('/api/v1/'));
   const res = await s.page.goto(`${k.base}/s/AAAAAAAAAAAAAAAAAAAAAA`);
   T.eq('unknown link: 404', res.status(), 404);
   T.ok('unknown link: explained in Japanese and English',
     (await text(s.page, 'main')).includes('このリンクは使えません') && (await text(s.page, 'main')).includes('This link cannot be used'));
-  await axe(s.page, 'not-found page');
+  await checkAxe(T, s.page, 'not-found page');
   await shot(s.page, 'phone-ja-notfound');
   await close(s, 'not found');
 }

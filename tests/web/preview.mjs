@@ -18,11 +18,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { BIN, freePort, SRC, Tally } from './lib/koe.mjs';
+import { BIN, freePort, SRC, Tally, checkAxe } from './lib/koe.mjs';
 
 const T = new Tally();
 const SHOTS = resolve(process.env.KOE_SCREENSHOTS || join(SRC, 'build', 'screenshots'));
-const AXE = readFileSync(join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 mkdirSync(SHOTS, { recursive: true });
@@ -68,17 +67,6 @@ async function open(viewport) {
   return { ctx, page, problems, requests };
 }
 
-async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  });
-  for (const v of res) console.log(`     axe (${v.impact}) ${v.id}: ${v.nodes.join(', ')}`);
-  T.eq(`${label}: axe finds no serious or critical violation`, res.filter((v) => v.impact === 'serious' || v.impact === 'critical'), []);
-}
-
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const text = async (page, sel) => ((await page.textContent(sel)) || '').trim();
 
@@ -121,14 +109,14 @@ async function formFlow(viewport, label) {
   await page.waitForSelector('#start');
   await bannerShown(page, `${label}, start screen`);
   await shot(page, `${label}-ja-preview-00-start`);
-  await axe(page, `${label}, start screen`);
+  await checkAxe(T, page, `${label}, start screen`);
   await page.click('#start');
   await page.waitForSelector('form.survey');
   await bannerShown(page, label);
   T.eq(`${label}: the title of the file`, await text(page, 'h1'), '画面テスト用アンケート');
   T.ok(`${label}: the questions of the file, formatted`, (await text(page, '#q-about .q-text b')) === 'すべての質問形式');
   await shot(page, `${label}-ja-preview-01`);
-  await axe(page, `${label}, page 1`);
+  await checkAxe(T, page, `${label}, page 1`);
   await page.mouse.wheel(0, 2000);
   await page.waitForTimeout(200);
   T.ok(`${label}: banner stays in view when scrolled`, (await page.locator('#preview-banner').boundingBox()).y < 10);
@@ -141,7 +129,7 @@ async function formFlow(viewport, label) {
   await page.waitForSelector('#q-week');
   await answerPage(page);
   await shot(page, `${label}-ja-preview-02`);
-  await axe(page, `${label}, page 2`);
+  await checkAxe(T, page, `${label}, page 2`);
 
   // English, as employees get it.
   await page.click('.lang-toggle');
@@ -155,7 +143,7 @@ async function formFlow(viewport, label) {
   T.ok(`${label}: what would be sent, by answer key`, (await text(page, '.preview-sent')).includes('week.1'));
   T.eq(`${label}: focus on the message`, await page.evaluate(() => document.activeElement.textContent), 'Preview: answers not saved');
   await shot(page, `${label}-en-preview-sent`);
-  await axe(page, `${label}, not saved`);
+  await checkAxe(T, page, `${label}, not saved`);
   const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
   T.eq(`${label}: nothing kept in the browser`, stored, [0, 0, '']);
   T.eq(`${label}: no request but GET, all to the preview`, s.requests.filter((r) => !r.startsWith(`GET ${base}/`)), []);
@@ -198,7 +186,7 @@ async function reloadAndErrors() {
   T.eq('broken file: no form', await page.locator('form.survey').count(), 0);
   await bannerShown(page, 'broken file');
   await shot(page, 'phone-preview-errors');
-  await axe(page, 'broken file');
+  await checkAxe(T, page, 'broken file');
 
   writeFileSync(file, original);
   await page.reload();
@@ -290,7 +278,7 @@ async function conditions() {
   await page.waitForSelector('#preview-done');
   T.eq('conditions: "not saved" lists only answers to questions shown', await listed(page), { saw: 2, enps: 9 });
   await shot(page, 'desktop-ja-preview-branching-sent');
-  await axe(page, 'conditions, not saved');
+  await checkAxe(T, page, 'conditions, not saved');
   T.eq('conditions: no request but GET, all to the preview', s.requests.filter((r) => !r.startsWith(`GET ${pv.base}/`)), []);
   T.eq('conditions: no script errors or CSP violations', s.problems, []);
   await s.ctx.close();

@@ -267,3 +267,43 @@ export function closeSurvey(k, survey) {
   if (r.status !== 0) throw new Error(`koe close ${survey} exited ${r.status}: ${r.stderr}${r.stdout}`);
   return r.stdout;
 }
+
+// ---- the browser -----------------------------------------------------------
+
+/* A page of a new context, with the script errors and CSP violations it
+ * reports in problems and the POST requests whose URL keepPost accepts in
+ * posts. */
+export async function openPage(browser, viewport, keepPost) {
+  const ctx = await browser.newContext({ viewport, locale: 'ja-JP', deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (msg) => {
+    // Answers with status 4xx are expected in some scenarios; anything else
+    // (a CSP violation, an exception) is a problem.
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && keepPost(r.url())) posts.push(r);
+  });
+  return { ctx, page, problems, posts };
+}
+
+let axeSource = null;
+
+/* axe-core on the page as it is: a named check that finds no serious or
+ * critical violation; the minor ones are printed. */
+export async function checkAxe(T, page, label) {
+  axeSource ??= readFileSync(join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of res.filter((x) => !bad.includes(x))) console.log(`     axe (${v.impact}) ${v.id}: ${v.nodes.join(', ')}`);
+  T.eq(`${label}: axe finds no serious or critical violation`, bad, []);
+}
